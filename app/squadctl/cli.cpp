@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: MIT
+#include "cli.h"
+
+#include "consolecore.h"
+#include "core/futures.h"
+#include "core/ids.h"
+#include "core/timestamp.h"
+#include "core/validation.h"
+#include "output.h"
+#include "sandbox/sandboxjson.h"
+#include "sandbox/sandboxservice.h"
+#include "store/auditlog.h"
+#include "store/database.h"
+#include "store/taskstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace squad::cli {
+
+namespace {
+
+struct CommandInfo
+{
+    QString group;
+    QString verb;
+    QString synopsis;
+    QString description;
+};
+
+const QList<CommandInfo> &commands()
+{
+    static const QList<CommandInfo> all = {
+        {u"sandboxes"_s, u"list"_s, u"[--status S] [--task ID] [--json]"_s,
+         u"List sandboxes, newest first."_s},
+        {u"sandboxes"_s, u"create"_s,
+         u"[--template T] [--task ID] [--agent ID] [--repo URL] [--provider P] [--json]"_s,
+         u"Create a sandbox and wait until it runs."_s},
+        {u"sandboxes"_s, u"get"_s, u"ID [--json]"_s, u"Show one sandbox."_s},
+        {u"sandboxes"_s, u"terminate"_s, u"ID... [--json]"_s,
+         u"Terminate sandboxes; already terminated ones are left as they are."_s},
+        {u"sandboxes"_s, u"exec"_s,
+         u"ID [--timeout SECONDS] [--cwd DIR] [--env NAME=VALUE]... [--shell] -- CMD [ARGS...]"_s,
+         u"Run a command in a running sandbox, stream its output and exit with its exit code "
+         "(124 when the timeout ended it)."_s},
+        {u"audit"_s, u"list"_s, u"[--target ID] [--limit N] [--json]"_s,
+         u"Show the audit log, newest first."_s},
+        {u"tasks"_s, u"create"_s, u"--title TITLE [--agent ID] [--json]"_s,
+         u"Record a task that sandboxes can belong to."_s},
+        {u"agents"_s, u"create"_s, u"--name NAME [--json]"_s,
+         u"Record an agent that sandboxes can belong to."_s},
+    };
+    return all;
+}
+
+QString usageText()
+{
+    QString text = u"Usage: squadctl [--db DB] [--data-dir DIR] COMMAND [OPTIONS]\n\n"
+                    "Squad Console's core on the command line.\n\nCommands:\n"_s;
+    for (const CommandInfo &c : commands())
+        text += u"  %1 %2 %3\n      %4\n"_s.arg(c.group, c.verb, c.synopsis, c.description);
+    text += u"\nOptions everywhere:\n"
+             "  --db DB          SQLite file or postgresql://user@host:port/dbname "
+             "(default: SQUAD_DB, else squad.db in the data folder)\n"
+             "  --data-dir DIR   data folder (default: SQUAD_DATA_DIR, else the platform's "
+             "app-data folder)\n"
+             "  --help, -h       show help\n"
+             "  --version        show the version\n\n"
+             "Exit codes: 0 success, 1 the operation failed, 2 usage error.\n"_s;
+    return text;
+}
+
+const QCommandLineOption DbOption(u"db"_s, u"Database."_s, u"DB"_s);
+const QCommandLineOption DataDirOption(u"data-dir"_s, u"Data folder."_s, u"DIR"_s);
+const QCommandLineOption HelpOption(QStringList{u"help"_s, u"h"_s}, u"Show help."_s);
+const QCommandLineOption VersionOption(u"version"_s, u"Show the version."_s);
+const QCommandLineOption JsonOption(u"json"_s, u"Print JSON."_s);
+
+QFuture<int> done(int code)
+{
+    return readyFuture(code);
+}
+
+QFuture<int> usageError(const QString &message)
+{
+    writeErr(u"squadctl: %1\nRun 'squadctl --help' for usage."_s.arg(message));
+    return done(Usage);
+}
+
+// Usage errors (malformed input) exit 2; everything else that failed exits 1.
+QFuture<int> failure(const Error &error)
+{
+    writeErr(u"squadctl: %1"_s.arg(error.toString()));
+    return done(error.code() == ErrorCode::InvalidArgument ? Usage : Failure);
+}
+
+QString ageText(const QDateTime &since)
+{
+    if (!since.isValid())
+        return u"-"_s;
+    const qint64 seconds = since.secsTo(QDateTime::currentDateTimeUtc());
+    if (seconds < 60)
+        return u"%1s"_s.arg(qMax<qint64>(seconds, 0));
+    if (seconds < 3600)
+        return u"%1m"_s.arg(seconds / 60);
+    if (seconds < 86400)
+        return u"%1h"_s.arg(seconds / 3600);
+    return u"%1d"_s.arg(seconds / 86400);
+}
+
+void printRecordText(const SandboxRecord &r)
+{
+    auto line = [](const QString &key, const QString &value) {
+        return u"%1 %2\n"_s.arg(key + u':', -15).arg(value.isEmpty() ? u"-"_s : value);
+    };
+    QString text = line(u"id"_s, r.id) + line(u"status"_s, sandboxStatusName(r.status))
+                   + line(u"status detail"_s, r.statusDetail) + line(u"provider"_s, r.provider)
+                   + line(u"provider id"_s, r.providerId) + line(u"template"_s, r.templateId)
+                   + line(u"task"_s, r.taskId) + line(u"agent"_s, r.agentId)
+                   + line(u"repo"_s, r.repoUrl)
+                   + line(u"cpus"_s, r.cpuCount ? QString::number(r.cpuCount) : QString())
+                   + line(u"memory MiB"_s, r.memoryMb ? QString::number(r.memoryMb) : QString())
+                   + line(u"metadata"_s, r.metadata)
+                   + line(u"created"_s, formatTimestamp(r.createdAt))
+                   + line(u"updated"_s, formatTimestamp(r.updatedAt))
+                   + line(u"last used"_s, formatTimestamp(r.lastUsedAt))
+                   + line(u"ended"_s, formatTimestamp(r.endedAt));
+    writeOut(text);
+}
+
+} // namespace
+
+struct Cli::Invocation
+{
+    QString group;
+    QString verb;
+    QStringList rest;  // the verb's own arguments
+    QString db;
+    QString dataDir;
+};
+
+Cli::Cli(QObject *parent)
+    : QObject(parent)
+{}
+
+Cli::~Cli() = default;
+
+void Cli::interrupt()
+{
+    if (m_activeRun) {
+        writeErr(u"squadctl: interrupted; stopping the command"_s);
+        m_activeRun->cancel();
+        return;
+    }
+    QCoreApplication::exit(130);
+}
+
+QFuture<int> Cli::run(const QStringList &arguments)
+{
+    // First pass: global options up to the first word; everything after it is the command's.
+    QCommandLineParser global;
+    global.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    global.addOptions({DbOption, DataDirOption, HelpOption, VersionOption});
+    if (!global.parse(arguments))
+        return usageError(global.errorText());
+    if (global.isSet(VersionOption)) {
+        writeOut(u"squadctl %1\n"_s.arg(QCoreApplication::applicationVersion()));
+        return done(Success);
+    }
+    const QStringList words = global.positionalArguments();
+    if (global.isSet(HelpOption) || words.isEmpty()) {
+        if (words.isEmpty() && !global.isSet(HelpOption)) {
+            writeErr(usageText());
+            return done(Usage);
+        }
+        writeOut(usageText());
+        return done(Success);
+    }
+    if (words.size() < 2)
+        return usageError(u"'%1' needs a subcommand"_s.arg(words.first()));
+
+    Invocation invocation;
+    invocation.group = words.at(0);
+    invocation.verb = words.at(1);
+    invocation.rest = words.mid(2);
+    invocation.db = global.value(DbOption);
+    invocation.dataDir = global.value(DataDirOption);
+    return dispatch(invocation);
+}
+
+QFuture<int> Cli::dispatch(Invocation &invocation)
+{
+    auto it = std::find_if(commands().cbegin(), commands().cend(), [&](const CommandInfo &c) {
+        return c.group == invocation.group && c.verb == invocation.verb;
+    });
+    if (it == commands().cend()) {
+        return usageError(u"unknown command '%1 %2'"_s.arg(invocation.group, invocation.verb));
+    }
+
+    QCommandLineParser parser;
+    parser.addOptions({DbOption, DataDirOption, HelpOption});
+    parser.setApplicationDescription(it->description);
+
+    using Handler = QFuture<int> (Cli::*)(const QCommandLineParser &);
+    Handler handler = nullptr;
+    const QString key = invocation.group + u' ' + invocation.verb;
+    if (key == u"sandboxes list") {
+        parser.addOption({u"status"_s, u"Only sandboxes in this status."_s, u"S"_s});
+        parser.addOption({u"task"_s, u"Only sandboxes of this task."_s, u"ID"_s});
+        parser.addOption(JsonOption);
+        handler = &Cli::sandboxesList;
+    } else if (key == u"sandboxes create") {
+        parser.addOption({u"template"_s, u"Template id."_s, u"T"_s});
+        parser.addOption({u"task"_s, u"Task id."_s, u"ID"_s});
+        parser.addOption({u"agent"_s, u"Agent id."_s, u"ID"_s});
+        parser.addOption({u"repo"_s, u"Repository URL."_s, u"URL"_s});
+        parser.addOption({u"provider"_s, u"Provider (default: local)."_s, u"P"_s});
+        parser.addOption(JsonOption);
+        handler = &Cli::sandboxesCreate;
+    } else if (key == u"sandboxes get") {
+        parser.addOption(JsonOption);
+        handler = &Cli::sandboxesGet;
+    } else if (key == u"sandboxes terminate") {
+        parser.addOption(JsonOption);
+        handler = &Cli::sandboxesTerminate;
+    } else if (key == u"sandboxes exec") {
+        parser.addOption({u"timeout"_s, u"Seconds before the command is ended."_s, u"SECONDS"_s});
+        parser.addOption({u"cwd"_s, u"Working directory inside the sandbox."_s, u"DIR"_s});
+        parser.addOption({u"env"_s, u"Environment variable for the command."_s, u"NAME=VALUE"_s});
+        parser.addOption({u"shell"_s, u"Run CMD through sh -c."_s});
+        handler = &Cli::sandboxesExec;
+    } else if (key == u"audit list") {
+        parser.addOption({u"target"_s, u"Only entries about this id."_s, u"ID"_s});
+        parser.addOption({u"limit"_s, u"At most N entries."_s, u"N"_s});
+        parser.addOption(JsonOption);
+        handler = &Cli::auditList;
+    } else if (key == u"tasks create") {
+        parser.addOption({u"title"_s, u"Title."_s, u"TITLE"_s});
+        parser.addOption({u"agent"_s, u"Agent id."_s, u"ID"_s});
+        parser.addOption(JsonOption);
+        handler = &Cli::tasksCreate;
+    } else if (key == u"agents create") {
+        parser.addOption({u"name"_s, u"Name."_s, u"NAME"_s});
+        parser.addOption(JsonOption);
+        handler = &Cli::agentsCreate;
+    }
+
+    QStringList args = invocation.rest;
+    args.prepend(u"squadctl %1"_s.arg(key));
+    if (!parser.parse(args))
+        return usageError(parser.errorText());
+    if (parser.isSet(HelpOption)) {
+        writeOut(u"Usage: squadctl %1 %2\n\n%3\n"_s.arg(key, it->synopsis, it->description));
+        return done(Success);
+    }
+    // Global options may come before or after the command words; the later one wins.
+    m_options.database = parser.isSet(DbOption) ? parser.value(DbOption) : invocation.db;
+    m_options.dataDir = parser.isSet(DataDirOption) ? parser.value(DataDirOption)
+                                                    : invocation.dataDir;
+    return (this->*handler)(parser);
+}
+
+std::optional<int> Cli::openCore()
+{
+    auto core = ConsoleCore::open(m_options);
+    if (!core) {
+        writeErr(u"squadctl: %1"_s.arg(core.error().toString()));
+        return core.error().code() == ErrorCode::InvalidArgument ? Usage : Failure;
+    }
+    m_core = std::move(*core);
+    return std::nullopt;
+}
+
+// Positional words a verb does not take are usage errors, not silently ignored.
+static std::optional<QString> unexpectedArguments(const QCommandLineParser &parser, int allowed)
+{
+    const QStringList words = parser.positionalArguments();
+    if (allowed >= 0 && words.size() > allowed)
+        return u"unexpected argument '%1'"_s.arg(words.at(allowed));
+    return std::nullopt;
+}
+
+QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    SandboxFilter filter;
+    if (parser.isSet(u"status"_s)) {
+        const QString status = parser.value(u"status"_s);
+        filter.status = sandboxStatusFromName(status);
+        if (!filter.status) {
+            return usageError(u"unknown status '%1': use created, running, terminated or error"_s
+                                  .arg(status));
+        }
+    }
+    if (parser.isSet(u"task"_s)) {
+        auto task = parseId(parser.value(u"task"_s), u"task id"_s);
+        if (!task)
+            return failure(task.error());
+        filter.taskId = *task;
+    }
+    if (auto code = openCore())
+        return done(*code);
+
+    auto records = m_core->sandboxes().list(filter);
+    if (!records)
+        return failure(records.error());
+
+    BufferedOut out;
+    if (parser.isSet(JsonOption)) {
+        out.buffer().append('[');
+        bool first = true;
+        for (const SandboxRecord &record : *records) {
+            out.buffer().append(first ? "\n" : ",\n");
+            first = false;
+            appendSandboxJson(out.buffer(), record);
+            out.flushIfLarge();
+        }
+        out.buffer().append(first ? "]\n" : "\n]\n");
+        return done(Success);
+    }
+    out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(u"ID"_s, -36)
+                            .arg(u"STATUS"_s, -10)
+                            .arg(u"PROVIDER"_s, -8)
+                            .arg(u"TEMPLATE"_s, -16)
+                            .arg(u"AGE"_s, -5)
+                            .arg(u"REPO"_s)
+                            .toUtf8());
+    for (const SandboxRecord &r : *records) {
+        out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(r.id, -36)
+                                .arg(sandboxStatusName(r.status), -10)
+                                .arg(r.provider, -8)
+                                .arg(r.templateId, -16)
+                                .arg(ageText(r.createdAt), -5)
+                                .arg(r.repoUrl.isEmpty() ? u"-"_s : r.repoUrl)
+                                .toUtf8());
+        out.flushIfLarge();
+    }
+    return done(Success);
+}
+
+QFuture<int> Cli::sandboxesCreate(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    CreateSandboxRequest request;
+    request.templateId = parser.value(u"template"_s);
+    request.taskId = parser.value(u"task"_s);
+    request.agentId = parser.value(u"agent"_s);
+    request.repoUrl = parser.value(u"repo"_s);
+    request.provider = parser.value(u"provider"_s);
+    // Malformed input is refused before the database is even opened.
+    for (const auto &[value, what] : {std::pair{request.taskId, u"task id"_s},
+                                      std::pair{request.agentId, u"agent id"_s}}) {
+        if (!value.isEmpty()) {
+            if (auto id = parseId(value, what); !id)
+                return failure(id.error());
+        }
+    }
+    if (parser.isSet(u"template"_s)) {
+        if (auto t = validateTemplateId(request.templateId); !t)
+            return failure(t.error());
+    }
+    if (parser.isSet(u"repo"_s)) {
+        if (auto url = validateRepoUrl(request.repoUrl); !url)
+            return failure(url.error());
+    }
+    if (auto code = openCore())
+        return done(*code);
+
+    const bool json = parser.isSet(JsonOption);
+    return m_core->sandboxes().create(request).then(this, [json](Result<SandboxRecord> created) {
+        if (!created) {
+            writeErr(u"squadctl: %1"_s.arg(created.error().toString()));
+            return int(created.error().code() == ErrorCode::InvalidArgument ? Usage : Failure);
+        }
+        if (json) {
+            QByteArray out;
+            appendSandboxJson(out, *created);
+            out.append('\n');
+            writeOut(out);
+        } else {
+            writeOut(created->id + u'\n');
+            writeErr(u"Sandbox %1 is running (%2, template %3)"_s.arg(
+                created->id, created->provider, created->templateId));
+        }
+        return int(Success);
+    });
+}
+
+QFuture<int> Cli::sandboxesGet(const QCommandLineParser &parser)
+{
+    const QStringList words = parser.positionalArguments();
+    if (words.isEmpty())
+        return usageError(u"'sandboxes get' needs a sandbox id"_s);
+    if (auto extra = unexpectedArguments(parser, 1))
+        return usageError(*extra);
+    auto id = parseId(words.first(), u"sandbox id"_s);
+    if (!id)
+        return failure(id.error());
+    if (auto code = openCore())
+        return done(*code);
+    auto record = m_core->sandboxes().get(*id);
+    if (!record)
+        return failure(record.error());
+    if (parser.isSet(JsonOption)) {
+        QByteArray out;
+        appendSandboxJson(out, *record);
+        out.append('\n');
+        writeOut(out);
+    } else {
+        printRecordText(*record);
+    }
+    return done(Success);
+}
+
+QFuture<int> Cli::sandboxesTerminate(const QCommandLineParser &parser)
+{
+    const QStringList words = parser.positionalArguments();
+    if (words.isEmpty())
+        return usageError(u"'sandboxes terminate' needs at least one sandbox id"_s);
+    // Every id is checked before anything is terminated: a typo must not leave a half-run batch.
+    QStringList ids;
+    for (const QString &word : words) {
+        auto id = parseId(word, u"sandbox id"_s);
+        if (!id)
+            return failure(id.error());
+        if (!ids.contains(*id))
+            ids << *id;
+    }
+    if (auto code = openCore())
+        return done(*code);
+    // Unknown ids are refused before anything is terminated, like malformed ones.
+    for (const QString &id : ids) {
+        if (auto found = m_core->sandboxes().get(id); !found)
+            return failure(found.error());
+    }
+
+    // One at a time, in order: the output reads like the list the operator typed.
+    struct Batch
+    {
+        QStringList ids;
+        qsizetype next = 0;
+        bool anyFailed = false;
+        bool json = false;
+        QByteArray jsonOut;
+        QPromise<int> promise;
+    };
+    auto batch = std::make_shared<Batch>();
+    batch->ids = ids;
+    batch->json = parser.isSet(JsonOption);
+    batch->promise.start();
+    batch->jsonOut = "[";
+
+    auto step = std::make_shared<std::function<void()>>();
+    *step = [this, batch, step] {
+        if (batch->next == batch->ids.size()) {
+            if (batch->json) {
+                batch->jsonOut.append("\n]\n");
+                writeOut(batch->jsonOut);
+            }
+            batch->promise.addResult(batch->anyFailed ? int(Failure) : int(Success));
+            batch->promise.finish();
+            *step = nullptr;  // break the self-reference
+            return;
+        }
+        const QString id = batch->ids.at(batch->next++);
+        m_core->sandboxes().terminate(id).then(this, [batch, step, id](
+                                                          Result<TerminateOutcome> outcome) {
+            QByteArray row;
+            row.append(batch->next > 1 ? ",\n{\"id\":" : "\n{\"id\":");
+            appendJsonString(row, id);
+            if (outcome) {
+                static const char *const kinds[] = {"terminated", "already_terminated",
+                                                    "gone_at_provider"};
+                row.append(",\"result\":\"");
+                row.append(kinds[int(outcome->kind)]);
+                row.append("\",\"message\":");
+                appendJsonString(row, outcome->message);
+                if (!batch->json)
+                    writeOut(outcome->message + u'\n');
+            } else {
+                batch->anyFailed = true;
+                row.append(",\"result\":\"failed\",\"error\":");
+                appendJsonString(row, errorCodeName(outcome.error().code()));
+                row.append(",\"message\":");
+                appendJsonString(row, outcome.error().toString());
+                writeErr(u"squadctl: %1"_s.arg(outcome.error().toString()));
+            }
+            row.append('}');
+            batch->jsonOut.append(row);
+            (*step)();
+        });
+    };
+    (*step)();
+    return batch->promise.future();
+}
+
+QFuture<int> Cli::sandboxesExec(const QCommandLineParser &parser)
+{
+    const QStringList words = parser.positionalArguments();
+    if (words.isEmpty())
+        return usageError(u"'sandboxes exec' needs a sandbox id and a command after --"_s);
+    if (words.size() < 2)
+        return usageError(u"'sandboxes exec' needs a command: squadctl sandboxes exec ID -- CMD"_s);
+    auto id = parseId(words.first(), u"sandbox id"_s);
+    if (!id)
+        return failure(id.error());
+
+    CommandSpec spec;
+    spec.argv = words.mid(1);
+    if (parser.isSet(u"shell"_s))
+        spec.argv = {u"sh"_s, u"-c"_s, spec.argv.join(u' ')};
+    spec.workingDirectory = parser.value(u"cwd"_s);
+    if (parser.isSet(u"timeout"_s)) {
+        bool ok = false;
+        const double seconds = parser.value(u"timeout"_s).toDouble(&ok);
+        if (!ok || seconds <= 0 || seconds > 7 * 24 * 3600) {
+            return usageError(u"--timeout takes a number of seconds greater than 0, got '%1'"_s.arg(
+                parser.value(u"timeout"_s)));
+        }
+        spec.timeoutMs = int(seconds * 1000);
+    }
+    static const QRegularExpression envName(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);
+    for (const QString &pair : parser.values(u"env"_s)) {
+        const qsizetype eq = pair.indexOf(u'=');
+        const QString name = pair.left(eq);
+        if (eq <= 0 || !envName.match(name).hasMatch())
+            return usageError(u"--env takes NAME=VALUE, got '%1'"_s.arg(name));
+        spec.environment.insert(name, pair.mid(eq + 1));
+    }
+    if (auto code = openCore())
+        return done(*code);
+
+    auto promise = std::make_shared<QPromise<int>>();
+    promise->start();
+    CommandRun *run = m_core->sandboxes().run(*id, spec, this);
+    m_activeRun = run;
+    connect(run, &CommandRun::output, this, [](CommandRun::Channel channel, const QByteArray &data) {
+        std::FILE *stream = channel == CommandRun::Channel::Stdout ? stdout : stderr;
+        std::fwrite(data.constData(), 1, size_t(data.size()), stream);
+        std::fflush(stream);
+    });
+    connect(run, &CommandRun::finished, this, [this, run, promise] {
+        m_activeRun = nullptr;
+        const Result<CommandOutcome> &result = run->result();
+        int code = Failure;
+        if (!result) {
+            writeErr(u"squadctl: %1"_s.arg(result.error().toString()));
+            code = result.error().code() == ErrorCode::Cancelled ? 130
+                   : result.error().code() == ErrorCode::InvalidArgument ? int(Usage)
+                                                                         : int(Failure);
+        } else {
+            if (result->timedOut)
+                writeErr(u"squadctl: the command timed out and was ended"_s);
+            code = result->exitCode;
+        }
+        run->deleteLater();
+        promise->addResult(code);
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QFuture<int> Cli::auditList(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    AuditFilter filter;
+    if (parser.isSet(u"limit"_s)) {
+        bool ok = false;
+        filter.limit = parser.value(u"limit"_s).toInt(&ok);
+        if (!ok || filter.limit <= 0)
+            return usageError(u"--limit takes a positive number, got '%1'"_s.arg(
+                parser.value(u"limit"_s)));
+    }
+    filter.target = parser.value(u"target"_s);
+    if (auto code = openCore())
+        return done(*code);
+    auto entries = AuditLog(m_core->database()).list(filter);
+    if (!entries)
+        return failure(entries.error());
+
+    BufferedOut out;
+    if (parser.isSet(JsonOption)) {
+        out.buffer().append('[');
+        bool first = true;
+        for (const AuditEntry &e : *entries) {
+            out.buffer().append(first ? "\n" : ",\n");
+            first = false;
+            appendAuditJson(out.buffer(), e);
+            out.flushIfLarge();
+        }
+        out.buffer().append(first ? "]\n" : "\n]\n");
+        return done(Success);
+    }
+    for (const AuditEntry &e : *entries) {
+        out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(formatTimestamp(e.at))
+                                .arg(e.actor, -10)
+                                .arg(e.action, -18)
+                                .arg(e.outcome, -7)
+                                .arg(e.target.isEmpty() ? u"-"_s : e.target, -36)
+                                .arg(e.detail)
+                                .toUtf8());
+        out.flushIfLarge();
+    }
+    return done(Success);
+}
+
+QFuture<int> Cli::tasksCreate(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    if (parser.value(u"title"_s).trimmed().isEmpty())
+        return usageError(u"'tasks create' needs --title"_s);
+    QString agentId;
+    if (parser.isSet(u"agent"_s)) {
+        auto id = parseId(parser.value(u"agent"_s), u"agent id"_s);
+        if (!id)
+            return failure(id.error());
+        agentId = *id;
+    }
+    if (auto code = openCore())
+        return done(*code);
+    const TaskStore tasks(m_core->database());
+    if (!agentId.isEmpty()) {
+        auto exists = tasks.agentExists(agentId);
+        if (!exists)
+            return failure(exists.error());
+        if (!*exists)
+            return failure(Error(ErrorCode::NotFound, u"No agent with id %1"_s.arg(agentId)));
+    }
+    auto task = tasks.createTask(parser.value(u"title"_s), agentId);
+    if (!task)
+        return failure(task.error());
+    if (parser.isSet(JsonOption)) {
+        QByteArray out = "{\"id\":";
+        appendJsonString(out, task->id);
+        out.append(",\"title\":");
+        appendJsonString(out, task->title);
+        out.append("}\n");
+        writeOut(out);
+    } else {
+        writeOut(task->id + u'\n');
+    }
+    return done(Success);
+}
+
+QFuture<int> Cli::agentsCreate(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    if (parser.value(u"name"_s).trimmed().isEmpty())
+        return usageError(u"'agents create' needs --name"_s);
+    if (auto code = openCore())
+        return done(*code);
+    auto agent = TaskStore(m_core->database()).createAgent(parser.value(u"name"_s));
+    if (!agent)
+        return failure(agent.error());
+    if (parser.isSet(JsonOption)) {
+        QByteArray out = "{\"id\":";
+        appendJsonString(out, agent->id);
+        out.append(",\"name\":");
+        appendJsonString(out, agent->name);
+        out.append("}\n");
+        writeOut(out);
+    } else {
+        writeOut(agent->id + u'\n');
+    }
+    return done(Success);
+}
+
+} // namespace squad::cli

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// `squadctl sandboxes list --json` over 100,000 sandboxes, against `sqlite3 -json` selecting the
+// same rows in the same order from the same file: the limit for reading them out of SQLite.
+// Target: squadctl ≤ 2× sqlite3.
+#include "core/ids.h"
+#include "core/timestamp.h"
+#include "sandbox/sandboxrecord.h"
+#include "store/database.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace squad;
+
+static constexpr int Rows = 100'000;
+static constexpr int Runs = 7;
+
+static bool populate(const Database &db)
+{
+    const auto started = db.transaction([&]() -> Result<void> {
+        QSqlQuery insert(db.connection());
+        insert.prepare(u"INSERT INTO sandboxes (id, e2b_id, provider, template_id, status, "
+                        "status_detail, task_id, agent_id, repo_url, cpu_count, memory_mb, "
+                        "metadata, created_at, updated_at, last_used_at, ended_at) VALUES "
+                        "(?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        const qint64 base = QDateTime(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc())
+                                .toMSecsSinceEpoch();
+        for (int i = 0; i < Rows; ++i) {
+            const SandboxStatus status = AllSandboxStatuses[i % 4];
+            const QDateTime created = QDateTime::fromMSecsSinceEpoch(base + qint64(i) * 97'003,
+                                                                     QTimeZone::utc());
+            insert.addBindValue(newId());
+            insert.addBindValue(u"i%1x9q2"_s.arg(i, 8, 36, QLatin1Char('0')));
+            insert.addBindValue(i % 3 ? u"e2b"_s : u"local"_s);
+            insert.addBindValue(i % 5 ? u"base"_s : u"python-3.12"_s);
+            insert.addBindValue(sandboxStatusName(status));
+            insert.addBindValue(status == SandboxStatus::Error ? u"template build failed"_s
+                                                               : QString());
+            insert.addBindValue(u"https://github.com/acme/service-%1.git"_s.arg(i % 250));
+            insert.addBindValue(2);
+            insert.addBindValue(512 * (1 + i % 4));
+            insert.addBindValue(u"{\"team\":\"ops\",\"run\":\"%1\"}"_s.arg(i));
+            insert.addBindValue(formatTimestamp(created));
+            insert.addBindValue(formatTimestamp(created.addSecs(30)));
+            insert.addBindValue(formatTimestamp(created.addSecs(600)));
+            insert.addBindValue(status == SandboxStatus::Terminated
+                                    ? QVariant(formatTimestamp(created.addSecs(3600)))
+                                    : QVariant(QMetaType::fromType<QString>()));
+            if (!insert.exec())
+                return fail(ErrorCode::Storage, u"insert failed"_s);
+        }
+        return {};
+    });
+    return started.has_value();
+}
+
+struct Timing
+{
+    double medianMs = 0;
+    double bestMs = 0;
+    qint64 bytes = 0;
+};
+
+static Timing timeCommand(const QString &program, const QStringList &arguments)
+{
+    QList<double> samples;
+    qint64 bytes = 0;
+    for (int run = 0; run < Runs; ++run) {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::SeparateChannels);
+        QElapsedTimer timer;
+        timer.start();
+        process.start(program, arguments);
+        qint64 got = 0;
+        // Read everything as it comes, as a consumer script would.
+        while (process.state() != QProcess::NotRunning || process.bytesAvailable() > 0) {
+            process.waitForReadyRead(50);
+            got += process.readAllStandardOutput().size();
+        }
+        process.waitForFinished(-1);
+        samples << double(timer.nsecsElapsed()) / 1e6;
+        if (process.exitCode() != 0) {
+            std::fprintf(stderr, "%s failed: %s\n", qPrintable(program),
+                         process.readAllStandardError().constData());
+            std::exit(1);
+        }
+        bytes = got;
+    }
+    std::sort(samples.begin(), samples.end());
+    return {samples.at(samples.size() / 2), samples.first(), bytes};
+}
+
+static qsizetype rowsIn(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    process.waitForFinished(-1);
+    return QJsonDocument::fromJson(process.readAllStandardOutput()).array().size();
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QString sqlite3 = QStandardPaths::findExecutable(u"sqlite3"_s);
+    if (sqlite3.isEmpty()) {
+        std::fprintf(stderr, "sqlite3 not found: install it (Debian: sqlite3)\n");
+        return 1;
+    }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"bench.db"_s);
+    {
+        DatabaseLocation location;
+        location.sqlitePath = path;
+        auto db = Database::open(location);
+        if (!db || !populate(**db)) {
+            std::fprintf(stderr, "could not create the benchmark database\n");
+            return 1;
+        }
+    }
+
+    const QStringList ours = {u"--data-dir"_s, dir.path(), u"sandboxes"_s, u"list"_s, u"--json"_s,
+                              u"--db"_s, path};
+    const QStringList theirs = {
+        u"-json"_s, u"-readonly"_s, path,
+        u"SELECT id, e2b_id, provider, template_id, status, status_detail, task_id, agent_id, "
+        "repo_url, cpu_count, memory_mb, metadata, created_at, updated_at, last_used_at, ended_at "
+        "FROM sandboxes ORDER BY created_at DESC, id"_s};
+
+    const qsizetype ourRows = rowsIn(QStringLiteral(SQUADCTL_PATH), ours);
+    const qsizetype theirRows = rowsIn(sqlite3, theirs);
+    if (ourRows != Rows || theirRows != Rows) {
+        std::fprintf(stderr, "row counts differ: squadctl %lld, sqlite3 %lld, expected %d\n",
+                     qlonglong(ourRows), qlonglong(theirRows), Rows);
+        return 1;
+    }
+
+    // The row-count runs above warmed the page cache for both.
+    const Timing squadctl = timeCommand(QStringLiteral(SQUADCTL_PATH), ours);
+    const Timing reference = timeCommand(sqlite3, theirs);
+
+    std::printf("bench_list: %d sandboxes, median of %d runs (best in brackets)\n", Rows, Runs);
+    std::printf("  squadctl sandboxes list --json : %8.1f ms [%7.1f]  %6.1f MiB\n",
+                squadctl.medianMs, squadctl.bestMs, double(squadctl.bytes) / (1 << 20));
+    std::printf("  sqlite3 -json (the limit)      : %8.1f ms [%7.1f]  %6.1f MiB\n",
+                reference.medianMs, reference.bestMs, double(reference.bytes) / (1 << 20));
+    const double ratio = squadctl.medianMs / reference.medianMs;
+    std::printf("  ratio squadctl / sqlite3       : %8.2f  (target <= 2.00: %s)\n", ratio,
+                ratio <= 2.0 ? "met" : "NOT met");
+    return 0;
+}

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+#include "sandboxservice.h"
+
+#include "core/futures.h"
+#include "core/ids.h"
+#include "core/platform.h"
+#include "core/redaction.h"
+#include "core/timestamp.h"
+#include "core/validation.h"
+#include "store/auditlog.h"
+#include "store/database.h"
+#include "store/taskstore.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSandbox, "squad.sandbox")
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+SandboxService::SandboxService(const Database &db, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_store(db)
+{}
+
+SandboxService::~SandboxService() = default;
+
+void SandboxService::addProvider(SandboxProvider *provider)
+{
+    m_providers.insert(provider->name(), provider);
+    if (m_defaultProvider.isEmpty())
+        m_defaultProvider = provider->name();
+}
+
+SandboxProvider *SandboxService::providerFor(const QString &name) const
+{
+    return m_providers.value(name, nullptr);
+}
+
+Result<void> SandboxService::audit(const QString &action, const QString &target,
+                                   const QString &outcome, const QString &detail) const
+{
+    return AuditLog(m_db).append({0, {}, osUserName(), action, target, outcome, detail});
+}
+
+Result<void> SandboxService::save(const SandboxRecord &record, bool insert, const QString &action,
+                                  const QString &outcome, const QString &detail) const
+{
+    return m_db.transaction([&]() -> Result<void> {
+        auto written = insert ? m_store.insert(record) : m_store.update(record);
+        if (!written)
+            return written;
+        return audit(action, record.id, outcome, detail);
+    });
+}
+
+QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest &request)
+{
+    using Ready = Result<SandboxRecord>;
+    const QString providerName = request.provider.isEmpty() ? m_defaultProvider : request.provider;
+    SandboxProvider *provider = providerFor(providerName);
+    if (!provider) {
+        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
+                                       u"Unknown sandbox provider \"%1\"; available: %2"_s.arg(
+                                           providerName, m_providers.keys().join(u", "_s))));
+    }
+    auto templateId = validateTemplateId(request.templateId.isEmpty() ? m_defaultTemplate
+                                                                       : request.templateId);
+    if (!templateId)
+        return readyFuture<Ready>(fail(templateId.error()));
+
+    SandboxRecord record;
+    record.id = newId();
+    record.provider = providerName;
+    record.templateId = *templateId;
+    record.status = SandboxStatus::Created;
+    record.metadata = u"{}"_s;
+
+    const TaskStore tasks(m_db);
+    if (!request.taskId.isEmpty()) {
+        auto id = parseId(request.taskId, u"task id"_s);
+        if (!id)
+            return readyFuture<Ready>(fail(id.error()));
+        auto exists = tasks.taskExists(*id);
+        if (!exists)
+            return readyFuture<Ready>(fail(exists.error()));
+        if (!*exists)
+            return readyFuture<Ready>(fail(ErrorCode::NotFound, u"No task with id %1"_s.arg(*id)));
+        record.taskId = *id;
+    }
+    if (!request.agentId.isEmpty()) {
+        auto id = parseId(request.agentId, u"agent id"_s);
+        if (!id)
+            return readyFuture<Ready>(fail(id.error()));
+        auto exists = tasks.agentExists(*id);
+        if (!exists)
+            return readyFuture<Ready>(fail(exists.error()));
+        if (!*exists)
+            return readyFuture<Ready>(fail(ErrorCode::NotFound, u"No agent with id %1"_s.arg(*id)));
+        record.agentId = *id;
+    }
+    if (!request.repoUrl.trimmed().isEmpty()) {
+        auto url = validateRepoUrl(request.repoUrl);
+        if (!url)
+            return readyFuture<Ready>(fail(url.error()));
+        record.repoUrl = *url;
+    }
+
+    record.createdAt = record.updatedAt = nowUtc();
+    if (auto saved = save(record, true, u"sandbox.create"_s, u"started"_s,
+                          u"template %1 on %2"_s.arg(record.templateId, providerName));
+        !saved) {
+        return readyFuture<Ready>(fail(saved.error()));
+    }
+    Q_EMIT sandboxChanged(record);
+
+    SandboxSpec spec;
+    spec.id = record.id;
+    spec.templateId = record.templateId;
+    spec.repoUrl = record.repoUrl;
+    if (!record.taskId.isEmpty())
+        spec.metadata.insert(u"squad.task_id"_s, record.taskId);
+    if (!record.agentId.isEmpty())
+        spec.metadata.insert(u"squad.agent_id"_s, record.agentId);
+    spec.metadata.insert(u"squad.sandbox_id"_s, record.id);
+
+    return provider->create(spec).then(this, [this, record](Result<ProviderSandbox> created) mutable
+                                                 -> Result<SandboxRecord> {
+        record.updatedAt = nowUtc();
+        if (!created) {
+            record.status = SandboxStatus::Error;
+            record.statusDetail = redactSecrets(created.error().toString());
+            if (auto saved = save(record, false, u"sandbox.create"_s, u"failed"_s,
+                                  record.statusDetail);
+                !saved) {
+                return fail(saved.error());
+            }
+            Q_EMIT sandboxChanged(record);
+            return fail(created.error().code(),
+                        u"Creating the sandbox failed: %1"_s.arg(created.error().message()),
+                        created.error().detail());
+        }
+        record.providerId = created->providerId;
+        record.cpuCount = created->cpuCount;
+        record.memoryMb = created->memoryMb;
+        record.status = SandboxStatus::Running;
+        record.lastUsedAt = record.updatedAt;
+        if (auto saved = save(record, false, u"sandbox.create"_s, u"ok"_s,
+                              u"running as %1"_s.arg(record.providerId));
+            !saved) {
+            return fail(saved.error());
+        }
+        Q_EMIT sandboxChanged(record);
+        return record;
+    });
+}
+
+Result<SandboxRecord> SandboxService::get(const QString &id) const
+{
+    auto parsed = parseId(id, u"sandbox id"_s);
+    if (!parsed)
+        return fail(parsed.error());
+    return m_store.get(*parsed);
+}
+
+Result<SandboxRecords> SandboxService::list(const SandboxFilter &filter) const
+{
+    return m_store.list(filter);
+}
+
+Result<std::optional<SandboxRecord>> SandboxService::runningForTask(const QString &taskId) const
+{
+    auto parsed = parseId(taskId, u"task id"_s);
+    if (!parsed)
+        return fail(parsed.error());
+    return m_store.runningForTask(*parsed);
+}
+
+QFuture<Result<TerminateOutcome>> SandboxService::terminate(const QString &id)
+{
+    using Ready = Result<TerminateOutcome>;
+    auto found = get(id);
+    if (!found)
+        return readyFuture<Ready>(fail(found.error()));
+    SandboxRecord record = *found;
+
+    if (record.status == SandboxStatus::Terminated) {
+        const QString message = u"Sandbox %1 was already terminated; nothing to do"_s.arg(record.id);
+        if (auto audited = audit(u"sandbox.terminate"_s, record.id, u"noop"_s, message); !audited)
+            return readyFuture<Ready>(fail(audited.error()));
+        return readyFuture<Ready>(
+            TerminateOutcome{record, TerminateOutcome::Kind::AlreadyTerminated, message});
+    }
+
+    // A sandbox whose creation never reached the provider has nothing to end there.
+    if (record.providerId.isEmpty()) {
+        record.status = SandboxStatus::Terminated;
+        record.updatedAt = record.endedAt = nowUtc();
+        record.statusDetail = u"terminated before its provider created it"_s;
+        const QString message = u"Sandbox %1 was never created at its provider; marked "
+                                 "terminated"_s.arg(record.id);
+        if (auto saved = save(record, false, u"sandbox.terminate"_s, u"ok"_s, message); !saved)
+            return readyFuture<Ready>(fail(saved.error()));
+        Q_EMIT sandboxChanged(record);
+        return readyFuture<Ready>(
+            TerminateOutcome{record, TerminateOutcome::Kind::GoneAtProvider, message});
+    }
+
+    SandboxProvider *provider = providerFor(record.provider);
+    if (!provider) {
+        return readyFuture<Ready>(fail(ErrorCode::Unavailable,
+                                       u"Sandbox %1 lives at provider \"%2\", which is not "
+                                       "configured here"_s.arg(record.id, record.provider)));
+    }
+
+    return provider->terminate(record.providerId)
+        .then(this, [this, record](Result<void> ended) mutable -> Ready {
+            TerminateOutcome outcome;
+            const QDateTime now = nowUtc();
+            if (!ended && ended.error().code() != ErrorCode::NotFound) {
+                const QString message = u"Terminating sandbox %1 failed: %2"_s.arg(
+                    record.id, ended.error().message());
+                if (auto audited = audit(u"sandbox.terminate"_s, record.id, u"failed"_s,
+                                         ended.error().toString());
+                    !audited) {
+                    return fail(audited.error());
+                }
+                return fail(ended.error().code(), message, ended.error().detail());
+            }
+            record.status = SandboxStatus::Terminated;
+            record.updatedAt = record.endedAt = now;
+            if (ended) {
+                outcome.kind = TerminateOutcome::Kind::Terminated;
+                outcome.message = u"Sandbox %1 terminated"_s.arg(record.id);
+                record.statusDetail = u"terminated by %1"_s.arg(osUserName());
+            } else {
+                outcome.kind = TerminateOutcome::Kind::GoneAtProvider;
+                outcome.message = u"Sandbox %1 was already gone at %2; marked terminated"_s.arg(
+                    record.id, record.provider);
+                record.statusDetail = u"gone at the provider"_s;
+            }
+            if (auto saved = save(record, false, u"sandbox.terminate"_s, u"ok"_s, outcome.message);
+                !saved) {
+                return fail(saved.error());
+            }
+            outcome.record = record;
+            Q_EMIT sandboxChanged(record);
+            return outcome;
+        });
+}
+
+CommandRun *SandboxService::run(const QString &id, const CommandSpec &spec, QObject *parent)
+{
+    auto found = get(id);
+    if (!found)
+        return CommandRun::failed(found.error(), parent);
+    SandboxRecord record = *found;
+    if (record.status != SandboxStatus::Running) {
+        return CommandRun::failed(
+            Error(ErrorCode::Conflict,
+                  u"Sandbox %1 is %2, not running: commands run only in running sandboxes"_s.arg(
+                      record.id, sandboxStatusName(record.status))),
+            parent);
+    }
+    if (spec.argv.isEmpty() || spec.argv.constFirst().isEmpty())
+        return CommandRun::failed(Error(ErrorCode::InvalidArgument, u"No command to run"_s), parent);
+    SandboxProvider *provider = providerFor(record.provider);
+    if (!provider) {
+        return CommandRun::failed(Error(ErrorCode::Unavailable,
+                                        u"Sandbox %1 lives at provider \"%2\", which is not "
+                                        "configured here"_s.arg(record.id, record.provider)),
+                                  parent);
+    }
+
+    record.lastUsedAt = record.updatedAt = nowUtc();
+    if (auto saved = m_store.update(record); !saved)
+        return CommandRun::failed(saved.error(), parent);
+    Q_EMIT sandboxChanged(record);
+
+    CommandRun *run = provider->run(record.providerId, spec, parent);
+    const QString commandLine = redactSecrets(spec.argv.join(u' ')).left(500);
+    connect(run, &CommandRun::finished, this, [this, run, id = record.id, commandLine] {
+        const Result<CommandOutcome> &result = run->result();
+        QString outcome = u"ok"_s;
+        QString detail;
+        if (!result) {
+            outcome = u"failed"_s;
+            detail = u"%1: %2"_s.arg(commandLine, result.error().toString());
+        } else {
+            outcome = result->exitCode == 0 ? u"ok"_s : u"failed"_s;
+            detail = u"%1: exit %2%3"_s.arg(commandLine).arg(result->exitCode).arg(
+                result->timedOut ? u" (timed out)"_s : QString());
+        }
+        // An audit failure must not hide the command's own result; it goes to the log.
+        if (auto audited = audit(u"sandbox.exec"_s, id, outcome, detail); !audited)
+            qCWarning(lcSandbox) << "audit of exec failed:" << audited.error().toString();
+    });
+    return run;
+}
+
+} // namespace squad

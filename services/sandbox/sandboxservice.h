@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sandboxprovider.h"
+#include "sandboxrecord.h"
+#include "store/sandboxstore.h"
+
+#include <QFuture>
+#include <QHash>
+#include <QObject>
+
+#include <optional>
+
+namespace squad {
+
+class AuditLog;
+class Database;
+
+struct CreateSandboxRequest
+{
+    QString templateId;  // empty = the service's default template
+    QString taskId;      // optional, must name an existing task
+    QString agentId;     // optional, must name an existing agent
+    QString repoUrl;     // optional, without credentials
+    QString provider;    // empty = the service's default provider
+};
+
+struct TerminateOutcome
+{
+    enum class Kind {
+        Terminated,          // the provider ended it now
+        AlreadyTerminated,   // it was TERMINATED before: nothing was done
+        GoneAtProvider,      // the provider no longer knew it; the row was closed
+    };
+    SandboxRecord record;
+    Kind kind = Kind::Terminated;
+    QString message;  // one sentence for the operator
+};
+
+// The sandbox lifecycle: the rules of the original system, over the SandboxProvider seam.
+// Status moves CREATED → RUNNING → TERMINATED, or → ERROR with the reason kept; every change
+// writes the row and its audit entry in one transaction.
+// Lives on the thread that owns the Database; futures finish on that thread's event loop.
+class SandboxService : public QObject
+{
+    Q_OBJECT
+public:
+    SandboxService(const Database &db, QObject *parent = nullptr);
+    ~SandboxService() override;
+
+    // Providers are owned by the caller and must outlive the service.
+    void addProvider(SandboxProvider *provider);
+    void setDefaultProvider(const QString &name) { m_defaultProvider = name; }
+    void setDefaultTemplate(const QString &templateId) { m_defaultTemplate = templateId; }
+    QString defaultTemplate() const { return m_defaultTemplate; }
+
+    // Validates everything before writing: bad input changes nothing. The row is written as
+    // CREATED first, so a crash mid-way leaves a visible trace rather than an orphan.
+    QFuture<Result<SandboxRecord>> create(const CreateSandboxRequest &request);
+
+    [[nodiscard]] Result<SandboxRecord> get(const QString &id) const;
+    [[nodiscard]] Result<SandboxRecords> list(const SandboxFilter &filter = {}) const;
+    [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
+
+    // Unknown id → NotFound. Already terminated → success of kind AlreadyTerminated.
+    // The provider reporting NotFound → the row is marked TERMINATED (GoneAtProvider).
+    QFuture<Result<TerminateOutcome>> terminate(const QString &id);
+
+    // Runs a command in a RUNNING sandbox and stamps last_used_at. The run is owned by `parent`;
+    // an audit row is written when it finishes.
+    CommandRun *run(const QString &id, const CommandSpec &spec, QObject *parent);
+
+Q_SIGNALS:
+    // A row changed (created, status moved, used); the GUI's models listen to it.
+    void sandboxChanged(const squad::SandboxRecord &record);
+
+private:
+    SandboxProvider *providerFor(const QString &name) const;
+    [[nodiscard]] Result<void> save(const SandboxRecord &record, bool insert, const QString &action,
+                                    const QString &outcome, const QString &detail) const;
+    [[nodiscard]] Result<void> audit(const QString &action, const QString &target,
+                                     const QString &outcome, const QString &detail) const;
+
+    const Database &m_db;
+    SandboxStore m_store;
+    QHash<QString, SandboxProvider *> m_providers;
+    QString m_defaultProvider;
+    QString m_defaultTemplate = QStringLiteral("base");
+};
+
+} // namespace squad

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "migrations.h"
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+// Column types that differ between the two databases. Timestamps are fixed-width UTC text in
+// SQLite (see core/timestamp.h) and timestamptz in PostgreSQL; ids are UUIDs in both.
+struct Types
+{
+    QString id;
+    QString timestamp;
+    QString json;
+};
+
+static Types typesFor(SqlDialect dialect)
+{
+    if (dialect == SqlDialect::Postgres)
+        return {u"UUID"_s, u"TIMESTAMPTZ"_s, u"TEXT"_s};
+    return {u"TEXT"_s, u"TEXT"_s, u"TEXT"_s};
+}
+
+static Migration initialSchema(SqlDialect dialect)
+{
+    const Types t = typesFor(dialect);
+    const QString autoId = dialect == SqlDialect::Postgres ? u"BIGSERIAL PRIMARY KEY"_s
+                                                           : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s;
+    return {1, u"agents, tasks, sandboxes, audit_log"_s, {
+        u"CREATE TABLE agents ("
+         "id %1 PRIMARY KEY, "
+         "name TEXT NOT NULL, "
+         "created_at %2 NOT NULL)"_s.arg(t.id, t.timestamp),
+        u"CREATE TABLE tasks ("
+         "id %1 PRIMARY KEY, "
+         "title TEXT NOT NULL, "
+         "agent_id %1 REFERENCES agents(id) ON DELETE SET NULL, "
+         "created_at %2 NOT NULL)"_s.arg(t.id, t.timestamp),
+        u"CREATE TABLE sandboxes ("
+         "id %1 PRIMARY KEY, "
+         "e2b_id TEXT, "
+         "provider TEXT NOT NULL, "
+         "template_id TEXT NOT NULL, "
+         "agent_id %1 REFERENCES agents(id) ON DELETE SET NULL, "
+         "task_id %1 REFERENCES tasks(id) ON DELETE SET NULL, "
+         "repo_url TEXT, "
+         "status TEXT NOT NULL CHECK (status IN ('CREATED', 'RUNNING', 'TERMINATED', 'ERROR')), "
+         "status_detail TEXT, "
+         "cpu_count INTEGER, "
+         "memory_mb INTEGER, "
+         "metadata %3 NOT NULL DEFAULT '{}', "
+         "last_used_at %2, "
+         "created_at %2 NOT NULL, "
+         "updated_at %2 NOT NULL, "
+         "ended_at %2)"_s.arg(t.id, t.timestamp, t.json),
+        u"CREATE INDEX ix_sandboxes_e2b_id ON sandboxes (e2b_id)"_s,
+        u"CREATE INDEX ix_sandboxes_task_id ON sandboxes (task_id)"_s,
+        u"CREATE INDEX ix_sandboxes_status ON sandboxes (status)"_s,
+        u"CREATE INDEX ix_sandboxes_agent_id ON sandboxes (agent_id)"_s,
+        u"CREATE INDEX ix_sandboxes_created_at ON sandboxes (created_at)"_s,
+        u"CREATE TABLE audit_log ("
+         "id %1, "
+         "at %2 NOT NULL, "
+         "actor TEXT NOT NULL, "
+         "action TEXT NOT NULL, "
+         "target TEXT, "
+         "outcome TEXT NOT NULL, "
+         "detail TEXT)"_s.arg(autoId, t.timestamp),
+        u"CREATE INDEX ix_audit_log_at ON audit_log (at)"_s,
+        u"CREATE INDEX ix_audit_log_target ON audit_log (target)"_s,
+    }};
+}
+
+QList<Migration> migrations(SqlDialect dialect)
+{
+    return {initialSchema(dialect)};
+}
+
+} // namespace squad

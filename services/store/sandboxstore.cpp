@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+#include "sandboxstore.h"
+
+#include "core/timestamp.h"
+#include "database.h"
+
+#include <QSqlRecord>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+// Column order shared by every SELECT and by recordFromQuery().
+static const QString SelectColumns =
+    u"id, e2b_id, provider, template_id, status, status_detail, task_id, agent_id, repo_url, "
+    "cpu_count, memory_mb, metadata, created_at, updated_at, last_used_at, ended_at"_s;
+
+static QVariant nullable(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+static QVariant nullableInt(int value)
+{
+    return value == 0 ? QVariant(QMetaType::fromType<int>()) : QVariant(value);
+}
+
+static QVariant timestampValue(const QDateTime &at)
+{
+    return at.isValid() ? QVariant(formatTimestamp(at)) : QVariant(QMetaType::fromType<QString>());
+}
+
+// PostgreSQL hands back UUID and timestamptz columns as QUuid/QDateTime or text depending on
+// the driver version; SQLite always as text.
+static QString idText(const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    if (value.metaType() == QMetaType::fromType<QUuid>())
+        return value.toUuid().toString(QUuid::WithoutBraces);
+    return value.toString();
+}
+
+static QDateTime timestampFrom(const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    if (value.metaType() == QMetaType::fromType<QDateTime>())
+        return value.toDateTime().toUTC();
+    return parseTimestamp(value.toString());
+}
+
+static SandboxRecord recordFromQuery(const QSqlQuery &q)
+{
+    SandboxRecord r;
+    r.id = idText(q.value(0));
+    r.providerId = q.value(1).toString();
+    r.provider = q.value(2).toString();
+    r.templateId = q.value(3).toString();
+    r.status = sandboxStatusFromName(q.value(4).toString()).value_or(SandboxStatus::Error);
+    r.statusDetail = q.value(5).toString();
+    r.taskId = idText(q.value(6));
+    r.agentId = idText(q.value(7));
+    r.repoUrl = q.value(8).toString();
+    r.cpuCount = q.value(9).toInt();
+    r.memoryMb = q.value(10).toInt();
+    r.metadata = q.value(11).toString();
+    r.createdAt = timestampFrom(q.value(12));
+    r.updatedAt = timestampFrom(q.value(13));
+    r.lastUsedAt = timestampFrom(q.value(14));
+    r.endedAt = timestampFrom(q.value(15));
+    return r;
+}
+
+static QVariantList valuesOf(const SandboxRecord &r)
+{
+    return {r.providerId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : r.providerId,
+            r.provider,
+            r.templateId,
+            sandboxStatusName(r.status),
+            nullable(r.statusDetail),
+            nullable(r.taskId),
+            nullable(r.agentId),
+            nullable(r.repoUrl),
+            nullableInt(r.cpuCount),
+            nullableInt(r.memoryMb),
+            r.metadata.isEmpty() ? u"{}"_s : r.metadata,
+            timestampValue(r.createdAt),
+            timestampValue(r.updatedAt),
+            timestampValue(r.lastUsedAt),
+            timestampValue(r.endedAt)};
+}
+
+Result<void> SandboxStore::insert(const SandboxRecord &record) const
+{
+    QVariantList values = valuesOf(record);
+    values.prepend(record.id);
+    return m_db
+        .exec(u"INSERT INTO sandboxes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+                  .arg(SelectColumns),
+              values)
+        .transform([](const QSqlQuery &) {});
+}
+
+Result<void> SandboxStore::update(const SandboxRecord &record) const
+{
+    QVariantList values = valuesOf(record);
+    values.append(record.id);
+    auto query = m_db.exec(
+        u"UPDATE sandboxes SET e2b_id = ?, provider = ?, template_id = ?, status = ?, "
+        "status_detail = ?, task_id = ?, agent_id = ?, repo_url = ?, cpu_count = ?, "
+        "memory_mb = ?, metadata = ?, created_at = ?, updated_at = ?, last_used_at = ?, "
+        "ended_at = ? WHERE id = ?"_s,
+        values);
+    if (!query)
+        return fail(query.error());
+    if (query->numRowsAffected() == 0)
+        return fail(ErrorCode::NotFound, u"No sandbox with id %1"_s.arg(record.id));
+    return {};
+}
+
+Result<SandboxRecord> SandboxStore::get(const QString &id) const
+{
+    auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE id = ?"_s.arg(SelectColumns), {id});
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return fail(ErrorCode::NotFound, u"No sandbox with id %1"_s.arg(id));
+    return recordFromQuery(*query);
+}
+
+Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
+{
+    QStringList where;
+    QVariantList bindings;
+    if (filter.status) {
+        where << u"status = ?"_s;
+        bindings << sandboxStatusName(*filter.status);
+    }
+    if (!filter.taskId.isEmpty()) {
+        where << u"task_id = ?"_s;
+        bindings << filter.taskId;
+    }
+    const QString sql = u"SELECT %1 FROM sandboxes%2 ORDER BY created_at DESC, id"_s.arg(
+        SelectColumns, where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
+    auto query = m_db.exec(sql, bindings);
+    if (!query)
+        return fail(query.error());
+    SandboxRecords records;
+    while (query->next())
+        records.append(recordFromQuery(*query));
+    return records;
+}
+
+Result<std::optional<SandboxRecord>> SandboxStore::runningForTask(const QString &taskId) const
+{
+    auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE task_id = ? AND status = ? "
+                            "ORDER BY created_at DESC LIMIT 1"_s.arg(SelectColumns),
+                           {taskId, sandboxStatusName(SandboxStatus::Running)});
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return std::optional<SandboxRecord>();
+    return std::optional<SandboxRecord>(recordFromQuery(*query));
+}
+
+Result<QMap<SandboxStatus, int>> SandboxStore::countByStatus() const
+{
+    auto query = m_db.exec(u"SELECT status, COUNT(*) FROM sandboxes GROUP BY status"_s);
+    if (!query)
+        return fail(query.error());
+    QMap<SandboxStatus, int> counts;
+    for (SandboxStatus status : AllSandboxStatuses)
+        counts.insert(status, 0);
+    while (query->next()) {
+        if (auto status = sandboxStatusFromName(query->value(0).toString()))
+            counts[*status] = query->value(1).toInt();
+    }
+    return counts;
+}
+
+Result<int> SandboxStore::count() const
+{
+    auto query = m_db.exec(u"SELECT COUNT(*) FROM sandboxes"_s);
+    if (!query)
+        return fail(query.error());
+    return query->next() ? query->value(0).toInt() : 0;
+}
+
+} // namespace squad

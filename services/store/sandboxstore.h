@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sandbox/sandboxrecord.h"
+#include "core/result.h"
+
+#include <QMap>
+
+#include <optional>
+
+namespace squad {
+
+class Database;
+
+struct SandboxFilter
+{
+    std::optional<SandboxStatus> status;
+    QString taskId;
+};
+
+// The `sandboxes` table. Synchronous: call it on the thread that owns the Database.
+class SandboxStore
+{
+public:
+    explicit SandboxStore(const Database &db) : m_db(db) {}
+
+    [[nodiscard]] Result<void> insert(const SandboxRecord &record) const;
+    // Writes every column of the row with record.id; NotFound when there is none.
+    [[nodiscard]] Result<void> update(const SandboxRecord &record) const;
+    // NotFound when there is no such sandbox.
+    [[nodiscard]] Result<SandboxRecord> get(const QString &id) const;
+    // Newest first.
+    [[nodiscard]] Result<SandboxRecords> list(const SandboxFilter &filter = {}) const;
+    // The newest RUNNING sandbox of the task, if any.
+    [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
+    [[nodiscard]] Result<QMap<SandboxStatus, int>> countByStatus() const;
+    [[nodiscard]] Result<int> count() const;
+
+private:
+    const Database &m_db;
+};
+
+} // namespace squad

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: MIT
+// Every case of the sandbox lifecycle, over a fake provider, on SQLite and on PostgreSQL.
+#include "testsupport.h"
+
+#include "core/futures.h"
+#include "core/ids.h"
+#include "sandbox/sandboxservice.h"
+#include "store/auditlog.h"
+#include "store/database.h"
+#include "store/taskstore.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+using namespace squad;
+using squad::test::ScratchDatabase;
+using squad::test::waitFor;
+
+namespace {
+
+class FakeRun final : public CommandRun
+{
+public:
+    FakeRun(int exitCode, QObject *parent)
+        : CommandRun(parent)
+    {
+        QTimer::singleShot(0, this, [this, exitCode] {
+            Q_EMIT output(Channel::Stdout, "hello\n");
+            finish(CommandOutcome{exitCode, false});
+        });
+    }
+    void cancel() override { finish(fail(ErrorCode::Cancelled, u"cancelled"_s)); }
+};
+
+// A provider whose answers the test sets, and which records what it was asked.
+class FakeProvider final : public SandboxProvider
+{
+public:
+    QString name() const override { return u"fake"_s; }
+
+    QFuture<Result<ProviderSandbox>> create(const SandboxSpec &spec) override
+    {
+        createdSpecs << spec;
+        if (createError)
+            return readyFuture<Result<ProviderSandbox>>(fail(*createError));
+        return readyFuture<Result<ProviderSandbox>>(
+            ProviderSandbox{u"fake-"_s + spec.id.left(8), spec.templateId, 2, 1024, true});
+    }
+    QFuture<Result<ProviderSandbox>> get(const QString &) override
+    {
+        return readyFuture<Result<ProviderSandbox>>(fail(ErrorCode::NotFound, u"no"_s));
+    }
+    QFuture<Result<QList<ProviderSandbox>>> list() override
+    {
+        return readyFuture<Result<QList<ProviderSandbox>>>(QList<ProviderSandbox>());
+    }
+    QFuture<Result<void>> terminate(const QString &providerId) override
+    {
+        terminated << providerId;
+        if (terminateError)
+            return readyFuture<Result<void>>(fail(*terminateError));
+        return readyFuture<Result<void>>({});
+    }
+    CommandRun *run(const QString &providerId, const CommandSpec &spec, QObject *parent) override
+    {
+        ran << providerId;
+        ranSpecs << spec;
+        return new FakeRun(runExitCode, parent);
+    }
+    QFuture<Result<QByteArray>> readFile(const QString &, const QString &) override
+    {
+        return readyFuture<Result<QByteArray>>(QByteArray());
+    }
+    QFuture<Result<void>> writeFile(const QString &, const QString &, const QByteArray &) override
+    {
+        return readyFuture<Result<void>>({});
+    }
+
+    std::optional<Error> createError;
+    std::optional<Error> terminateError;
+    int runExitCode = 0;
+    QList<SandboxSpec> createdSpecs;
+    QStringList terminated;
+    QStringList ran;
+    QList<CommandSpec> ranSpecs;
+};
+
+} // namespace
+
+class tst_SandboxService : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void createRunsAndRecords();
+    void createWithTaskAndAgent();
+    void createFailureKeepsTheReason();
+    void badInputChangesNothing_data();
+    void badInputChangesNothing();
+    void getFindsAndRefuses();
+    void runningSandboxOfTask();
+    void terminateEndsIt();
+    void terminateAlreadyTerminatedIsANoOp();
+    void terminateUnknownIsNotFound();
+    void terminateGoneAtProviderMarksTerminated();
+    void terminateProviderFailureKeepsStatus();
+    void terminateErrorSandboxWithoutProviderId();
+    void runStampsLastUsedAndAudits();
+    void runRefusesStoppedSandbox();
+
+private:
+    Result<SandboxRecord> createOne(const CreateSandboxRequest &request = {});
+    int countRows(const QString &table);
+    QList<AuditEntry> auditOf(const QString &id);
+
+    std::unique_ptr<ScratchDatabase> m_scratch;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<FakeProvider> m_provider;
+    std::unique_ptr<SandboxService> m_service;
+};
+
+void tst_SandboxService::init()
+{
+    m_scratch = std::make_unique<ScratchDatabase>();
+    QVERIFY2(!m_scratch->text().isEmpty(), qPrintable(m_scratch->error()));
+    auto db = DatabaseLocation::parse(m_scratch->text(), m_scratch->folder())
+                  .and_then([](const DatabaseLocation &l) { return Database::open(l); });
+    QVERIFY_RESULT(db);
+    m_db = std::move(*db);
+    m_provider = std::make_unique<FakeProvider>();
+    m_service = std::make_unique<SandboxService>(*m_db);
+    m_service->addProvider(m_provider.get());
+}
+
+void tst_SandboxService::cleanup()
+{
+    m_service.reset();
+    m_provider.reset();
+    m_db.reset();
+    m_scratch.reset();
+}
+
+Result<SandboxRecord> tst_SandboxService::createOne(const CreateSandboxRequest &request)
+{
+    auto future = m_service->create(request);
+    if (!waitFor(future))
+        return fail(ErrorCode::Timeout, u"create did not finish"_s);
+    return future.result();
+}
+
+int tst_SandboxService::countRows(const QString &table)
+{
+    auto query = m_db->exec(u"SELECT COUNT(*) FROM %1"_s.arg(table));
+    return query && query->next() ? query->value(0).toInt() : -1;
+}
+
+QList<AuditEntry> tst_SandboxService::auditOf(const QString &id)
+{
+    auto entries = AuditLog(*m_db).list({id, 0});
+    return entries ? *entries : QList<AuditEntry>();
+}
+
+void tst_SandboxService::createRunsAndRecords()
+{
+    QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
+    auto created = createOne({u"python-3.12"_s, {}, {}, u"https://github.com/acme/widgets"_s, {}});
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->status, SandboxStatus::Running);
+    QCOMPARE(created->provider, u"fake"_s);
+    QCOMPARE(created->templateId, u"python-3.12"_s);
+    QCOMPARE(created->providerId, u"fake-"_s + created->id.left(8));
+    QCOMPARE(created->cpuCount, 2);
+    QCOMPARE(created->memoryMb, 1024);
+    QVERIFY(created->createdAt.isValid());
+    QVERIFY(created->updatedAt >= created->createdAt);
+    QVERIFY(created->lastUsedAt.isValid());
+    QCOMPARE(m_provider->createdSpecs.size(), 1);
+    QCOMPARE(m_provider->createdSpecs.first().repoUrl, u"https://github.com/acme/widgets"_s);
+
+    auto stored = m_service->get(created->id);
+    QVERIFY_RESULT(stored);
+    QCOMPARE(*stored, *created);
+
+    // CREATED first, then RUNNING: both seen by listeners, both audited.
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(changed.at(0).at(0).value<SandboxRecord>().status, SandboxStatus::Created);
+    QCOMPARE(changed.at(1).at(0).value<SandboxRecord>().status, SandboxStatus::Running);
+    const auto audit = auditOf(created->id);
+    QCOMPARE(audit.size(), 2);
+    QCOMPARE(audit.at(0).outcome, u"ok"_s);
+    QCOMPARE(audit.at(1).outcome, u"started"_s);
+    QCOMPARE(audit.at(0).action, u"sandbox.create"_s);
+    QVERIFY(!audit.at(0).actor.isEmpty());
+}
+
+void tst_SandboxService::createWithTaskAndAgent()
+{
+    const TaskStore tasks(*m_db);
+    auto agent = tasks.createAgent(u"claude"_s);
+    QVERIFY_RESULT(agent);
+    auto task = tasks.createTask(u"upgrade deps"_s, agent->id);
+    QVERIFY_RESULT(task);
+    auto created = createOne({{}, task->id.toUpper(), agent->id, {}, {}});
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->taskId, task->id);
+    QCOMPARE(created->agentId, agent->id);
+    QCOMPARE(created->templateId, u"base"_s);
+    QCOMPARE(m_provider->createdSpecs.first().metadata.value(u"squad.task_id"_s), task->id);
+}
+
+void tst_SandboxService::createFailureKeepsTheReason()
+{
+    m_provider->createError = Error(ErrorCode::Provider, u"template not found"_s,
+                                    u"Authorization: Bearer leaked-token-123"_s);
+    QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
+    auto created = createOne();
+    QVERIFY(!created);
+    QVERIFY(created.error().message().contains(u"template not found"_s));
+    QCOMPARE(changed.size(), 2);
+    const SandboxRecord last = changed.last().at(0).value<SandboxRecord>();
+    auto stored = m_service->get(last.id);
+    QVERIFY_RESULT(stored);
+    QCOMPARE(stored->status, SandboxStatus::Error);
+    QVERIFY(stored->statusDetail.contains(u"template not found"_s));
+    QVERIFY2(!stored->statusDetail.contains(u"leaked-token"_s), qPrintable(stored->statusDetail));
+    const auto audit = auditOf(last.id);
+    QCOMPARE(audit.first().outcome, u"failed"_s);
+    QVERIFY(!audit.first().detail.contains(u"leaked-token"_s));
+}
+
+void tst_SandboxService::badInputChangesNothing_data()
+{
+    QTest::addColumn<QString>("templateId");
+    QTest::addColumn<QString>("taskId");
+    QTest::addColumn<QString>("agentId");
+    QTest::addColumn<QString>("repoUrl");
+    QTest::addColumn<QString>("provider");
+    QTest::addColumn<ErrorCode>("code");
+    const QString unknown = u"0b0e5d1c-3f0a-4c57-9d0e-6d2f3e4a5b6c"_s;
+    QTest::newRow("bad template") << u"no spaces allowed"_s << QString() << QString() << QString()
+                                  << QString() << ErrorCode::InvalidArgument;
+    QTest::newRow("malformed task") << QString() << u"task-7"_s << QString() << QString()
+                                    << QString() << ErrorCode::InvalidArgument;
+    QTest::newRow("unknown task") << QString() << unknown << QString() << QString() << QString()
+                                  << ErrorCode::NotFound;
+    QTest::newRow("malformed agent") << QString() << QString() << u"42"_s << QString()
+                                     << QString() << ErrorCode::InvalidArgument;
+    QTest::newRow("unknown agent") << QString() << QString() << unknown << QString() << QString()
+                                   << ErrorCode::NotFound;
+    QTest::newRow("repo with token")
+        << QString() << QString() << QString()
+        << u"https://user:ghp_abcdefghijklmnopqrstuvwxyz@github.com/a/b"_s << QString()
+        << ErrorCode::InvalidArgument;
+    QTest::newRow("not a repo") << QString() << QString() << QString() << u"ftp://x/y"_s
+                                << QString() << ErrorCode::InvalidArgument;
+    QTest::newRow("unknown provider") << QString() << QString() << QString() << QString()
+                                      << u"azure"_s << ErrorCode::InvalidArgument;
+}
+
+void tst_SandboxService::badInputChangesNothing()
+{
+    QFETCH(QString, templateId);
+    QFETCH(QString, taskId);
+    QFETCH(QString, agentId);
+    QFETCH(QString, repoUrl);
+    QFETCH(QString, provider);
+    QFETCH(ErrorCode, code);
+    QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
+    auto created = createOne({templateId, taskId, agentId, repoUrl, provider});
+    QVERIFY(!created);
+    QCOMPARE(created.error().code(), code);
+    QVERIFY(!created.error().message().contains(u"ghp_"_s));
+    QCOMPARE(countRows(u"sandboxes"_s), 0);
+    QCOMPARE(countRows(u"audit_log"_s), 0);
+    QCOMPARE(changed.size(), 0);
+    QVERIFY(m_provider->createdSpecs.isEmpty());
+}
+
+void tst_SandboxService::getFindsAndRefuses()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    QVERIFY_RESULT(m_service->get(created->id));
+    QVERIFY_ERROR(m_service->get(newId()), ErrorCode::NotFound);
+    QVERIFY_ERROR(m_service->get(u"not-an-id"_s), ErrorCode::InvalidArgument);
+}
+
+void tst_SandboxService::runningSandboxOfTask()
+{
+    auto task = TaskStore(*m_db).createTask(u"t"_s);
+    QVERIFY_RESULT(task);
+    auto none = m_service->runningForTask(task->id);
+    QVERIFY_RESULT(none);
+    QVERIFY(!none->has_value());
+
+    auto first = createOne({{}, task->id, {}, {}, {}});
+    QVERIFY_RESULT(first);
+    auto found = m_service->runningForTask(task->id);
+    QVERIFY_RESULT(found);
+    QVERIFY(found->has_value());
+    QCOMPARE((*found)->id, first->id);
+
+    auto terminated = m_service->terminate(first->id);
+    QVERIFY(waitFor(terminated));
+    QVERIFY_RESULT(terminated.result());
+    auto afterwards = m_service->runningForTask(task->id);
+    QVERIFY_RESULT(afterwards);
+    QVERIFY(!afterwards->has_value());
+    QVERIFY_ERROR(m_service->runningForTask(u"nope"_s), ErrorCode::InvalidArgument);
+}
+
+void tst_SandboxService::terminateEndsIt()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    auto future = m_service->terminate(created->id);
+    QVERIFY(waitFor(future));
+    const auto outcome = future.result();
+    QVERIFY_RESULT(outcome);
+    QCOMPARE(outcome->kind, TerminateOutcome::Kind::Terminated);
+    QCOMPARE(m_provider->terminated, QStringList{created->providerId});
+    auto stored = m_service->get(created->id);
+    QVERIFY_RESULT(stored);
+    QCOMPARE(stored->status, SandboxStatus::Terminated);
+    QVERIFY(stored->endedAt.isValid());
+    QVERIFY(stored->updatedAt >= created->updatedAt);
+    const auto audit = auditOf(created->id);
+    QCOMPARE(audit.first().action, u"sandbox.terminate"_s);
+    QCOMPARE(audit.first().outcome, u"ok"_s);
+}
+
+void tst_SandboxService::terminateAlreadyTerminatedIsANoOp()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    auto first = m_service->terminate(created->id);
+    QVERIFY(waitFor(first));
+    QVERIFY_RESULT(first.result());
+    const auto before = m_service->get(created->id);
+
+    auto second = m_service->terminate(created->id);
+    QVERIFY(waitFor(second));
+    const auto outcome = second.result();
+    QVERIFY_RESULT(outcome);
+    QCOMPARE(outcome->kind, TerminateOutcome::Kind::AlreadyTerminated);
+    QVERIFY(outcome->message.contains(u"already terminated"_s));
+    QCOMPARE(m_provider->terminated.size(), 1);  // the provider was not asked again
+    QCOMPARE(*m_service->get(created->id), *before);
+    QCOMPARE(auditOf(created->id).first().outcome, u"noop"_s);
+}
+
+void tst_SandboxService::terminateUnknownIsNotFound()
+{
+    auto future = m_service->terminate(newId());
+    QVERIFY(waitFor(future));
+    QVERIFY_ERROR(future.result(), ErrorCode::NotFound);
+    auto malformed = m_service->terminate(u"x"_s);
+    QVERIFY(waitFor(malformed));
+    QVERIFY_ERROR(malformed.result(), ErrorCode::InvalidArgument);
+    QCOMPARE(countRows(u"audit_log"_s), 0);
+    QVERIFY(m_provider->terminated.isEmpty());
+}
+
+void tst_SandboxService::terminateGoneAtProviderMarksTerminated()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    m_provider->terminateError = Error(ErrorCode::NotFound, u"sandbox not found"_s);
+    auto future = m_service->terminate(created->id);
+    QVERIFY(waitFor(future));
+    const auto outcome = future.result();
+    QVERIFY_RESULT(outcome);
+    QCOMPARE(outcome->kind, TerminateOutcome::Kind::GoneAtProvider);
+    QCOMPARE(m_service->get(created->id)->status, SandboxStatus::Terminated);
+}
+
+void tst_SandboxService::terminateProviderFailureKeepsStatus()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    m_provider->terminateError = Error(ErrorCode::Unavailable, u"E2B is down (503)"_s);
+    auto future = m_service->terminate(created->id);
+    QVERIFY(waitFor(future));
+    const auto outcome = future.result();
+    QVERIFY_ERROR(outcome, ErrorCode::Unavailable);
+    QVERIFY(outcome.error().message().contains(u"503"_s));
+    QCOMPARE(m_service->get(created->id)->status, SandboxStatus::Running);
+    QCOMPARE(auditOf(created->id).first().outcome, u"failed"_s);
+}
+
+void tst_SandboxService::terminateErrorSandboxWithoutProviderId()
+{
+    m_provider->createError = Error(ErrorCode::Provider, u"quota exceeded"_s);
+    QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
+    QVERIFY(!createOne());
+    const QString id = changed.last().at(0).value<SandboxRecord>().id;
+    QCOMPARE(m_service->get(id)->status, SandboxStatus::Error);
+
+    auto future = m_service->terminate(id);
+    QVERIFY(waitFor(future));
+    QVERIFY_RESULT(future.result());
+    QCOMPARE(m_service->get(id)->status, SandboxStatus::Terminated);
+    QVERIFY(m_provider->terminated.isEmpty());
+}
+
+void tst_SandboxService::runStampsLastUsedAndAudits()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    m_provider->runExitCode = 3;
+    CommandSpec spec;
+    spec.argv = {u"git"_s, u"status"_s, u"--token=ghp_abcdefghijklmnopqrstuvwxyz"_s};
+    QObject owner;
+    CommandRun *run = m_service->run(created->id, spec, &owner);
+    QSignalSpy output(run, &CommandRun::output);
+    QSignalSpy finished(run, &CommandRun::finished);
+    QVERIFY(finished.wait());
+    QVERIFY_RESULT(run->result());
+    QCOMPARE(run->result()->exitCode, 3);
+    QCOMPARE(output.size(), 1);
+    QCOMPARE(m_provider->ran, QStringList{created->providerId});
+
+    auto stored = m_service->get(created->id);
+    QVERIFY_RESULT(stored);
+    QVERIFY(stored->lastUsedAt >= created->lastUsedAt);
+    QVERIFY(stored->updatedAt >= created->updatedAt);
+    const auto audit = auditOf(created->id);
+    QCOMPARE(audit.first().action, u"sandbox.exec"_s);
+    QCOMPARE(audit.first().outcome, u"failed"_s);
+    QVERIFY(audit.first().detail.contains(u"exit 3"_s));
+    QVERIFY2(!audit.first().detail.contains(u"ghp_"_s), qPrintable(audit.first().detail));
+}
+
+void tst_SandboxService::runRefusesStoppedSandbox()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    auto terminated = m_service->terminate(created->id);
+    QVERIFY(waitFor(terminated));
+    QObject owner;
+    CommandRun *run = m_service->run(created->id, {{u"true"_s}, {}, {}, 0}, &owner);
+    QSignalSpy finished(run, &CommandRun::finished);
+    QVERIFY(finished.wait());
+    QVERIFY_ERROR(run->result(), ErrorCode::Conflict);
+    QVERIFY(m_provider->ran.isEmpty());
+
+    CommandRun *unknown = m_service->run(newId(), {{u"true"_s}, {}, {}, 0}, &owner);
+    QSignalSpy unknownFinished(unknown, &CommandRun::finished);
+    QVERIFY(unknownFinished.wait());
+    QVERIFY_ERROR(unknown->result(), ErrorCode::NotFound);
+}
+
+QTEST_GUILESS_MAIN(tst_SandboxService)
+#include "tst_sandboxservice.moc"

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/result.h"
+
+#include <QTest>
+
+// Fails the test with the Error's text when `expr` (a Result) holds an error.
+#define QVERIFY_RESULT(expr)                                                                      \
+    do {                                                                                          \
+        const auto &squadResult_ = (expr);                                                        \
+        if (!squadResult_)                                                                        \
+            QFAIL(qPrintable(QStringLiteral("%1 failed: %2").arg(QLatin1String(#expr),                        \
+                                                     squadResult_.error().toString())));          \
+    } while (false)
+
+// Verifies that `expr` failed with ErrorCode `code`.
+#define QVERIFY_ERROR(expr, expectedCode)                                                         \
+    do {                                                                                          \
+        const auto &squadResult_ = (expr);                                                        \
+        QVERIFY2(!squadResult_, "expected an error, got success");                                \
+        QCOMPARE(squadResult_.error().code(), expectedCode);                                      \
+    } while (false)
+
+namespace squad::test {
+
+// Where the PostgreSQL fixture wrote the URL of the throw-away server it started, if any.
+QString postgresAdminUrl();
+
+// Creates a fresh, empty PostgreSQL database on the fixture's server and returns its URL;
+// dropDatabase() removes it. Both QFAIL-free: an error string comes back on failure.
+Result<QString> createPostgresDatabase();
+void dropPostgresDatabase(const QString &url);
+
+// A fresh, empty database of the backend this test run is for (SQUAD_TEST_BACKEND=sqlite or
+// postgres): a file in a temporary folder, or a new database on the fixture's server, dropped
+// again when the object goes.
+class ScratchDatabase
+{
+public:
+    ScratchDatabase();
+    ~ScratchDatabase();
+    ScratchDatabase(const ScratchDatabase &) = delete;
+    ScratchDatabase &operator=(const ScratchDatabase &) = delete;
+
+    static bool backendIsPostgres();
+    // Empty when the scratch database could not be made; error() says why.
+    const QString &text() const { return m_text; }
+    const QString &error() const { return m_error; }
+    const QString &folder() const { return m_folder; }
+
+private:
+    QString m_text;
+    QString m_error;
+    QString m_folder;
+    QString m_tempRoot;
+};
+
+// Runs `work` while the event loop turns until `future` finishes (or the timeout passes).
+template<class Future>
+bool waitFor(const Future &future, int timeoutMs = 30000)
+{
+    return QTest::qWaitFor([&] { return future.isFinished(); }, timeoutMs);
+}
+
+} // namespace squad::test
