@@ -305,40 +305,43 @@ QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)
     if (auto code = openCore())
         return done(*code);
 
-    auto records = m_core->sandboxes().list(filter);
-    if (!records)
-        return failure(records.error());
-
     BufferedOut out;
-    if (parser.isSet(JsonOption)) {
+    const bool json = parser.isSet(JsonOption);
+    bool first = true;
+    if (json) {
         out.buffer().append('[');
-        bool first = true;
-        for (const SandboxRecord &record : *records) {
-            out.buffer().append(first ? "\n" : ",\n");
-            first = false;
-            appendSandboxJson(out.buffer(), record);
-            out.flushIfLarge();
-        }
-        out.buffer().append(first ? "]\n" : "\n]\n");
-        return done(Success);
-    }
-    out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(u"ID"_s, -36)
-                            .arg(u"STATUS"_s, -10)
-                            .arg(u"PROVIDER"_s, -8)
-                            .arg(u"TEMPLATE"_s, -16)
-                            .arg(u"AGE"_s, -5)
-                            .arg(u"REPO"_s)
-                            .toUtf8());
-    for (const SandboxRecord &r : *records) {
-        out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(r.id, -36)
-                                .arg(sandboxStatusName(r.status), -10)
-                                .arg(r.provider, -8)
-                                .arg(r.templateId, -16)
-                                .arg(ageText(r.createdAt), -5)
-                                .arg(r.repoUrl.isEmpty() ? u"-"_s : r.repoUrl)
+    } else {
+        out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(u"ID"_s, -36)
+                                .arg(u"STATUS"_s, -10)
+                                .arg(u"PROVIDER"_s, -8)
+                                .arg(u"TEMPLATE"_s, -16)
+                                .arg(u"AGE"_s, -5)
+                                .arg(u"REPO"_s)
                                 .toUtf8());
-        out.flushIfLarge();
     }
+    auto listed = m_core->sandboxes().forEach(filter, [&](const SandboxRecord &r) {
+        if (json) {
+            out.buffer().append(first ? "\n" : ",\n");
+            appendSandboxJson(out.buffer(), r);
+        } else {
+            out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(r.id, -36)
+                                    .arg(sandboxStatusName(r.status), -10)
+                                    .arg(r.provider, -8)
+                                    .arg(r.templateId, -16)
+                                    .arg(ageText(r.createdAt), -5)
+                                    .arg(r.repoUrl.isEmpty() ? u"-"_s : r.repoUrl)
+                                    .toUtf8());
+        }
+        first = false;
+        out.flushIfLarge();
+    });
+    if (!listed) {
+        // Whatever was already written is incomplete: say so and fail.
+        out.buffer().clear();
+        return failure(listed.error());
+    }
+    if (json)
+        out.buffer().append(first ? "]\n" : "\n]\n");
     return done(Success);
 }
 

@@ -46,7 +46,7 @@ void BufferedOut::flushIfLarge()
 {
     if (m_buffer.size() >= FlushThreshold) {
         writeOut(m_buffer);
-        m_buffer.clear();
+        m_buffer.truncate(0);  // keeps the allocation for the next block
     }
 }
 

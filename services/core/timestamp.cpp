@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "timestamp.h"
 
-#include <QTimeZone>
-
 namespace squad {
 
 static constexpr qint64 MsPerDay = 86'400'000;
@@ -31,20 +29,20 @@ static qint64 daysFromCivil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void putDigits(QChar *&out, int value, int width)
+template<class Char>
+static void putDigits(Char *&out, int value, int width)
 {
     for (int i = width - 1; i >= 0; --i) {
-        out[i] = QChar(u'0' + value % 10);
+        out[i] = Char(u'0' + value % 10);
         value /= 10;
     }
     out += width;
 }
 
-QString formatTimestamp(const QDateTime &utc)
+// Writes "yyyy-MM-ddTHH:mm:ss.zzzZ" (24 characters) for years 0000–9999.
+template<class Char>
+static bool writeTimestamp(qint64 ms, Char *out)
 {
-    if (!utc.isValid())
-        return {};
-    const qint64 ms = utc.toMSecsSinceEpoch();
     qint64 days = ms / MsPerDay;
     qint64 rest = ms % MsPerDay;
     if (rest < 0) {
@@ -54,25 +52,37 @@ QString formatTimestamp(const QDateTime &utc)
     int y = 0, mo = 0, d = 0;
     civilFromDays(days, y, mo, d);
     if (y < 0 || y > 9999)
-        return utc.toUTC().toString(Qt::ISODateWithMs);
-
-    QString text(24, Qt::Uninitialized);
-    QChar *out = text.data();
+        return false;
     putDigits(out, y, 4);
-    *out++ = u'-';
+    *out++ = Char(u'-');
     putDigits(out, mo, 2);
-    *out++ = u'-';
+    *out++ = Char(u'-');
     putDigits(out, d, 2);
-    *out++ = u'T';
+    *out++ = Char(u'T');
     putDigits(out, int(rest / 3'600'000), 2);
-    *out++ = u':';
+    *out++ = Char(u':');
     putDigits(out, int(rest / 60'000 % 60), 2);
-    *out++ = u':';
+    *out++ = Char(u':');
     putDigits(out, int(rest / 1000 % 60), 2);
-    *out++ = u'.';
+    *out++ = Char(u'.');
     putDigits(out, int(rest % 1000), 3);
-    *out++ = u'Z';
+    *out++ = Char(u'Z');
+    return true;
+}
+
+QString formatTimestamp(const QDateTime &utc)
+{
+    if (!utc.isValid())
+        return {};
+    QString text(24, Qt::Uninitialized);
+    if (!writeTimestamp(utc.toMSecsSinceEpoch(), text.data()))
+        return utc.toUTC().toString(Qt::ISODateWithMs);
     return text;
+}
+
+bool formatTimestampAscii(qint64 msecsSinceEpoch, char *out)
+{
+    return writeTimestamp(msecsSinceEpoch, out);
 }
 
 static bool readDigits(QStringView text, qsizetype pos, int width, int &value)
@@ -101,7 +111,7 @@ QDateTime parseTimestamp(QStringView text)
             && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 60) {
             const qint64 epochMs = daysFromCivil(y, mo, d) * MsPerDay
                                    + ((h * 60 + mi) * 60 + s) * qint64(1000) + ms;
-            return QDateTime::fromMSecsSinceEpoch(epochMs, QTimeZone::utc());
+            return QDateTime::fromMSecsSinceEpoch(epochMs, Qt::UTC);
         }
     }
     QString normalised = text.toString();

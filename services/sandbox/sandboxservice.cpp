@@ -170,6 +170,12 @@ Result<SandboxRecords> SandboxService::list(const SandboxFilter &filter) const
     return m_store.list(filter);
 }
 
+Result<void> SandboxService::forEach(const SandboxFilter &filter,
+                                     const std::function<void(const SandboxRecord &)> &visit) const
+{
+    return m_store.forEach(filter, visit);
+}
+
 Result<std::optional<SandboxRecord>> SandboxService::runningForTask(const QString &taskId) const
 {
     auto parsed = parseId(taskId, u"task id"_s);

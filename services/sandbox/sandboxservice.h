@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <optional>
 
 namespace squad {
@@ -60,6 +61,9 @@ public:
 
     [[nodiscard]] Result<SandboxRecord> get(const QString &id) const;
     [[nodiscard]] Result<SandboxRecords> list(const SandboxFilter &filter = {}) const;
+    // Streams the rows of list() one at a time, without holding them all.
+    [[nodiscard]] Result<void> forEach(const SandboxFilter &filter,
+                                       const std::function<void(const SandboxRecord &)> &visit) const;
     [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
 
     // Unknown id → NotFound. Already terminated → success of kind AlreadyTerminated.

@@ -4,6 +4,7 @@
 #include "core/timestamp.h"
 #include "database.h"
 
+#include <QSqlError>
 #include <QSqlRecord>
 #include <QUuid>
 
@@ -130,7 +131,8 @@ Result<SandboxRecord> SandboxStore::get(const QString &id) const
     return recordFromQuery(*query);
 }
 
-Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
+Result<void> SandboxStore::forEach(const SandboxFilter &filter,
+                                   const std::function<void(const SandboxRecord &)> &visit) const
 {
     QStringList where;
     QVariantList bindings;
@@ -147,10 +149,18 @@ Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
     auto query = m_db.exec(sql, bindings);
     if (!query)
         return fail(query.error());
-    SandboxRecords records;
     while (query->next())
-        records.append(recordFromQuery(*query));
-    return records;
+        visit(recordFromQuery(*query));
+    if (query->lastError().isValid())
+        return fail(m_db.storageError(u"reading sandboxes"_s, query->lastError()));
+    return {};
+}
+
+Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
+{
+    SandboxRecords records;
+    return forEach(filter, [&](const SandboxRecord &record) { records.append(record); })
+        .transform([&] { return std::move(records); });
 }
 
 Result<std::optional<SandboxRecord>> SandboxStore::runningForTask(const QString &taskId) const

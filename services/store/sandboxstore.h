@@ -6,6 +6,7 @@
 
 #include <QMap>
 
+#include <functional>
 #include <optional>
 
 namespace squad {
@@ -31,6 +32,10 @@ public:
     [[nodiscard]] Result<SandboxRecord> get(const QString &id) const;
     // Newest first.
     [[nodiscard]] Result<SandboxRecords> list(const SandboxFilter &filter = {}) const;
+    // The same rows, handed to `visit` one at a time as they are read: for exports that need
+    // not hold 100,000 records at once.
+    [[nodiscard]] Result<void> forEach(const SandboxFilter &filter,
+                                       const std::function<void(const SandboxRecord &)> &visit) const;
     // The newest RUNNING sandbox of the task, if any.
     [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
     [[nodiscard]] Result<QMap<SandboxStatus, int>> countByStatus() const;

@@ -37,6 +37,8 @@ private Q_SLOTS:
     void databaseLocation_data();
     void databaseLocation();
     void sandboxJsonIsValidAndStable();
+    void metadataPassesThroughOnlyWhenAnObject_data();
+    void metadataPassesThroughOnlyWhenAnObject();
 };
 
 void tst_Core::parseId_data()
@@ -273,6 +275,46 @@ void tst_Core::sandboxJsonIsValidAndStable()
     out.clear();
     appendSandboxJson(out, r);
     QVERIFY(QJsonDocument::fromJson(out).object().value(u"metadata"_s).isObject());
+}
+
+void tst_Core::metadataPassesThroughOnlyWhenAnObject_data()
+{
+    QTest::addColumn<QString>("metadata");
+    QTest::addColumn<bool>("kept");
+    QTest::newRow("empty object") << u"{}"_s << true;
+    QTest::newRow("flat") << u"{\"team\":\"ops\",\"run\":\"7\"}"_s << true;
+    QTest::newRow("nested and spaced") << u" { \"a\" : [1, -2.5e3, true, false, null, {\"b\": \"\\u00e9\\n\"}] } "_s
+                                       << true;
+    QTest::newRow("unicode") << u"{\"name\":\"café ☕\"}"_s << true;
+    QTest::newRow("array") << u"[1,2]"_s << false;
+    QTest::newRow("string") << u"\"x\""_s << false;
+    QTest::newRow("trailing comma") << u"{\"a\":1,}"_s << false;
+    QTest::newRow("single quotes") << u"{'a':1}"_s << false;
+    QTest::newRow("unterminated") << u"{\"a\":\"b}"_s << false;
+    QTest::newRow("two objects") << u"{}{}"_s << false;
+    QTest::newRow("bad escape") << u"{\"a\":\"\\x\"}"_s << false;
+    QTest::newRow("leading zero") << u"{\"a\":01}"_s << false;
+    QTest::newRow("raw newline in string") << u"{\"a\":\"x\ny\"}"_s << false;
+    QTest::newRow("too deep") << QString(100, u'[').prepend(u"{\"a\":"_s) << false;
+}
+
+void tst_Core::metadataPassesThroughOnlyWhenAnObject()
+{
+    QFETCH(QString, metadata);
+    QFETCH(bool, kept);
+    SandboxRecord r;
+    r.id = newId();
+    r.metadata = metadata;
+    QByteArray out;
+    appendSandboxJson(out, r);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(out, &error);
+    QVERIFY2(doc.isObject(), qPrintable(error.errorString() + u": "_s + QString::fromUtf8(out)));
+    const QJsonObject written = doc.object().value(u"metadata"_s).toObject();
+    if (kept)
+        QCOMPARE(written, QJsonDocument::fromJson(metadata.toUtf8()).object());
+    else
+        QVERIFY(written.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Core)

@@ -235,7 +235,7 @@ void tst_LocalProvider::createLaysOutFolder()
     const QString dir = m_provider->sandboxPath(spec.id);
     QCOMPARE(QFileInfo(dir).canonicalFilePath(),
              QFileInfo(m_root + u'/' + spec.id).canonicalFilePath());
-    QCOMPARE(m_provider->homePath(spec.id), dir + u"/home"_s);
+    QCOMPARE(m_provider->homePath(spec.id), QString(dir + u"/home"_s));
     QVERIFY(QFileInfo(dir + u"/home"_s).isDir());
     QVERIFY(QFileInfo(dir + u"/tmp"_s).isDir());
     QFile metadata(dir + u"/.squad/sandbox.json"_s);
@@ -303,7 +303,7 @@ void tst_LocalProvider::getAndListScanFolders()
     QVERIFY(!first.isEmpty() && !second.isEmpty());
     // Neither is a sandbox: a folder not named by a UUID, and a file.
     QVERIFY(QDir(m_root).mkdir(u"notes"_s));
-    QFile stray(m_root + u"/" + newId());
+    QFile stray(m_root + u'/' + newId());
     QVERIFY(stray.open(QIODevice::WriteOnly));
     stray.close();
 
@@ -452,7 +452,7 @@ void tst_LocalProvider::startFailures()
     QVERIFY(r->waitFinished());
     QVERIFY_ERROR(r->run->result(), code);
     if (code == ErrorCode::NotFound) {
-        QVERIFY2(r->run->result().error().message().startsWith(u"command not found: "_s + program),
+        QVERIFY2(r->run->result().error().message().startsWith(QString(u"command not found: "_s + program)),
                  qPrintable(r->run->result().error().message()));
     }
     QCOMPARE(r->finishes, 1);
@@ -551,7 +551,7 @@ void tst_LocalProvider::workingDirectory()
     const auto r = record(m_provider->run(id, spec, nullptr));
     QVERIFY(r->waitFinished());
     QVERIFY_RESULT(r->run->result());
-    QCOMPARE(QString::fromLocal8Bit(r->out.trimmed()), home + expected);
+    QCOMPARE(QString::fromLocal8Bit(r->out.trimmed()), QString(home + expected));
 }
 
 void tst_LocalProvider::missingWorkingDirectory()
