@@ -59,7 +59,8 @@ void WelcomeWindow::showCounts(const QMap<SandboxStatus, int> &counts)
         parts << u"%1 %2 %3"_s.arg(p.symbol).arg(it.value()).arg(p.label.toLower());
         total += it.value();
     }
-    m_summary->setText(tr("%n sandbox(es): %1", nullptr, total).arg(parts.join(u" · "_s)));
+    const QString count = total == 1 ? tr("1 sandbox") : tr("%1 sandboxes").arg(total);
+    m_summary->setText(count + u": "_s + parts.join(u" · "_s));
 }
 
 void WelcomeWindow::showError(const QString &message)

@@ -179,7 +179,7 @@ QFuture<int> Cli::run(const QStringList &arguments)
         writeOut(usageText());
         return done(Success);
     }
-    if (words.size() < 2)
+    if (words.size() < 2 || words.at(1).startsWith(u'-'))
         return usageError(u"'%1' needs a subcommand"_s.arg(words.first()));
 
     Invocation invocation;

@@ -566,7 +566,7 @@ void LocalCommandRun::signalGroup(int signal)
 {
 #ifdef Q_OS_UNIX
     if (m_group > 0)
-        ::kill(static_cast<pid_t>(m_group), signal);
+        ::kill(-static_cast<pid_t>(m_group), signal);
 #else
     Q_UNUSED(signal)
 #endif

@@ -80,9 +80,10 @@ Outcome tst_Squadctl::squadctl(const QStringList &arguments, bool withDb)
     env.insert(u"SQUAD_DATA_DIR"_s, m_dataDir->path());
     env.remove(u"SQUAD_DB"_s);
     process.setProcessEnvironment(env);
+    // Global options go first: everything after "--" in exec belongs to the command.
     QStringList args = arguments;
     if (withDb)
-        args << u"--db"_s << m_scratch->text();
+        args = QStringList{u"--db"_s, m_scratch->text()} + args;
     process.start(QStringLiteral(SQUADCTL_PATH), args);
     Outcome outcome;
     if (!process.waitForFinished(60000)) {
