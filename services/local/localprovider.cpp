@@ -34,8 +34,8 @@ namespace squad {
 
 namespace {
 
-constexpr int KillGraceMs = 500;      // between SIGTERM and SIGKILL when stopping a command
-constexpr int TimeoutExitCode = 124;  // what timeout(1) reports
+constexpr int KillGraceMs = 500;     // between SIGTERM and SIGKILL when stopping a command
+constexpr int TimeoutExitCode = 124; // what timeout(1) reports
 constexpr int ProcessExitWaitMs = 5000;
 
 QString metadataPath(const QString &sandboxDir)
@@ -180,8 +180,8 @@ Result<void> populateSandbox(const QString &sandboxDir, const QString &providerI
         {u"createdAt"_s, formatTimestamp(nowUtc())},
     };
     QSaveFile file(metadataPath(sandboxDir));
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(QJsonDocument(metadata).toJson()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(metadata).toJson()) < 0
+        || !file.commit()) {
         return fail(ErrorCode::PermissionDenied,
                     u"Cannot write %1: check the permissions and free space of the sandboxes "
                     "folder"_s.arg(file.fileName()),
@@ -221,20 +221,19 @@ bool isValidVariableName(const QString &name)
 
 bool isInheritedVariable(const QString &name)
 {
-    static const QStringList names{
-        u"PATH"_s, u"LANG"_s, u"LANGUAGE"_s, u"TERM"_s, u"TZ"_s,
+    static const QStringList names{u"PATH"_s, u"LANG"_s, u"LANGUAGE"_s, u"TERM"_s, u"TZ"_s};
 #ifdef Q_OS_WIN
-        // Without these, Windows programs cannot even load their DLLs.
-        u"SYSTEMROOT"_s, u"WINDIR"_s, u"COMSPEC"_s, u"PATHEXT"_s,
+    // Without these, Windows programs cannot even load their DLLs.
+    static const QStringList windowsNames{u"SYSTEMROOT"_s, u"WINDIR"_s, u"COMSPEC"_s, u"PATHEXT"_s};
+    if (windowsNames.contains(name, Qt::CaseInsensitive))
+        return true;
 #endif
-    };
     return names.contains(name) || name.startsWith("LC_"_L1);
 }
 
 // Built from nothing rather than by removing from the parent's environment, so that tokens the
 // console holds (GITHUB_TOKEN, E2B_API_KEY, whatever the desktop session exports) never leak.
-Result<QProcessEnvironment> commandEnvironment(const QString &providerId,
-                                               const QString &sandboxDir,
+Result<QProcessEnvironment> commandEnvironment(const QString &providerId, const QString &sandboxDir,
                                                const QMap<QString, QString> &extra)
 {
     QProcessEnvironment env;
@@ -285,8 +284,8 @@ QString resolveProgram(const QString &program, const QProcessEnvironment &env,
     if (program.contains(u'/') || program.contains(u'\\'))
         return program;
     QStringList dirs;
-    const QStringList entries =
-        env.value(u"PATH"_s).split(QDir::listSeparator(), Qt::SkipEmptyParts);
+    const QStringList entries
+        = env.value(u"PATH"_s).split(QDir::listSeparator(), Qt::SkipEmptyParts);
     for (const QString &entry : entries)
         dirs.append(QDir(workDir).absoluteFilePath(entry));
     return QStandardPaths::findExecutable(program, dirs);
@@ -384,8 +383,8 @@ void makeRemovable(const QString &dir)
 {
     QFile::setPermissions(dir, QFile::permissions(dir) | QFile::ReadOwner | QFile::WriteOwner
                                    | QFile::ExeOwner);
-    const QFileInfoList entries = QDir(dir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot
-                                                          | QDir::Hidden | QDir::System);
+    const QFileInfoList entries
+        = QDir(dir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
     for (const QFileInfo &entry : entries) {
         if (!entry.isSymLink())
             makeRemovable(entry.filePath());
@@ -409,7 +408,7 @@ Result<void> removeSandbox(const QString &sandboxDir, const QString &providerId,
                         "hand"_s.arg(sandboxDir),
                         allEnded ? QString()
                                  : u"some of its processes did not exit within %1 ms"_s.arg(
-                                       ProcessExitWaitMs));
+                                     ProcessExitWaitMs));
         }
     }
     return {};
@@ -445,7 +444,7 @@ private:
     void complete(Result<CommandOutcome> result);
 
     QString m_providerId;
-    QString m_command;  // as the caller named it, for messages
+    QString m_command; // as the caller named it, for messages
     QString m_workDir;
     QProcess *m_process = nullptr;
     QTimer m_timeoutTimer;
@@ -486,8 +485,8 @@ LocalCommandRun::~LocalCommandRun()
 }
 
 void LocalCommandRun::start(const QString &program, const QStringList &arguments,
-                            const QString &workDir, const QProcessEnvironment &env,
-                            int timeoutMs, const QString &command)
+                            const QString &workDir, const QProcessEnvironment &env, int timeoutMs,
+                            const QString &command)
 {
     m_command = command;
     m_workDir = workDir;
@@ -635,8 +634,8 @@ void LocalCommandRun::onErrorOccurred(QProcess::ProcessError error)
         return;
     }
     complete(fail(ErrorCode::Unavailable,
-                  u"Could not start %1 in sandbox %2: check that it is an executable program"_s
-                      .arg(m_command, m_providerId),
+                  u"Could not start %1 in sandbox %2: check that it is an executable program"_s.arg(
+                      m_command, m_providerId),
                   m_process->errorString()));
 }
 
@@ -709,8 +708,8 @@ QFuture<Result<ProviderSandbox>> LocalProvider::create(const SandboxSpec &spec)
                             "use another id"_s.arg(id, dir));
             }
             return fail(ErrorCode::PermissionDenied,
-                        u"Cannot create the sandbox folder %1: check the permissions of %2"_s
-                            .arg(dir, root));
+                        u"Cannot create the sandbox folder %1: check the permissions of %2"_s.arg(
+                            dir, root));
         }
         if (Result<void> populated = populateSandbox(dir, id, templateId); !populated) {
             QDir(dir).removeRecursively();
@@ -732,8 +731,8 @@ QFuture<Result<QList<ProviderSandbox>>> LocalProvider::list()
 {
     return QtConcurrent::run([root = m_rootDir]() -> Result<QList<ProviderSandbox>> {
         QList<ProviderSandbox> sandboxes;
-        const QFileInfoList entries =
-            QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        const QFileInfoList entries
+            = QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
         for (const QFileInfo &entry : entries) {
             // Anything else in the folder (notes, a half-removed trash) is not ours to list.
             const Result<QString> id = checkProviderId(entry.fileName());
@@ -771,8 +770,7 @@ QFuture<Result<void>> LocalProvider::terminate(const QString &providerId)
         });
 }
 
-CommandRun *LocalProvider::run(const QString &providerId, const CommandSpec &spec,
-                               QObject *parent)
+CommandRun *LocalProvider::run(const QString &providerId, const CommandSpec &spec, QObject *parent)
 {
     const Result<QString> id = checkProviderId(providerId);
     if (!id)
@@ -794,8 +792,8 @@ CommandRun *LocalProvider::run(const QString &providerId, const CommandSpec &spe
     const Result<QString> home = existingHome(dir, *id);
     if (!home)
         return CommandRun::failed(home.error(), parent);
-    const Result<QString> workDir =
-        resolveInHome(*home, spec.workingDirectory, u"working directory"_s);
+    const Result<QString> workDir
+        = resolveInHome(*home, spec.workingDirectory, u"working directory"_s);
     if (!workDir)
         return CommandRun::failed(workDir.error(), parent);
     if (!QFileInfo(*workDir).isDir()) {
@@ -819,23 +817,20 @@ CommandRun *LocalProvider::run(const QString &providerId, const CommandSpec &spe
             parent);
     }
 
-    m_runs.removeIf([](const QPointer<LocalCommandRun> &run) {
-        return run.isNull() || run->isFinished();
-    });
+    m_runs.removeIf(
+        [](const QPointer<LocalCommandRun> &run) { return run.isNull() || run->isFinished(); });
     auto *run = new LocalCommandRun(*id, parent);
     m_runs.append(run);
     run->start(program, spec.argv.mid(1), *workDir, *env, spec.timeoutMs, command);
     return run;
 }
 
-QFuture<Result<QByteArray>> LocalProvider::readFile(const QString &providerId,
-                                                    const QString &path)
+QFuture<Result<QByteArray>> LocalProvider::readFile(const QString &providerId, const QString &path)
 {
     const Result<QString> id = checkProviderId(providerId);
     if (!id)
         return readyFuture<Result<QByteArray>>(fail(id.error()));
-    return QtConcurrent::run([dir = sandboxPath(*id), id = *id,
-                              path]() -> Result<QByteArray> {
+    return QtConcurrent::run([dir = sandboxPath(*id), id = *id, path]() -> Result<QByteArray> {
         const Result<QString> home = existingHome(dir, id);
         if (!home)
             return fail(home.error());
@@ -848,15 +843,14 @@ QFuture<Result<QByteArray>> LocalProvider::readFile(const QString &providerId,
                         u"There is no file \"%1\" in sandbox %2"_s.arg(path, id));
         }
         if (!info.isFile()) {
-            return fail(ErrorCode::InvalidArgument,
-                        u"\"%1\" in sandbox %2 is not a file: give the path of a file"_s.arg(
-                            path, id));
+            return fail(
+                ErrorCode::InvalidArgument,
+                u"\"%1\" in sandbox %2 is not a file: give the path of a file"_s.arg(path, id));
         }
         QFile input(*file);
         if (!input.open(QIODevice::ReadOnly)) {
             return fail(ErrorCode::PermissionDenied,
-                        u"Cannot read \"%1\" in sandbox %2: check its permissions"_s.arg(path,
-                                                                                          id),
+                        u"Cannot read \"%1\" in sandbox %2: check its permissions"_s.arg(path, id),
                         input.errorString());
         }
         return input.readAll();
@@ -869,8 +863,7 @@ QFuture<Result<void>> LocalProvider::writeFile(const QString &providerId, const 
     const Result<QString> id = checkProviderId(providerId);
     if (!id)
         return readyFuture<Result<void>>(fail(id.error()));
-    return QtConcurrent::run([dir = sandboxPath(*id), id = *id, path,
-                              data]() -> Result<void> {
+    return QtConcurrent::run([dir = sandboxPath(*id), id = *id, path, data]() -> Result<void> {
         const Result<QString> home = existingHome(dir, id);
         if (!home)
             return fail(home.error());
@@ -878,9 +871,9 @@ QFuture<Result<void>> LocalProvider::writeFile(const QString &providerId, const 
         if (!file)
             return fail(file.error());
         if (*file == *home || QFileInfo(*file).isDir()) {
-            return fail(ErrorCode::InvalidArgument,
-                        u"\"%1\" in sandbox %2 is a folder: give the path of a file"_s.arg(path,
-                                                                                            id));
+            return fail(
+                ErrorCode::InvalidArgument,
+                u"\"%1\" in sandbox %2 is a folder: give the path of a file"_s.arg(path, id));
         }
         // The part of the path that did not exist has no links in it (resolveInHome), so the
         // folders made here are inside the home.

@@ -3,10 +3,10 @@
 
 #include "sandbox/sandboxprovider.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QHash>
 #include <QString>
 
 namespace squad {
@@ -43,11 +43,9 @@ public:
     // of this user whose environment names the sandbox), then removes its folder.
     QFuture<Result<void>> terminate(const QString &providerId) override;
 
-    CommandRun *run(const QString &providerId, const CommandSpec &spec,
-                    QObject *parent) override;
+    CommandRun *run(const QString &providerId, const CommandSpec &spec, QObject *parent) override;
 
-    QFuture<Result<QByteArray>> readFile(const QString &providerId,
-                                         const QString &path) override;
+    QFuture<Result<QByteArray>> readFile(const QString &providerId, const QString &path) override;
     QFuture<Result<void>> writeFile(const QString &providerId, const QString &path,
                                     const QByteArray &data) override;
 
@@ -56,9 +54,9 @@ public:
     QString homePath(const QString &providerId) const;
 
 private:
-    QString m_rootDir;  // absolute, links resolved when it could be created
+    QString m_rootDir; // absolute, links resolved when it could be created
     QList<QPointer<LocalCommandRun>> m_runs;
-    QHash<QString, int> m_terminating;  // terminations under way; no command starts in these
+    QHash<QString, int> m_terminating; // terminations under way; no command starts in these
 };
 
 } // namespace squad
