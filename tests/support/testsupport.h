@@ -22,6 +22,14 @@
         QCOMPARE(squadResult_.error().code(), expectedCode);                                      \
     } while (false)
 
+namespace squad {
+// Lets QCOMPARE print error codes by name.
+inline char *toString(ErrorCode code)
+{
+    return QTest::toString(errorCodeName(code));
+}
+} // namespace squad
+
 namespace squad::test {
 
 // Where the PostgreSQL fixture wrote the URL of the throw-away server it started, if any.
