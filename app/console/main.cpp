@@ -10,7 +10,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFutureWatcher>
+#include <QIcon>
 #include <QMessageBox>
 #include <QtConcurrent>
 
@@ -21,6 +21,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     squad::setApplicationIdentity();
     QApplication::setApplicationDisplayName(u"Squad Console"_s);
+    QApplication::setWindowIcon(QIcon(u":/icons/squad-console.svg"_s));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Operations console for AI coding agents' sandboxes."_s);

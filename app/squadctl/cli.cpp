@@ -201,7 +201,7 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     }
 
     QCommandLineParser parser;
-    parser.addOptions({DbOption, DataDirOption, HelpOption});
+    parser.addOptions({DbOption, DataDirOption, HelpOption, VersionOption});
     parser.setApplicationDescription(it->description);
 
     using Handler = QFuture<int> (Cli::*)(const QCommandLineParser &);
@@ -254,6 +254,10 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         return usageError(parser.errorText());
     if (parser.isSet(HelpOption)) {
         writeOut(u"Usage: squadctl %1 %2\n\n%3\n"_s.arg(key, it->synopsis, it->description));
+        return done(Success);
+    }
+    if (parser.isSet(VersionOption)) {
+        writeOut(u"squadctl %1\n"_s.arg(QCoreApplication::applicationVersion()));
         return done(Success);
     }
     // Global options may come before or after the command words; the later one wins.
