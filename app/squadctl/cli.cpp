@@ -131,6 +131,21 @@ void printRecordText(const SandboxRecord &r)
     writeOut(text);
 }
 
+// What `tasks create` and `agents create` print: the new id, or {"id": …, key: value}.
+void printCreated(const QString &id, const QString &key, const QString &value, bool json)
+{
+    if (!json) {
+        writeOut(id + u'\n');
+        return;
+    }
+    QByteArray out = "{\"id\":";
+    appendJsonString(out, id);
+    out.append(",\"" + key.toUtf8() + "\":");
+    appendJsonString(out, value);
+    out.append("}\n");
+    writeOut(out);
+}
+
 } // namespace
 
 struct Cli::Invocation
@@ -632,27 +647,10 @@ QFuture<int> Cli::tasksCreate(const QCommandLineParser &parser)
     }
     if (auto code = openCore())
         return done(*code);
-    const TaskStore tasks(m_core->database());
-    if (!agentId.isEmpty()) {
-        auto exists = tasks.agentExists(agentId);
-        if (!exists)
-            return failure(exists.error());
-        if (!*exists)
-            return failure(Error(ErrorCode::NotFound, u"No agent with id %1"_s.arg(agentId)));
-    }
-    auto task = tasks.createTask(parser.value(u"title"_s), agentId);
+    auto task = TaskStore(m_core->database()).createTask(parser.value(u"title"_s), agentId);
     if (!task)
         return failure(task.error());
-    if (parser.isSet(JsonOption)) {
-        QByteArray out = "{\"id\":";
-        appendJsonString(out, task->id);
-        out.append(",\"title\":");
-        appendJsonString(out, task->title);
-        out.append("}\n");
-        writeOut(out);
-    } else {
-        writeOut(task->id + u'\n');
-    }
+    printCreated(task->id, u"title"_s, task->title, parser.isSet(JsonOption));
     return done(Success);
 }
 
@@ -667,16 +665,7 @@ QFuture<int> Cli::agentsCreate(const QCommandLineParser &parser)
     auto agent = TaskStore(m_core->database()).createAgent(parser.value(u"name"_s));
     if (!agent)
         return failure(agent.error());
-    if (parser.isSet(JsonOption)) {
-        QByteArray out = "{\"id\":";
-        appendJsonString(out, agent->id);
-        out.append(",\"name\":");
-        appendJsonString(out, agent->name);
-        out.append("}\n");
-        writeOut(out);
-    } else {
-        writeOut(agent->id + u'\n');
-    }
+    printCreated(agent->id, u"name"_s, agent->name, parser.isSet(JsonOption));
     return done(Success);
 }
 

@@ -80,25 +80,15 @@ QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest
 
     const TaskStore tasks(m_db);
     if (!request.taskId.isEmpty()) {
-        auto id = parseId(request.taskId, u"task id"_s);
+        auto id = tasks.requireTask(request.taskId);
         if (!id)
             return readyFuture<Ready>(fail(id.error()));
-        auto exists = tasks.taskExists(*id);
-        if (!exists)
-            return readyFuture<Ready>(fail(exists.error()));
-        if (!*exists)
-            return readyFuture<Ready>(fail(ErrorCode::NotFound, u"No task with id %1"_s.arg(*id)));
         record.taskId = *id;
     }
     if (!request.agentId.isEmpty()) {
-        auto id = parseId(request.agentId, u"agent id"_s);
+        auto id = tasks.requireAgent(request.agentId);
         if (!id)
             return readyFuture<Ready>(fail(id.error()));
-        auto exists = tasks.agentExists(*id);
-        if (!exists)
-            return readyFuture<Ready>(fail(exists.error()));
-        if (!*exists)
-            return readyFuture<Ready>(fail(ErrorCode::NotFound, u"No agent with id %1"_s.arg(*id)));
         record.agentId = *id;
     }
     if (!request.repoUrl.trimmed().isEmpty()) {

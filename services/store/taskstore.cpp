@@ -25,11 +25,18 @@ Result<TaskRecord> TaskStore::createTask(const QString &title, const QString &ag
 {
     if (title.trimmed().isEmpty())
         return fail(ErrorCode::InvalidArgument, u"A task needs a title"_s);
-    TaskRecord task{newId(), title.trimmed(), agentId, nowUtc()};
+    QString agent;
+    if (!agentId.isEmpty()) {
+        auto required = requireAgent(agentId);
+        if (!required)
+            return fail(required.error());
+        agent = *required;
+    }
+    TaskRecord task{newId(), title.trimmed(), agent, nowUtc()};
     auto inserted = m_db.exec(
         u"INSERT INTO tasks (id, title, agent_id, created_at) VALUES (?, ?, ?, ?)"_s,
         {task.id, task.title,
-         agentId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(agentId),
+         agent.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(agent),
          formatTimestamp(task.createdAt)});
     if (!inserted)
         return fail(inserted.error());
@@ -52,6 +59,30 @@ Result<bool> TaskStore::agentExists(const QString &id) const
 Result<bool> TaskStore::taskExists(const QString &id) const
 {
     return exists(u"tasks"_s, id);
+}
+
+Result<QString> TaskStore::require(const QString &table, const QString &what,
+                                   const QString &text) const
+{
+    auto id = parseId(text, what + u" id"_s);
+    if (!id)
+        return id;
+    auto found = exists(table, *id);
+    if (!found)
+        return fail(found.error());
+    if (!*found)
+        return fail(ErrorCode::NotFound, u"No %1 with id %2"_s.arg(what, *id));
+    return id;
+}
+
+Result<QString> TaskStore::requireAgent(const QString &text) const
+{
+    return require(u"agents"_s, u"agent"_s, text);
+}
+
+Result<QString> TaskStore::requireTask(const QString &text) const
+{
+    return require(u"tasks"_s, u"task"_s, text);
 }
 
 Result<void> TaskStore::deleteAgent(const QString &id) const

@@ -57,6 +57,22 @@ void tst_Database::cleanup()
     m_scratch.reset();
 }
 
+// A plain Qt connection that bypasses Database (which would migrate on open).
+static QSqlDatabase rawConnection(const DatabaseLocation &location, const QString &name)
+{
+    const bool postgres = location.kind == DatabaseLocation::Kind::Postgres;
+    QSqlDatabase raw = QSqlDatabase::addDatabase(postgres ? u"QPSQL"_s : u"QSQLITE"_s, name);
+    if (postgres) {
+        raw.setHostName(location.host);
+        raw.setPort(location.port);
+        raw.setUserName(location.user);
+        raw.setDatabaseName(location.databaseName);
+    } else {
+        raw.setDatabaseName(location.sqlitePath);
+    }
+    return raw;
+}
+
 Result<std::unique_ptr<Database>> tst_Database::openScratch()
 {
     return DatabaseLocation::parse(m_scratch->text(), m_scratch->folder())
@@ -233,20 +249,9 @@ void tst_Database::failedMigrationLeavesNothingBehind()
     auto location = DatabaseLocation::parse(m_scratch->text(), m_scratch->folder());
     QVERIFY_RESULT(location);
     {
-        // Open an untouched connection the long way: Database::open would migrate.
         const QString name = u"raw-"_s + newId();
         {
-            QSqlDatabase raw = QSqlDatabase::addDatabase(
-                location->kind == DatabaseLocation::Kind::Postgres ? u"QPSQL"_s : u"QSQLITE"_s,
-                name);
-            if (location->kind == DatabaseLocation::Kind::Postgres) {
-                raw.setHostName(location->host);
-                raw.setPort(location->port);
-                raw.setUserName(location->user);
-                raw.setDatabaseName(location->databaseName);
-            } else {
-                raw.setDatabaseName(location->sqlitePath);
-            }
+            QSqlDatabase raw = rawConnection(*location, name);
             QVERIFY(raw.open());
             QSqlQuery query(raw);
             QVERIFY(query.exec(u"CREATE TABLE audit_log (something_else TEXT)"_s));
@@ -262,16 +267,7 @@ void tst_Database::failedMigrationLeavesNothingBehind()
     // Check with a plain connection that none of the migration's tables survived.
     const QString name = u"check-"_s + newId();
     {
-        QSqlDatabase raw = QSqlDatabase::addDatabase(
-            location->kind == DatabaseLocation::Kind::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, name);
-        if (location->kind == DatabaseLocation::Kind::Postgres) {
-            raw.setHostName(location->host);
-            raw.setPort(location->port);
-            raw.setUserName(location->user);
-            raw.setDatabaseName(location->databaseName);
-        } else {
-            raw.setDatabaseName(location->sqlitePath);
-        }
+        QSqlDatabase raw = rawConnection(*location, name);
         QVERIFY(raw.open());
         const QStringList tables = raw.tables();
         QVERIFY2(!tables.contains(u"agents"_s), qPrintable(tables.join(u", "_s)));
