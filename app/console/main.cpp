@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // squad-console: the desktop face of Squad Console.
 
-#include "consolecore.h"
+#include "console/consolecore.h"
 #include "core/platform.h"
 #include "sandbox/sandboxservice.h"
 #include "store/database.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
 
-#include "consolecore.h"
+#include "console/consolecore.h"
 #include "core/futures.h"
 #include "core/ids.h"
 #include "core/timestamp.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "consolecore.h"
+#include "console/consolecore.h"
 
 #include <QFuture>
 #include <QObject>

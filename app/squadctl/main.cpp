@@ -2,7 +2,7 @@
 // squadctl: Squad Console's core without widgets, for scripts and terminals.
 
 #include "cli.h"
-#include "consolecore.h"
+#include "console/consolecore.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>

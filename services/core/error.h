@@ -40,6 +40,8 @@ public:
     // "message (detail)" — the form used on stderr and in status lines.
     QString toString() const;
 
+    friend bool operator==(const Error &, const Error &) = default;
+
 private:
     ErrorCode m_code = ErrorCode::Internal;
     QString m_message;

@@ -46,6 +46,8 @@ struct CommandOutcome
 {
     int exitCode = 0;       // the process's exit code; 128 + signal when a signal ended it
     bool timedOut = false;  // the timeout ended it (exitCode is then 124, as timeout(1) does)
+
+    friend bool operator==(const CommandOutcome &, const CommandOutcome &) = default;
 };
 
 // One running command. Emits output as it arrives, then finished() exactly once; cancel() ends

@@ -144,8 +144,10 @@ Result<void> SandboxStore::forEach(const SandboxFilter &filter,
         where << u"task_id = ?"_s;
         bindings << filter.taskId;
     }
-    const QString sql = u"SELECT %1 FROM sandboxes%2 ORDER BY created_at DESC, id"_s.arg(
+    QString sql = u"SELECT %1 FROM sandboxes%2 ORDER BY created_at DESC, id"_s.arg(
         SelectColumns, where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
+    if (filter.limit > 0)
+        sql += u" LIMIT %1"_s.arg(filter.limit);
     auto query = m_db.exec(sql, bindings);
     if (!query)
         return fail(query.error());
@@ -188,6 +190,16 @@ Result<QMap<SandboxStatus, int>> SandboxStore::countByStatus() const
             counts[*status] = query->value(1).toInt();
     }
     return counts;
+}
+
+Result<QString> SandboxStore::changeToken() const
+{
+    auto query = m_db.exec(u"SELECT COUNT(*), MAX(updated_at) FROM sandboxes"_s);
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return QString();
+    return query->value(0).toString() + u'|' + formatTimestamp(timestampFrom(query->value(1)));
 }
 
 Result<int> SandboxStore::count() const

@@ -17,6 +17,7 @@ struct SandboxFilter
 {
     std::optional<SandboxStatus> status;
     QString taskId;
+    int limit = 0;  // 0 = every row; else the newest `limit`
 };
 
 // The `sandboxes` table. Synchronous: call it on the thread that owns the Database.
@@ -40,6 +41,9 @@ public:
     [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
     [[nodiscard]] Result<QMap<SandboxStatus, int>> countByStatus() const;
     [[nodiscard]] Result<int> count() const;
+    // Changes whenever a row is added, removed or updated (row count + newest updated_at):
+    // one cheap query that lets a refresh skip reading a table that did not change.
+    [[nodiscard]] Result<QString> changeToken() const;
 
 private:
     const Database &m_db;

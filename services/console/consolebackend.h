@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "console/consolecore.h"
+#include "sandbox/sandboxprovider.h"
+#include "sandbox/sandboxservice.h"
+#include "store/auditlog.h"
+
+#include <QFuture>
+#include <QMap>
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+#include <optional>
+
+namespace squad {
+
+// All sandboxes at one moment, as the GUI shows them.
+struct SandboxSnapshot
+{
+    SandboxRecords records;            // newest first
+    QMap<SandboxStatus, int> counts;   // of all rows, whatever was loaded
+    bool complete = true;              // false for a first page (see loadSandboxes)
+};
+
+// The GUI's asynchronous face of the core. The core (database, providers, lifecycle service)
+// lives on a worker thread that this object owns; every call returns at once and its future
+// finishes on the caller's event loop (continue with QFuture::then(context, ...)). The UI
+// thread never waits on the database, a process or the network.
+// Create, use and destroy on the GUI thread; destruction cancels and joins the worker.
+class ConsoleBackend : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ConsoleBackend(const StartupOptions &options, QObject *parent = nullptr);
+    ~ConsoleBackend() override;
+
+    // Opens the core on the worker. Its error names what failed (data folder, database).
+    // Other calls made before it finishes run after it, in order.
+    QFuture<Result<void>> open();
+    // The database in use (password masked); empty until open() succeeded.
+    QString databaseName() const { return m_databaseName; }
+
+    // Reads the sandboxes. `firstPage` > 0 reads only the newest rows (complete = false), so a
+    // window can paint before a large table is read. With `onlyIfChanged`, std::nullopt comes
+    // back when nothing changed since the last load (checked with one cheap query).
+    QFuture<Result<std::optional<SandboxSnapshot>>> loadSandboxes(int firstPage = 0,
+                                                                  bool onlyIfChanged = false);
+
+    QFuture<Result<SandboxRecord>> create(const CreateSandboxRequest &request);
+    QFuture<Result<TerminateOutcome>> terminate(const QString &id);
+    QFuture<Result<QList<AuditEntry>>> auditOf(const QString &sandboxId, int limit = 200);
+
+    // Runs a command in a sandbox; the returned run lives on the caller's thread (owned by
+    // `parent`) and forwards output, finish and cancel across to the worker.
+    CommandRun *run(const QString &id, const CommandSpec &spec, QObject *parent);
+
+    // The default template for new sandboxes.
+    QString defaultTemplate() const;
+
+Q_SIGNALS:
+    // A sandbox changed through this backend (created, moved status, used).
+    void sandboxChanged(const squad::SandboxRecord &record);
+
+private:
+    class Worker;
+
+    template<class T, class Work>
+    QFuture<T> onWorker(Work work);
+
+    QThread m_thread;
+    Worker *m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
+    QString m_databaseName;
+};
+
+} // namespace squad
