@@ -2,9 +2,7 @@
 // `squadctl sandboxes list --json` over 100,000 sandboxes, against `sqlite3 -json` selecting the
 // same rows in the same order from the same file: the limit for reading them out of SQLite.
 // Target: squadctl ≤ 2× sqlite3.
-#include "core/ids.h"
-#include "core/timestamp.h"
-#include "sandbox/sandboxrecord.h"
+#include "benchdata.h"
 #include "store/database.h"
 
 #include <QCoreApplication>
@@ -12,10 +10,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <cstdio>
@@ -25,45 +21,6 @@ using namespace squad;
 
 static constexpr int Rows = 100'000;
 static constexpr int Runs = 7;
-
-static bool populate(const Database &db)
-{
-    const auto started = db.transaction([&]() -> Result<void> {
-        QSqlQuery insert(db.connection());
-        insert.prepare(u"INSERT INTO sandboxes (id, e2b_id, provider, template_id, status, "
-                        "status_detail, task_id, agent_id, repo_url, cpu_count, memory_mb, "
-                        "metadata, created_at, updated_at, last_used_at, ended_at) VALUES "
-                        "(?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
-        const qint64 base = QDateTime(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc())
-                                .toMSecsSinceEpoch();
-        for (int i = 0; i < Rows; ++i) {
-            const SandboxStatus status = AllSandboxStatuses[i % 4];
-            const QDateTime created = QDateTime::fromMSecsSinceEpoch(base + qint64(i) * 97'003,
-                                                                     QTimeZone::utc());
-            insert.addBindValue(newId());
-            insert.addBindValue(u"i%1x9q2"_s.arg(i, 8, 36, QLatin1Char('0')));
-            insert.addBindValue(i % 3 ? u"e2b"_s : u"local"_s);
-            insert.addBindValue(i % 5 ? u"base"_s : u"python-3.12"_s);
-            insert.addBindValue(sandboxStatusName(status));
-            insert.addBindValue(status == SandboxStatus::Error ? u"template build failed"_s
-                                                               : QString());
-            insert.addBindValue(u"https://github.com/acme/service-%1.git"_s.arg(i % 250));
-            insert.addBindValue(2);
-            insert.addBindValue(512 * (1 + i % 4));
-            insert.addBindValue(u"{\"team\":\"ops\",\"run\":\"%1\"}"_s.arg(i));
-            insert.addBindValue(formatTimestamp(created));
-            insert.addBindValue(formatTimestamp(created.addSecs(30)));
-            insert.addBindValue(formatTimestamp(created.addSecs(600)));
-            insert.addBindValue(status == SandboxStatus::Terminated
-                                    ? QVariant(formatTimestamp(created.addSecs(3600)))
-                                    : QVariant(QMetaType::fromType<QString>()));
-            if (!insert.exec())
-                return fail(ErrorCode::Storage, u"insert failed"_s);
-        }
-        return {};
-    });
-    return started.has_value();
-}
 
 struct Timing
 {
@@ -123,7 +80,7 @@ int main(int argc, char *argv[])
         DatabaseLocation location;
         location.sqlitePath = path;
         auto db = Database::open(location);
-        if (!db || !populate(**db)) {
+        if (!db || !populateSandboxes(**db, Rows)) {
             std::fprintf(stderr, "could not create the benchmark database\n");
             return 1;
         }

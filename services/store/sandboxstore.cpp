@@ -5,6 +5,7 @@
 #include "database.h"
 
 #include <QSqlError>
+#include <QSet>
 #include <QSqlRecord>
 #include <QUuid>
 
@@ -158,10 +159,38 @@ Result<void> SandboxStore::forEach(const SandboxFilter &filter,
     return {};
 }
 
+// Providers, templates, repositories, tasks and agents repeat from row to row: sharing one copy
+// of each text keeps 100,000 rows held by the GUI tens of megabytes smaller.
+class StringPool
+{
+public:
+    void intern(QString &text)
+    {
+        if (text.isEmpty())
+            return;
+        const auto it = m_strings.constFind(text);
+        if (it != m_strings.cend())
+            text = *it;
+        else
+            m_strings.insert(text);
+    }
+
+private:
+    QSet<QString> m_strings;
+};
+
 Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
 {
     SandboxRecords records;
-    return forEach(filter, [&](const SandboxRecord &record) { records.append(record); })
+    StringPool pool;
+    return forEach(filter,
+                   [&](const SandboxRecord &read) {
+                       SandboxRecord &record = records.emplace_back(read);
+                       for (QString *text : {&record.provider, &record.templateId, &record.repoUrl,
+                                             &record.statusDetail, &record.taskId,
+                                             &record.agentId})
+                           pool.intern(*text);
+                   })
         .transform([&] { return std::move(records); });
 }
 
