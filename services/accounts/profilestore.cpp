@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+#include "profilestore.h"
+
+#include "core/validation.h"
+
+#include <QRegularExpression>
+#include <QSettings>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+static const QString Group = u"profiles"_s;
+static const QString ActiveKey = u"activeProfile"_s;
+
+QString Profile::effectiveE2bApiUrl() const
+{
+    return e2bApiUrl.isEmpty() ? u"https://api."_s + e2bDomain : e2bApiUrl;
+}
+
+Result<QString> ProfileStore::validateName(const QString &name)
+{
+    static const QRegularExpression allowed(uR"(^[A-Za-z0-9._-]{1,64}$)"_s);
+    const QString trimmed = name.trimmed();
+    if (!allowed.match(trimmed).hasMatch()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"\"%1\" is not a valid profile name: use letters, digits, '.', '_' or '-' "
+                    "(at most 64)"_s.arg(name.left(80)));
+    }
+    return trimmed;
+}
+
+static Result<QString> validateHttpUrl(const QString &text, const QString &what)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || (scheme != u"https" && scheme != u"http") || url.host().isEmpty()
+        || !url.userInfo().isEmpty()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"\"%1\" is not a valid %2: expected https://host[/path], without "
+                    "credentials"_s.arg(text.left(200), what));
+    }
+    QString normalised = url.toString(QUrl::StripTrailingSlash);
+    return normalised;
+}
+
+Result<Profile> ProfileStore::validate(Profile profile)
+{
+    auto name = validateName(profile.name);
+    if (!name)
+        return fail(name.error());
+    profile.name = *name;
+    static const QRegularExpression domain(uR"(^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$)"_s);
+    profile.e2bDomain = profile.e2bDomain.trimmed();
+    if (!domain.match(profile.e2bDomain).hasMatch()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"\"%1\" is not a valid E2B domain: expected a host name such as e2b.app"_s.arg(
+                        profile.e2bDomain.left(100)));
+    }
+    if (!profile.e2bApiUrl.trimmed().isEmpty()) {
+        auto url = validateHttpUrl(profile.e2bApiUrl, u"E2B API URL"_s);
+        if (!url)
+            return fail(url.error());
+        profile.e2bApiUrl = *url;
+    } else {
+        profile.e2bApiUrl.clear();
+    }
+    auto templateId = validateTemplateId(profile.defaultTemplate);
+    if (!templateId)
+        return fail(templateId.error());
+    profile.defaultTemplate = *templateId;
+    auto github = validateHttpUrl(profile.githubApiUrl, u"GitHub API URL"_s);
+    if (!github)
+        return fail(github.error());
+    profile.githubApiUrl = *github;
+    return profile;
+}
+
+bool ProfileStore::exists(const QString &name) const
+{
+    if (name == QLatin1String(DefaultProfile))
+        return true;
+    m_settings.beginGroup(Group);
+    const bool found = m_settings.childGroups().contains(name);
+    m_settings.endGroup();
+    return found;
+}
+
+QList<Profile> ProfileStore::list() const
+{
+    m_settings.beginGroup(Group);
+    QStringList names = m_settings.childGroups();
+    m_settings.endGroup();
+    if (!names.contains(QLatin1String(DefaultProfile)))
+        names.prepend(QLatin1String(DefaultProfile));
+    names.sort();
+    QList<Profile> profiles;
+    for (const QString &name : std::as_const(names)) {
+        if (auto profile = get(name))
+            profiles << *profile;
+    }
+    return profiles;
+}
+
+Result<Profile> ProfileStore::get(const QString &name) const
+{
+    if (!exists(name))
+        return fail(ErrorCode::NotFound, u"There is no profile \"%1\""_s.arg(name));
+    Profile profile;
+    profile.name = name;
+    m_settings.beginGroup(Group + u'/' + name);
+    profile.e2bDomain = m_settings.value(u"e2bDomain"_s, profile.e2bDomain).toString();
+    profile.e2bApiUrl = m_settings.value(u"e2bApiUrl"_s).toString();
+    profile.defaultTemplate = m_settings.value(u"defaultTemplate"_s, profile.defaultTemplate)
+                                  .toString();
+    profile.githubApiUrl = m_settings.value(u"githubApiUrl"_s, profile.githubApiUrl).toString();
+    m_settings.endGroup();
+    return profile;
+}
+
+void ProfileStore::write(const Profile &profile)
+{
+    m_settings.beginGroup(Group + u'/' + profile.name);
+    m_settings.setValue(u"e2bDomain"_s, profile.e2bDomain);
+    m_settings.setValue(u"e2bApiUrl"_s, profile.e2bApiUrl);
+    m_settings.setValue(u"defaultTemplate"_s, profile.defaultTemplate);
+    m_settings.setValue(u"githubApiUrl"_s, profile.githubApiUrl);
+    m_settings.endGroup();
+    m_settings.sync();
+}
+
+Result<void> ProfileStore::add(const Profile &profile)
+{
+    auto valid = validate(profile);
+    if (!valid)
+        return fail(valid.error());
+    if (exists(valid->name))
+        return fail(ErrorCode::Conflict, u"A profile named \"%1\" already exists"_s.arg(valid->name));
+    write(*valid);
+    return {};
+}
+
+Result<void> ProfileStore::update(const Profile &profile)
+{
+    auto valid = validate(profile);
+    if (!valid)
+        return fail(valid.error());
+    if (!exists(valid->name))
+        return fail(ErrorCode::NotFound, u"There is no profile \"%1\""_s.arg(valid->name));
+    write(*valid);
+    return {};
+}
+
+Result<void> ProfileStore::rename(const QString &from, const QString &to)
+{
+    auto newName = validateName(to);
+    if (!newName)
+        return fail(newName.error());
+    if (from == QLatin1String(DefaultProfile))
+        return fail(ErrorCode::InvalidArgument, u"The default profile cannot be renamed"_s);
+    auto profile = get(from);
+    if (!profile)
+        return fail(profile.error());
+    if (exists(*newName))
+        return fail(ErrorCode::Conflict, u"A profile named \"%1\" already exists"_s.arg(*newName));
+    m_settings.remove(Group + u'/' + from);
+    profile->name = *newName;
+    write(*profile);
+    if (activeName() == from)
+        m_settings.setValue(ActiveKey, *newName);
+    m_settings.sync();
+    return {};
+}
+
+Result<void> ProfileStore::remove(const QString &name)
+{
+    if (name == QLatin1String(DefaultProfile))
+        return fail(ErrorCode::InvalidArgument, u"The default profile cannot be removed"_s);
+    if (!exists(name))
+        return fail(ErrorCode::NotFound, u"There is no profile \"%1\""_s.arg(name));
+    m_settings.remove(Group + u'/' + name);
+    if (activeName() == name)
+        m_settings.remove(ActiveKey);
+    m_settings.sync();
+    return {};
+}
+
+QString ProfileStore::activeName() const
+{
+    const QString name = m_settings.value(ActiveKey).toString();
+    return !name.isEmpty() && exists(name) ? name : QLatin1String(DefaultProfile);
+}
+
+Result<void> ProfileStore::setActive(const QString &name)
+{
+    if (!exists(name))
+        return fail(ErrorCode::NotFound, u"There is no profile \"%1\""_s.arg(name));
+    m_settings.setValue(ActiveKey, name);
+    m_settings.sync();
+    return {};
+}
+
+Profile ProfileStore::active() const
+{
+    if (auto profile = get(activeName()))
+        return *profile;
+    Profile fallback;
+    fallback.name = QLatin1String(DefaultProfile);
+    return fallback;
+}
+
+} // namespace squad
