@@ -9,6 +9,8 @@
 #include "output.h"
 #include "sandbox/sandboxjson.h"
 #include "sandbox/sandboxservice.h"
+#include "secrets/keychainsecretstore.h"
+#include "secrets/secretvault.h"
 #include "store/auditlog.h"
 #include "store/database.h"
 #include "store/taskstore.h"
@@ -52,6 +54,18 @@ const QList<CommandInfo> &commands()
          u"Record a task that sandboxes can belong to."_s},
         {u"agents"_s, u"create"_s, u"--name NAME [--json]"_s,
          u"Record an agent that sandboxes can belong to."_s},
+        {u"auth"_s, u"set"_s, u"e2b|github|github-app-key [--profile P]"_s,
+         u"Store a secret, read from standard input, in the OS keychain."_s},
+        {u"auth"_s, u"status"_s, u"[--profile P] [--json]"_s,
+         u"Say where each secret comes from (keychain, environment, none); never its value."_s},
+        {u"auth"_s, u"clear"_s, u"[e2b|github|github-app-key...] [--profile P]"_s,
+         u"Delete secrets from the keychain (all of the profile's when none is named)."_s},
+        {u"profiles"_s, u"list"_s, u"[--json]"_s, u"List the profiles; * marks the active one."_s},
+        {u"profiles"_s, u"add"_s,
+         u"NAME [--e2b-domain D] [--e2b-api-url URL] [--template T] [--github-api-url URL]"_s,
+         u"Add a profile."_s},
+        {u"profiles"_s, u"remove"_s, u"NAME"_s, u"Remove a profile and delete its secrets."_s},
+        {u"profiles"_s, u"use"_s, u"NAME"_s, u"Make a profile the active one."_s},
     };
     return all;
 }
@@ -67,6 +81,7 @@ QString usageText()
              "(default: SQUAD_DB, else squad.db in the data folder)\n"
              "  --data-dir DIR   data folder (default: SQUAD_DATA_DIR, else the platform's "
              "app-data folder)\n"
+             "  --profile NAME   accounts profile (default: SQUAD_PROFILE, else the active one)\n"
              "  --help, -h       show help\n"
              "  --version        show the version\n\n"
              "Exit codes: 0 success, 1 the operation failed, 2 usage error.\n"_s;
@@ -75,27 +90,10 @@ QString usageText()
 
 const QCommandLineOption DbOption(u"db"_s, u"Database."_s, u"DB"_s);
 const QCommandLineOption DataDirOption(u"data-dir"_s, u"Data folder."_s, u"DIR"_s);
+const QCommandLineOption ProfileOption(u"profile"_s, u"Accounts profile."_s, u"NAME"_s);
 const QCommandLineOption HelpOption(QStringList{u"help"_s, u"h"_s}, u"Show help."_s);
 const QCommandLineOption VersionOption(u"version"_s, u"Show the version."_s);
 const QCommandLineOption JsonOption(u"json"_s, u"Print JSON."_s);
-
-QFuture<int> done(int code)
-{
-    return readyFuture(code);
-}
-
-QFuture<int> usageError(const QString &message)
-{
-    writeErr(u"squadctl: %1\nRun 'squadctl --help' for usage."_s.arg(message));
-    return done(Usage);
-}
-
-// Usage errors (malformed input) exit 2; everything else that failed exits 1.
-QFuture<int> failure(const Error &error)
-{
-    writeErr(u"squadctl: %1"_s.arg(error.toString()));
-    return done(error.code() == ErrorCode::InvalidArgument ? Usage : Failure);
-}
 
 QString ageText(const QDateTime &since)
 {
@@ -155,6 +153,7 @@ struct Cli::Invocation
     QStringList rest;  // the verb's own arguments
     QString db;
     QString dataDir;
+    QString profile;
 };
 
 Cli::Cli(QObject *parent)
@@ -178,7 +177,7 @@ QFuture<int> Cli::run(const QStringList &arguments)
     // First pass: global options up to the first word; everything after it is the command's.
     QCommandLineParser global;
     global.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
-    global.addOptions({DbOption, DataDirOption, HelpOption, VersionOption});
+    global.addOptions({DbOption, DataDirOption, ProfileOption, HelpOption, VersionOption});
     if (!global.parse(arguments))
         return usageError(global.errorText());
     if (global.isSet(VersionOption)) {
@@ -203,6 +202,7 @@ QFuture<int> Cli::run(const QStringList &arguments)
     invocation.rest = words.mid(2);
     invocation.db = global.value(DbOption);
     invocation.dataDir = global.value(DataDirOption);
+    invocation.profile = global.value(ProfileOption);
     return dispatch(invocation);
 }
 
@@ -216,7 +216,7 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     }
 
     QCommandLineParser parser;
-    parser.addOptions({DbOption, DataDirOption, HelpOption, VersionOption});
+    parser.addOptions({DbOption, DataDirOption, ProfileOption, HelpOption, VersionOption});
     parser.setApplicationDescription(it->description);
 
     using Handler = QFuture<int> (Cli::*)(const QCommandLineParser &);
@@ -261,6 +261,26 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         parser.addOption({u"name"_s, u"Name."_s, u"NAME"_s});
         parser.addOption(JsonOption);
         handler = &Cli::agentsCreate;
+    } else if (key == u"auth set") {
+        handler = &Cli::authSet;
+    } else if (key == u"auth status") {
+        parser.addOption(JsonOption);
+        handler = &Cli::authStatus;
+    } else if (key == u"auth clear") {
+        handler = &Cli::authClear;
+    } else if (key == u"profiles list") {
+        parser.addOption(JsonOption);
+        handler = &Cli::profilesList;
+    } else if (key == u"profiles add") {
+        parser.addOption({u"e2b-domain"_s, u"E2B domain."_s, u"D"_s});
+        parser.addOption({u"e2b-api-url"_s, u"E2B API URL."_s, u"URL"_s});
+        parser.addOption({u"template"_s, u"Default template."_s, u"T"_s});
+        parser.addOption({u"github-api-url"_s, u"GitHub API URL."_s, u"URL"_s});
+        handler = &Cli::profilesAdd;
+    } else if (key == u"profiles remove") {
+        handler = &Cli::profilesRemove;
+    } else if (key == u"profiles use") {
+        handler = &Cli::profilesUse;
     }
 
     QStringList args = invocation.rest;
@@ -279,6 +299,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     m_options.database = parser.isSet(DbOption) ? parser.value(DbOption) : invocation.db;
     m_options.dataDir = parser.isSet(DataDirOption) ? parser.value(DataDirOption)
                                                     : invocation.dataDir;
+    m_options.profile = parser.isSet(ProfileOption) ? parser.value(ProfileOption)
+                                                    : invocation.profile;
     return (this->*handler)(parser);
 }
 
@@ -287,18 +309,9 @@ std::optional<int> Cli::openCore()
     auto core = ConsoleCore::open(m_options);
     if (!core) {
         writeErr(u"squadctl: %1"_s.arg(core.error().toString()));
-        return core.error().code() == ErrorCode::InvalidArgument ? Usage : Failure;
+        return exitCodeFor(core.error());
     }
     m_core = std::move(*core);
-    return std::nullopt;
-}
-
-// Positional words a verb does not take are usage errors, not silently ignored.
-static std::optional<QString> unexpectedArguments(const QCommandLineParser &parser, int allowed)
-{
-    const QStringList words = parser.positionalArguments();
-    if (allowed >= 0 && words.size() > allowed)
-        return u"unexpected argument '%1'"_s.arg(words.at(allowed));
     return std::nullopt;
 }
 
@@ -397,7 +410,7 @@ QFuture<int> Cli::sandboxesCreate(const QCommandLineParser &parser)
     return m_core->sandboxes().create(request).then(this, [json](Result<SandboxRecord> created) {
         if (!created) {
             writeErr(u"squadctl: %1"_s.arg(created.error().toString()));
-            return int(created.error().code() == ErrorCode::InvalidArgument ? Usage : Failure);
+            return exitCodeFor(created.error());
         }
         if (json) {
             QByteArray out;

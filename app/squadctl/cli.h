@@ -14,11 +14,11 @@ class QCommandLineParser;
 
 namespace squad {
 class CommandRun;
+class KeychainSecretStore;
+class SecretVault;
 }
 
 namespace squad::cli {
-
-enum ExitCode : int { Success = 0, Failure = 1, Usage = 2 };
 
 // One squadctl invocation: parses the arguments, opens the core, runs the command.
 // Lives on the main thread; the future finishes with the process's exit code.
@@ -50,7 +50,22 @@ private:
     QFuture<int> tasksCreate(const QCommandLineParser &parser);
     QFuture<int> agentsCreate(const QCommandLineParser &parser);
 
+    // authcommands.cpp: secrets and profiles.
+    QFuture<int> authSet(const QCommandLineParser &parser);
+    QFuture<int> authStatus(const QCommandLineParser &parser);
+    QFuture<int> authClear(const QCommandLineParser &parser);
+    QFuture<int> profilesList(const QCommandLineParser &parser);
+    QFuture<int> profilesAdd(const QCommandLineParser &parser);
+    QFuture<int> profilesRemove(const QCommandLineParser &parser);
+    QFuture<int> profilesUse(const QCommandLineParser &parser);
+    // The profile this invocation acts on: --profile, SQUAD_PROFILE, or the active one;
+    // an error when it does not exist.
+    [[nodiscard]] Result<QString> resolveProfile() const;
+    SecretVault &vault();
+
     StartupOptions m_options;
+    std::unique_ptr<KeychainSecretStore> m_keychain;
+    std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<ConsoleCore> m_core;
     CommandRun *m_activeRun = nullptr;
 };

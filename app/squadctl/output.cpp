@@ -1,11 +1,47 @@
 // SPDX-License-Identifier: MIT
 #include "output.h"
 
+#include "core/futures.h"
+
+#include <QCommandLineParser>
+
 #include <cstdio>
 
 namespace squad::cli {
 
+using namespace Qt::StringLiterals;
+
 static constexpr qsizetype FlushThreshold = 1 << 20;
+
+QFuture<int> done(int code)
+{
+    return readyFuture(code);
+}
+
+QFuture<int> usageError(const QString &message)
+{
+    writeErr(u"squadctl: %1\nRun 'squadctl --help' for usage."_s.arg(message));
+    return done(Usage);
+}
+
+int exitCodeFor(const Error &error)
+{
+    return error.code() == ErrorCode::InvalidArgument ? Usage : Failure;
+}
+
+QFuture<int> failure(const Error &error)
+{
+    writeErr(u"squadctl: %1"_s.arg(error.toString()));
+    return done(exitCodeFor(error));
+}
+
+std::optional<QString> unexpectedArguments(const QCommandLineParser &parser, int allowed)
+{
+    const QStringList words = parser.positionalArguments();
+    if (allowed >= 0 && words.size() > allowed)
+        return u"unexpected argument '%1'"_s.arg(words.at(allowed));
+    return std::nullopt;
+}
 
 void writeOut(const QByteArray &data)
 {

@@ -1,10 +1,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/result.h"
+
 #include <QByteArray>
+#include <QFuture>
 #include <QString>
 
+#include <optional>
+
+class QCommandLineParser;
+
 namespace squad::cli {
+
+enum ExitCode : int { Success = 0, Failure = 1, Usage = 2 };
+
+// A finished future with an exit code.
+QFuture<int> done(int code);
+// Prints "squadctl: message" and a hint to stderr; exit 2.
+QFuture<int> usageError(const QString &message);
+// Prints the error to stderr; exit 2 for malformed input, else 1.
+QFuture<int> failure(const Error &error);
+int exitCodeFor(const Error &error);
+// Positional words a verb does not take are usage errors, not silently ignored.
+std::optional<QString> unexpectedArguments(const QCommandLineParser &parser, int allowed);
 
 // Data goes to stdout, messages to stderr; both unbuffered enough to interleave sensibly.
 void writeOut(const QByteArray &data);

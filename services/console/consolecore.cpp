@@ -27,6 +27,8 @@ StartupOptions withEnvironmentDefaults(StartupOptions options)
         options.database = qEnvironmentVariable("SQUAD_DB");
     if (options.dataDir.isEmpty())
         options.dataDir = qEnvironmentVariable("SQUAD_DATA_DIR");
+    if (options.profile.isEmpty())
+        options.profile = qEnvironmentVariable("SQUAD_PROFILE");
     return options;
 }
 

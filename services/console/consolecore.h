@@ -22,6 +22,7 @@ struct StartupOptions
 {
     QString database;  // --db / SQUAD_DB: a SQLite path or a postgresql:// URL; empty = default
     QString dataDir;   // --data-dir / SQUAD_DATA_DIR; empty = the platform's app-data folder
+    QString profile;   // --profile / SQUAD_PROFILE; empty = the active profile in the settings
 };
 
 // Fills empty fields from the environment (SQUAD_DB, SQUAD_DATA_DIR).
