@@ -5,14 +5,19 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
-#include <QHash>
+#include <QIcon>
 #include <QMap>
+
+#include <array>
+#include <utility>
+#include <vector>
 
 namespace squad {
 
 // One row per sandbox, over value rows handed to it (it never does I/O). Snapshots are applied
 // row by row — changed rows emit dataChanged, new rows are inserted, vanished rows removed — so
 // views keep their selection, current index and scroll position across refreshes.
+// GUI thread only; not re-entrant (do not apply a snapshot from a slot of its own signals).
 class SandboxTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -40,29 +45,40 @@ public:
 
     explicit SandboxTableModel(QObject *parent = nullptr);
 
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
 
     // Replaces the rows with `records` (any order), by id, with the fewest model signals.
     // With `complete` false only adds and updates (a first page): nothing is removed.
+    // Into an empty model the list is adopted as is (shared, not copied) in one insert.
     void applySnapshot(const SandboxRecords &records, bool complete = true);
     // One sandbox changed (inserted when new).
     void updateSandbox(const SandboxRecord &record);
 
-    const SandboxRecord &record(int row) const { return m_rows.at(row); }
-    const SandboxRecords &records() const { return m_rows; }
-    int rowOf(const QString &id) const { return m_rowById.value(id, -1); }
-    // Rows per status over everything in the model.
+    const SandboxRecord &record(int row) const { return m_rows.at(storageRow(row)); }
+    // In row order. Inside a slot connected to the removal signals of applySnapshot() this
+    // first compacts the rows already announced as removed (O(rows)); elsewhere it is free.
+    const SandboxRecords &records() const;
+    int rowOf(const QString &id) const;
+    // Rows per status over everything in the model (every status present, zeros included).
     QMap<SandboxStatus, int> statusCounts() const;
+    int statusCount(SandboxStatus status) const;
 
     // Ages are shown relative to this moment; null = now. For tests and screenshots.
     void setReferenceTime(const QDateTime &now) { m_referenceTime = now; }
 
-    // "5s", "12m", "3h", "2d": how the age columns read.
+    // "5s", "12m", "3h", "2d": how the age columns read. "—" when `since` is null; a `since`
+    // in the future (clock skew) reads "0s".
     static QString ageText(const QDateTime &since, const QDateTime &now);
+    // The rank statuses sort by, in lifecycle order: Created, Running, Error, Terminated.
+    static int statusSortKey(SandboxStatus status);
+    // The value timestamps sort by: msecs since the epoch, a null one before every other.
+    static qint64 timeSortKey(const QDateTime &time);
 
 Q_SIGNALS:
     void statusCountsChanged();
@@ -70,12 +86,69 @@ Q_SIGNALS:
 private:
     QVariant displayData(const SandboxRecord &record, int column) const;
     QVariant sortData(const SandboxRecord &record, int column) const;
-    void removeRows(QList<int> rows);  // any order; removes in contiguous ranges
-    void reindexFrom(int row);
+    QVariant toolTipData(const SandboxRecord &record, int column) const;
+    QIcon statusIcon(SandboxStatus status) const;
+    QDateTime now() const;
+    bool adoptSnapshot(const SandboxRecords &records);
+    void replaceRow(int row, const SandboxRecord &record);
+    void removeRowList(QList<int> rows); // any order; removes in contiguous ranges
+    void compactRemoved() const;
+    void countStatus(SandboxStatus status, int delta);
 
-    SandboxRecords m_rows;
-    QHash<QString, int> m_rowById;
+    // While applySnapshot() announces removals range by range (bottom up), the removed rows
+    // stay in m_rows until the last range is announced, so that removing many scattered
+    // ranges costs one pass instead of one pass per range; rows are translated meanwhile.
+    int storageRow(int row) const { return m_removedRanges.isEmpty() ? row : storageRowSlow(row); }
+    int storageRowSlow(int row) const;
+
+    // id → storage row, by open addressing over the rows' own ids: it keeps no strings (a hash
+    // and a row per slot), and fills and finds several times faster than a QHash<QString, int>,
+    // whose insertions dominated a first load of 100,000 rows.
+    class RowIndex
+    {
+    public:
+        // Indexes every row of `rows`; false, and empty, when an id is listed twice.
+        bool assign(const SandboxRecords &rows);
+        // The storage row of `id`, or -1.
+        int find(QStringView id, const SandboxRecords &rows) const;
+        // `id` must not be indexed yet.
+        void insert(QStringView id, int row);
+        void erase(QStringView id, const SandboxRecords &rows);
+        // Replaces every row number r with renumbered(r).
+        template<class Renumber>
+        void renumber(Renumber renumbered)
+        {
+            for (Slot &slot : m_slots) {
+                if (slot.row >= 0)
+                    slot.row = renumbered(slot.row);
+            }
+        }
+
+    private:
+        struct Slot
+        {
+            quint32 hash = 0;
+            qint32 row = -1; // -1: free
+        };
+        static quint32 hashOf(QStringView id);
+        std::size_t home(quint32 hash) const { return hash & (m_slots.size() - 1); }
+        void place(quint32 hash, int row);
+        void reserve(qsizetype count);
+
+        std::vector<Slot> m_slots; // a power of two in size, at most half full
+        qsizetype m_count = 0;
+    };
+
+    // mutable: records() compacts pending removals on demand (see m_removedRanges).
+    mutable SandboxRecords m_rows;
+    mutable RowIndex m_rowById;
+    // Storage ranges (first, count) announced as removed but still in m_rows, ascending.
+    mutable QList<std::pair<int, int>> m_removedRanges;
+    mutable int m_removedCount = 0;
+    std::array<int, 4> m_statusCounts{};
+    mutable std::array<QIcon, 4> m_statusIcons;
     QDateTime m_referenceTime;
+    bool m_applying = false;
 };
 
 } // namespace squad

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+// The main window over 100,000 sandboxes, against Qt itself:
+//  (a) process start to the first paint of the table with rows, against a bare QTableView
+//      window over an empty model started the same way (target ≤ 1.3×);
+//  (b) one search keystroke and one sort over the 100,000 rows (targets ≤ 50 ms, ≤ 150 ms);
+//  (c) peak resident memory of both (target ≤ the bare window + 60 MB);
+//  and the longest stall of the UI thread while a refresh of the 100,000 rows runs (≤ 50 ms).
+// The driver runs both windows as child processes of this same program, alternately.
+#include "benchdata.h"
+#include "console/consolebackend.h"
+#include "mainwindow.h"
+#include "sandboxfiltermodel.h"
+#include "sandboxtablemodel.h"
+#include "store/database.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <sys/resource.h>
+
+using namespace Qt::StringLiterals;
+using namespace squad;
+
+static constexpr int Rows = 100'000;
+static constexpr int Runs = 5;
+
+static long peakRssKb()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+static void say(const char *format, double value)
+{
+    std::printf(format, value);
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
+// Prints "painted" the first time `viewport` paints while `hasRows` holds.
+class FirstPaint : public QObject
+{
+public:
+    FirstPaint(QWidget *viewport, std::function<bool()> hasRows)
+        : QObject(viewport)
+        , m_hasRows(std::move(hasRows))
+    {
+        viewport->installEventFilter(this);
+    }
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !m_done && m_hasRows()) {
+            m_done = true;
+            // After the paint itself, so the figure includes drawing the rows.
+            QTimer::singleShot(0, this, [] { say("painted %.0f", 0); });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<bool()> m_hasRows;
+    bool m_done = false;
+};
+
+static int runBare(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QStandardItemModel model(0, 9);
+    QTableView view;
+    view.setModel(&model);
+    view.resize(1400, 860);
+    new FirstPaint(view.viewport(), [] { return true; });
+    view.show();
+    QTimer::singleShot(1500, &app, [] {
+        say("rss_kb %.0f", double(peakRssKb()));
+        QCoreApplication::quit();
+    });
+    return app.exec();
+}
+
+static double timed(const std::function<void()> &work)
+{
+    QElapsedTimer timer;
+    timer.start();
+    work();
+    QCoreApplication::processEvents();  // the view's own relayout belongs to the figure
+    return double(timer.nsecsElapsed()) / 1e6;
+}
+
+static int runConsole(int argc, char *argv[], const QString &db, const QString &dataDir,
+                      bool measure)
+{
+    QApplication app(argc, argv);
+    setApplicationIdentity();
+    ConsoleBackend backend(StartupOptions{db, dataDir, {}});
+    MainWindow window(&backend);
+    window.resize(1400, 860);
+    new FirstPaint(window.tableView()->viewport(),
+                   [&] { return window.filterModel()->rowCount() > 0; });
+    window.show();
+    window.start();
+
+    auto finish = [&] {
+        say("rss_kb %.0f", double(peakRssKb()));
+        QCoreApplication::quit();
+    };
+    QObject::connect(&window, &MainWindow::loaded, &app, [&] {
+        if (!window.hasLoadedAll())
+            return;
+        QObject::disconnect(&window, &MainWindow::loaded, &app, nullptr);
+        if (!measure) {
+            QTimer::singleShot(500, &app, finish);
+            return;
+        }
+        QTimer::singleShot(300, &app, [&] {
+            // (b) keystrokes: each narrows the filter over all 100,000 rows.
+            double worstKey = 0;
+            for (const char key : {'9', '9', '1'}) {
+                worstKey = std::max(worstKey, timed([&] {
+                    QTest::keyClick(window.searchField(), key);
+                }));
+            }
+            say("filter_ms %.1f", worstKey);
+            // Clearing the search brings every row back: the heaviest filter change.
+            say("filter_clear_ms %.1f", timed([&] { window.searchField()->clear(); }));
+            double worstSort = 0;
+            for (int column : {SandboxTableModel::TemplateColumn, SandboxTableModel::IdColumn,
+                               SandboxTableModel::AgeColumn}) {
+                worstSort = std::max(worstSort, timed([&] {
+                    window.tableView()->sortByColumn(column, Qt::AscendingOrder);
+                }));
+            }
+            say("sort_ms %.1f", worstSort);
+
+            // Stall: change 1,000 rows behind the window's back, refresh, and watch how long
+            // the event loop goes without turning while the 100,000 rows come back.
+            {
+                DatabaseLocation location;
+                location.sqlitePath = db;
+                auto other = Database::open(location);
+                if (other) {
+                    (void)(*other)->exec(u"UPDATE sandboxes SET status = 'TERMINATED', "
+                                          "updated_at = '2027-01-01T00:00:00.000Z' WHERE rowid "
+                                          "% 100 = 0"_s);
+                }
+            }
+            auto *ticker = new QTimer(&app);
+            ticker->setInterval(1);
+            ticker->setTimerType(Qt::PreciseTimer);
+            auto *gap = new QElapsedTimer;
+            auto *worst = new double(0);
+            gap->start();
+            QObject::connect(ticker, &QTimer::timeout, &app, [gap, worst] {
+                *worst = std::max(*worst, double(gap->nsecsElapsed()) / 1e6);
+                gap->restart();
+            });
+            QObject::connect(&window, &MainWindow::loaded, &app, [&, ticker, gap, worst] {
+                ticker->stop();
+                say("stall_ms %.1f", *worst);
+                say("refreshed_rows %.0f", window.sandboxModel()->rowCount());
+                delete gap;
+                delete worst;
+                finish();
+            });
+            ticker->start();
+            window.refresh();
+        });
+    });
+    return app.exec();
+}
+
+struct ChildFigures
+{
+    double paintedMs = 0;
+    QMap<QString, double> values;
+};
+
+static ChildFigures runChild(const QStringList &arguments, const QString &configDir)
+{
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"XDG_CONFIG_HOME"_s, configDir);  // no window state from earlier runs
+    child.setProcessEnvironment(env);
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    QElapsedTimer clock;
+    clock.start();
+    child.start(QCoreApplication::applicationFilePath(), arguments);
+    ChildFigures figures;
+    QByteArray pending;
+    while (child.state() != QProcess::NotRunning || child.bytesAvailable() > 0) {
+        child.waitForReadyRead(20);
+        pending += child.readAllStandardOutput();
+        qsizetype newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+            const QList<QByteArray> words = pending.left(newline).split(' ');
+            pending.remove(0, newline + 1);
+            if (words.size() != 2)
+                continue;
+            if (words.at(0) == "painted")
+                figures.paintedMs = double(clock.nsecsElapsed()) / 1e6;
+            else
+                figures.values.insert(QString::fromLatin1(words.at(0)), words.at(1).toDouble());
+        }
+    }
+    if (child.exitCode() != 0 || figures.paintedMs == 0) {
+        std::fprintf(stderr, "child %s failed\n", qPrintable(arguments.join(u' ')));
+        std::exit(1);
+    }
+    return figures;
+}
+
+static double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc >= 3 && qstrcmp(argv[1], "--child") == 0) {
+        if (qstrcmp(argv[2], "bare") == 0)
+            return runBare(argc, argv);
+        if (qstrcmp(argv[2], "console") == 0 && argc >= 5) {
+            const bool measure = argc >= 6 && qstrcmp(argv[5], "--measure") == 0;
+            return runConsole(argc, argv, QString::fromLocal8Bit(argv[3]),
+                              QString::fromLocal8Bit(argv[4]), measure);
+        }
+        return 2;
+    }
+
+    QCoreApplication app(argc, argv);
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"bench.db"_s);
+    const QString dataDir = dir.filePath(u"data"_s);
+    {
+        DatabaseLocation location;
+        location.sqlitePath = db;
+        auto opened = Database::open(location);
+        if (!opened || !populateSandboxes(**opened, Rows)) {
+            std::fprintf(stderr, "could not create the benchmark database\n");
+            return 1;
+        }
+    }
+
+    QList<double> bare, console, bareRss, consoleRss;
+    // One warm-up of each, then alternate so both see the same machine state.
+    runChild({u"--child"_s, u"bare"_s}, dir.filePath(u"config"_s));
+    runChild({u"--child"_s, u"console"_s, db, dataDir}, dir.filePath(u"config"_s));
+    for (int run = 0; run < Runs; ++run) {
+        const ChildFigures b = runChild({u"--child"_s, u"bare"_s}, dir.filePath(u"config"_s));
+        const ChildFigures c = runChild({u"--child"_s, u"console"_s, db, dataDir},
+                                        dir.filePath(u"config"_s));
+        bare << b.paintedMs;
+        console << c.paintedMs;
+        bareRss << b.values.value(u"rss_kb"_s) / 1024;
+        consoleRss << c.values.value(u"rss_kb"_s) / 1024;
+    }
+    const ChildFigures measured = runChild({u"--child"_s, u"console"_s, db, dataDir,
+                                            u"--measure"_s},
+                                           dir.filePath(u"config"_s));
+
+    const double ratio = median(console) / median(bare);
+    const double extraMb = median(consoleRss) - median(bareRss);
+    std::printf("bench_mainwindow: %d sandboxes, medians of %d runs\n", Rows, Runs);
+    std::printf("  (a) start to first paint: console %7.1f ms, bare QTableView %7.1f ms, "
+                "ratio %.2f (target <= 1.30: %s)\n",
+                median(console), median(bare), ratio, ratio <= 1.3 ? "met" : "NOT met");
+    const double filter = measured.values.value(u"filter_ms"_s);
+    const double sort = measured.values.value(u"sort_ms"_s);
+    std::printf("  (b) search keystroke %6.1f ms (target <= 50: %s); clearing the search "
+                "%6.1f ms; sort %6.1f ms (target <= 150: %s)\n",
+                filter, filter <= 50 ? "met" : "NOT met",
+                measured.values.value(u"filter_clear_ms"_s), sort,
+                sort <= 150 ? "met" : "NOT met");
+    std::printf("  (c) peak RSS: console %6.1f MiB, bare %6.1f MiB, extra %.1f MiB "
+                "(target <= 60: %s)\n",
+                median(consoleRss), median(bareRss), extraMb, extraMb <= 60 ? "met" : "NOT met");
+    const double stall = measured.values.value(u"stall_ms"_s);
+    std::printf("  UI stall during a refresh of %.0f rows: %.1f ms (target <= 50: %s)\n",
+                measured.values.value(u"refreshed_rows"_s), stall,
+                stall <= 50 ? "met" : "NOT met");
+    return 0;
+}

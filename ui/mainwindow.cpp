@@ -1,0 +1,1008 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "console/consolebackend.h"
+#include "console/consolesettings.h"
+#include "createsandboxdialog.h"
+#include "elidedelegate.h"
+#include "errorbanner.h"
+#include "sandboxdetailspane.h"
+#include "sandboxfiltermodel.h"
+#include "sandboxstatuspresentation.h"
+#include "sandboxtablemodel.h"
+#include "statusbadgedelegate.h"
+#include "terminatebatch.h"
+
+#include <QAbstractButton>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+namespace {
+
+// The first page read at start-up: enough to fill a window before a large table is read.
+constexpr int FirstPageRows = 200;
+// The confirmation lists this many sandboxes; the rest go to its details.
+constexpr int ConfirmListed = 12;
+constexpr int AgeRepaintMs = 60 * 1000;
+constexpr int RefreshIntervals[] = {0, 2000, 5000, 10000, 30000, 60000};
+
+const QString SettingsGroup = u"mainWindow"_s;
+
+QString intervalText(int ms)
+{
+    return ms == 0 ? MainWindow::tr("Off") : MainWindow::tr("%1 s").arg(ms / 1000);
+}
+
+} // namespace
+
+MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
+    : QMainWindow(parent)
+    , m_backend(backend)
+{
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(tr("Squad Console"));
+
+    m_model = new SandboxTableModel(this);
+    m_proxy = new SandboxFilterModel(this);
+    m_proxy->setSandboxModel(m_model);
+
+    buildActions();
+    buildCentral();
+    buildMenus();
+    buildToolBar();
+    buildStatusBar();
+
+    m_refreshTimer = new QTimer(this);
+    connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::onAutoRefresh);
+    // Ages are computed when a cell paints: repainting is all a minute needs.
+    m_ageTimer = new QTimer(this);
+    m_ageTimer->setInterval(AgeRepaintMs);
+    connect(m_ageTimer, &QTimer::timeout, this, [this] {
+        m_table->viewport()->update();
+        m_details->refreshAges();
+        updateRefreshLabel();
+    });
+    m_ageTimer->start();
+    // Selection and row changes arrive in bursts; the actions and the pane follow once.
+    m_selectionTimer = new QTimer(this);
+    m_selectionTimer->setSingleShot(true);
+    m_selectionTimer->setInterval(0);
+    connect(m_selectionTimer, &QTimer::timeout, this, &MainWindow::updateSelectionState);
+    // A background refresh shows its indicator only when it is slow.
+    m_busyDelay = new QTimer(this);
+    m_busyDelay->setSingleShot(true);
+    m_busyDelay->setInterval(500);
+    connect(m_busyDelay, &QTimer::timeout, this, [this] {
+        if (m_loading)
+            setBusy(tr("Refreshing…"));
+    });
+
+    if (m_backend) {
+        connect(m_backend, &ConsoleBackend::sandboxChanged, this, &MainWindow::onSandboxChanged);
+    }
+    connect(m_model, &SandboxTableModel::statusCountsChanged, this, &MainWindow::updateCounts);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::scheduleSelectionUpdate);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleSelectionUpdate);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
+        connect(m_proxy, signal, this, &MainWindow::updateEmptyState);
+    }
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateEmptyState);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateEmptyState);
+    // The operator's own selection is answered at once; model bursts are coalesced.
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateSelectionState);
+
+    // Nothing can be created before the database is open.
+    m_createAction->setEnabled(false);
+    restoreSettings();
+    updateCounts();
+    updateEmptyState();
+    updateSelectionState();
+}
+
+MainWindow::~MainWindow() = default;
+
+// --- construction ------------------------------------------------------------------------------
+
+void MainWindow::buildActions()
+{
+    const auto make = [this](const QString &text, const QString &name, const QString &icon = {}) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(name);
+        if (!icon.isEmpty())
+            action->setIcon(QIcon(icon));
+        return action;
+    };
+
+    m_quitAction = make(tr("&Quit"), u"quitAction"_s);
+    m_quitAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Q)});
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_refreshAction = make(tr("&Refresh"), u"refreshAction"_s, u":/ui/icons/refresh.svg"_s);
+    m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_refreshAction->setToolTip(tr("Read every sandbox again now (F5)"));
+    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
+
+    m_searchAction = make(tr("&Search…"), u"searchAction"_s, u":/ui/icons/search.svg"_s);
+    m_searchAction->setShortcut(QKeySequence::Find);
+    connect(m_searchAction, &QAction::triggered, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+
+    m_detailsAction = make(tr("Show &Details Pane"), u"detailsAction"_s);
+    m_detailsAction->setCheckable(true);
+    m_detailsAction->setChecked(true);
+    m_detailsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+
+    m_intervalGroup = new QActionGroup(this);
+    m_intervalGroup->setExclusive(true);
+    for (const int ms : RefreshIntervals) {
+        QAction *action = m_intervalGroup->addAction(intervalText(ms));
+        action->setCheckable(true);
+        action->setData(ms);
+        action->setObjectName(u"refreshInterval%1Action"_s.arg(ms));
+    }
+    connect(m_intervalGroup, &QActionGroup::triggered, this,
+            [this](QAction *action) { setRefreshInterval(action->data().toInt()); });
+
+    m_createAction = make(tr("&New Sandbox…"), u"createAction"_s, u":/ui/icons/new.svg"_s);
+    m_createAction->setIconText(tr("New"));
+    m_createAction->setShortcut(QKeySequence::New);
+    m_createAction->setToolTip(tr("Create a sandbox from a template (Ctrl+N)"));
+    connect(m_createAction, &QAction::triggered, this, [this] { openCreateDialog(); });
+
+    m_terminateAction
+        = make(tr("&Terminate…"), u"terminateAction"_s, u":/ui/icons/terminate.svg"_s);
+    m_terminateAction->setIconText(tr("Terminate"));
+    m_terminateAction->setShortcut(QKeySequence::Delete);
+    m_terminateAction->setToolTip(tr("Terminate the selected sandboxes (Del)"));
+    connect(m_terminateAction, &QAction::triggered, this, &MainWindow::terminateSelected);
+
+    m_copyAction = make(tr("&Copy Id"), u"copyIdAction"_s, u":/ui/icons/copy.svg"_s);
+    m_copyAction->setIconText(tr("Copy Id"));
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setToolTip(tr("Copy the selected sandboxes' ids (Ctrl+C)"));
+    connect(m_copyAction, &QAction::triggered, this, &MainWindow::copySelectedIds);
+
+    m_runAction = make(tr("&Run Command…"), u"runCommandAction"_s, u":/ui/icons/run.svg"_s);
+    m_runAction->setIconText(tr("Run"));
+    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_runAction->setToolTip(tr("Run a command in the selected running sandbox (Ctrl+R)"));
+    connect(m_runAction, &QAction::triggered, this, [this] {
+        if (!m_detailsAction->isChecked())
+            m_detailsAction->setChecked(true);
+        m_details->focusCommand();
+    });
+
+    m_selectAllAction = make(tr("Select &All"), u"selectAllAction"_s);
+    m_selectAllAction->setShortcut(QKeySequence::SelectAll);
+
+    m_aboutAction = make(tr("&About Squad Console"), u"aboutAction"_s);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, [this] {
+        auto *box = new QMessageBox(this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowTitle(tr("About Squad Console"));
+        box->setIconPixmap(QApplication::windowIcon().pixmap(64, 64));
+        box->setTextFormat(Qt::RichText);
+        box->setText(tr("<h3>Squad Console %1</h3>"
+                        "<p>An operations console for the code sandboxes AI coding agents work "
+                        "in: watch, create and terminate them, one or a hundred at once.</p>")
+                         .arg(QApplication::applicationVersion().toHtmlEscaped()));
+        box->setInformativeText(
+            tr("Built with Qt %1, running on Qt %2.<br>Database: %3")
+                .arg(QString::fromLatin1(QT_VERSION_STR), QString::fromLatin1(qVersion()),
+                     m_backend ? m_backend->databaseName().toHtmlEscaped() : QString()));
+        box->open();
+    });
+    m_aboutQtAction = make(tr("About &Qt"), u"aboutQtAction"_s);
+    m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
+    connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_quitAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_searchAction);
+    view->addAction(m_refreshAction);
+    m_intervalMenu = view->addMenu(tr("&Auto-Refresh"));
+    m_intervalMenu->setObjectName(u"refreshIntervalMenu"_s);
+    m_intervalMenu->addActions(m_intervalGroup->actions());
+    view->addSeparator();
+    view->addAction(m_detailsAction);
+
+    m_sandboxMenu = menuBar()->addMenu(tr("&Sandbox"));
+    m_sandboxMenu->setObjectName(u"sandboxMenu"_s);
+    m_sandboxMenu->addAction(m_createAction);
+    m_sandboxMenu->addAction(m_terminateAction);
+    m_sandboxMenu->addSeparator();
+    m_sandboxMenu->addAction(m_runAction);
+    m_sandboxMenu->addAction(m_copyAction);
+    m_sandboxMenu->addSeparator();
+    m_sandboxMenu->addAction(m_selectAllAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+    help->addAction(m_aboutQtAction);
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_createAction);
+    bar->addAction(m_terminateAction);
+    bar->addSeparator();
+    bar->addAction(m_runAction);
+    bar->addAction(m_copyAction);
+    bar->addSeparator();
+    bar->addAction(m_refreshAction);
+    m_intervalButton = new QToolButton(bar);
+    m_intervalButton->setObjectName(u"refreshIntervalButton"_s);
+    m_intervalButton->setMenu(m_intervalMenu);
+    m_intervalButton->setPopupMode(QToolButton::InstantPopup);
+    m_intervalButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_intervalButton->setToolTip(tr("How often the table reads the database"));
+    bar->addWidget(m_intervalButton);
+}
+
+void MainWindow::buildCentral()
+{
+    const QFontMetrics fm = fontMetrics();
+    const int unit = fm.averageCharWidth();
+
+    m_banner = new ErrorBanner(this);
+    connect(m_banner, &ErrorBanner::retryRequested, this, [this] {
+        if (m_opened)
+            refresh();
+        else
+            start();
+    });
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(u"searchField"_s);
+    m_search->setPlaceholderText(tr("Search all columns… (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->addAction(QIcon(u":/ui/icons/search.svg"_s), QLineEdit::LeadingPosition);
+    m_search->setAccessibleName(tr("Search"));
+    m_search->installEventFilter(this);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setSearchText(text);
+        updateEmptyState();
+        scheduleSelectionUpdate();
+    });
+
+    m_statusFilter = new QComboBox(this);
+    m_statusFilter->setObjectName(u"statusFilter"_s);
+    m_statusFilter->setAccessibleName(tr("Status filter"));
+    m_statusFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_statusFilter->addItem(tr("All"), -1);
+    for (const SandboxStatus status : {SandboxStatus::Running, SandboxStatus::Created,
+                                       SandboxStatus::Error, SandboxStatus::Terminated}) {
+        m_statusFilter->addItem(presentationOf(status).label, int(status));
+    }
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const int value = m_statusFilter->itemData(index).toInt();
+        m_proxy->setStatusFilter(value < 0 ? std::nullopt
+                                           : std::optional(static_cast<SandboxStatus>(value)));
+        updateEmptyState();
+        scheduleSelectionUpdate();
+    });
+    auto *statusLabel = new QLabel(tr("S&tatus:"), this);
+    statusLabel->setBuddy(m_statusFilter);
+
+    auto *filterRow = new QHBoxLayout;
+    filterRow->setSpacing(unit);
+    filterRow->addWidget(m_search, 1);
+    filterRow->addSpacing(unit);
+    filterRow->addWidget(statusLabel);
+    filterRow->addWidget(m_statusFilter);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(u"sandboxTable"_s);
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->setItemDelegateForColumn(SandboxTableModel::StatusColumn,
+                                      new StatusBadgeDelegate(m_table));
+    m_table->setItemDelegateForColumn(SandboxTableModel::RepoColumn,
+                                      new ElideDelegate(Qt::ElideLeft, m_table));
+    m_table->setAccessibleName(tr("Sandboxes"));
+    // Fixed row heights keep 100,000 rows cheap: the view never measures a row.
+    QHeaderView *rows = m_table->verticalHeader();
+    rows->hide();
+    rows->setSectionResizeMode(QHeaderView::Fixed);
+    rows->setDefaultSectionSize(fm.height() + std::max(6, fm.height() / 2));
+    QHeaderView *columns = m_table->horizontalHeader();
+    columns->setSectionsMovable(true);
+    columns->setHighlightSections(false);
+    columns->setStretchLastSection(true);
+    columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    columns->setSectionResizeMode(QHeaderView::Interactive);
+    columns->setMinimumSectionSize(unit * 4);
+    // What an operator scans first comes first: status, id, template, repository, ages; the
+    // task and agent ids and the provider after them. (Column layout is remembered.)
+    const auto width = [&](const QString &sample) {
+        return fm.horizontalAdvance(sample) + unit * 3;
+    };
+    columns->resizeSection(SandboxTableModel::StatusColumn, width(u"■ Terminated"_s) + unit * 3);
+    columns->resizeSection(SandboxTableModel::IdColumn, width(u"0b0e5d1c-3f0a-4c57"_s));
+    columns->resizeSection(SandboxTableModel::TemplateColumn, width(u"python-3.12"_s));
+    columns->resizeSection(SandboxTableModel::RepoColumn, width(u"…acme/data-pipeline.git"_s));
+    columns->resizeSection(SandboxTableModel::AgeColumn, width(u"Age 99d"_s));
+    columns->resizeSection(SandboxTableModel::LastUsedColumn, width(u"Last used"_s));
+    columns->resizeSection(SandboxTableModel::TaskColumn, width(u"0b0e5d1c-3"_s));
+    columns->resizeSection(SandboxTableModel::AgentColumn, width(u"0b0e5d1c-3"_s));
+    columns->resizeSection(SandboxTableModel::ProviderColumn, width(u"Provider"_s));
+    const int visualOrder[] = {SandboxTableModel::StatusColumn,   SandboxTableModel::IdColumn,
+                               SandboxTableModel::TemplateColumn, SandboxTableModel::RepoColumn,
+                               SandboxTableModel::AgeColumn,      SandboxTableModel::LastUsedColumn,
+                               SandboxTableModel::TaskColumn,     SandboxTableModel::AgentColumn,
+                               SandboxTableModel::ProviderColumn};
+    for (int visual = 0; visual < int(std::size(visualOrder)); ++visual)
+        columns->moveSection(columns->visualIndex(visualOrder[visual]), visual);
+    m_table->setSortingEnabled(true);
+    // Newest first: the age column sorts by creation time.
+    m_table->sortByColumn(SandboxTableModel::AgeColumn, Qt::DescendingOrder);
+    m_table->installEventFilter(this);
+    m_table->viewport()->installEventFilter(this);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        m_sandboxMenu->popup(m_table->viewport()->mapToGlobal(pos));
+    });
+    connect(m_selectAllAction, &QAction::triggered, m_table, &QTableView::selectAll);
+
+    // What the table says when it has no rows to show.
+    m_emptyState = new QLabel(m_table->viewport());
+    m_emptyState->setObjectName(u"emptyState"_s);
+    m_emptyState->setAlignment(Qt::AlignCenter);
+    m_emptyState->setWordWrap(true);
+    m_emptyState->setTextFormat(Qt::RichText);
+    QPalette dim = m_emptyState->palette();
+    dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
+    m_emptyState->setPalette(dim);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(unit, unit / 2, 0, 0);
+    leftLayout->setSpacing(unit / 2 + 2);
+    leftLayout->addWidget(m_banner);
+    leftLayout->addLayout(filterRow);
+    leftLayout->addWidget(m_table, 1);
+
+    m_details = new SandboxDetailsPane(m_backend, this);
+    connect(m_detailsAction, &QAction::toggled, m_details, &QWidget::setVisible);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(u"mainSplitter"_s);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setSizes({unit * 150, unit * 75});
+    setCentralWidget(m_splitter);
+
+    setTabOrder(m_search, m_statusFilter);
+    setTabOrder(m_statusFilter, m_table);
+    setTabOrder(m_table, m_details->commandField());
+    setTabOrder(m_details->commandField(), m_details->runButton());
+}
+
+void MainWindow::buildStatusBar()
+{
+    const QFontMetrics fm = fontMetrics();
+    m_busyBar = new QProgressBar(this);
+    m_busyBar->setObjectName(u"busyIndicator"_s);
+    m_busyBar->setRange(0, 0);
+    m_busyBar->setTextVisible(false);
+    m_busyBar->setMaximumWidth(fm.averageCharWidth() * 10);
+    m_busyBar->setMaximumHeight(fm.height() * 2 / 3);
+    m_busyLabel = new QLabel(this);
+    m_busyLabel->setObjectName(u"busyLabel"_s);
+    m_countsLabel = new QLabel(this);
+    m_countsLabel->setObjectName(u"countsLabel"_s);
+    m_countsLabel->setTextFormat(Qt::RichText);
+    m_refreshedLabel = new QLabel(this);
+    m_refreshedLabel->setObjectName(u"refreshedLabel"_s);
+    m_databaseLabel = new QLabel(tr("Database: opening…"), this);
+    m_databaseLabel->setObjectName(u"databaseLabel"_s);
+    m_databaseLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    statusBar()->addWidget(m_busyBar);
+    statusBar()->addWidget(m_busyLabel);
+    statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar()->addPermanentWidget(m_refreshedLabel);
+    statusBar()->addPermanentWidget(m_databaseLabel);
+    m_busyBar->hide();
+    m_busyLabel->hide();
+}
+
+// --- settings ----------------------------------------------------------------------------------
+
+void MainWindow::restoreSettings()
+{
+    ConsoleSettings settings;
+    settings.beginGroup(SettingsGroup);
+    if (!restoreGeometry(settings.value(u"geometry"_s).toByteArray())) {
+        // First run: roomy, but never larger than the screen.
+        const int unit = fontMetrics().averageCharWidth();
+        QSize size(unit * 230, fontMetrics().height() * 52);
+        if (const QScreen *screen = this->screen())
+            size = size.boundedTo(screen->availableSize() * 0.9);
+        resize(size);
+    }
+    restoreState(settings.value(u"state"_s).toByteArray());
+    m_splitter->restoreState(settings.value(u"splitter"_s).toByteArray());
+    m_details->splitter()->restoreState(settings.value(u"detailsSplitter"_s).toByteArray());
+    // A layout saved with other columns would put sections in the wrong place.
+    if (settings.value(u"columns"_s).toInt() == SandboxTableModel::ColumnCount) {
+        QHeaderView *header = m_table->horizontalHeader();
+        if (header->restoreState(settings.value(u"header"_s).toByteArray()))
+            m_table->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
+    }
+    m_detailsAction->setChecked(settings.value(u"detailsVisible"_s, true).toBool());
+    setRefreshInterval(settings.value(u"refreshIntervalMs"_s, 5000).toInt());
+}
+
+void MainWindow::saveSettings() const
+{
+    ConsoleSettings settings;
+    settings.beginGroup(SettingsGroup);
+    settings.setValue(u"geometry"_s, saveGeometry());
+    settings.setValue(u"state"_s, saveState());
+    settings.setValue(u"splitter"_s, m_splitter->saveState());
+    settings.setValue(u"detailsSplitter"_s, m_details->splitter()->saveState());
+    settings.setValue(u"header"_s, m_table->horizontalHeader()->saveState());
+    settings.setValue(u"columns"_s, int(SandboxTableModel::ColumnCount));
+    settings.setValue(u"detailsVisible"_s, m_detailsAction->isChecked());
+    settings.setValue(u"refreshIntervalMs"_s, m_refreshInterval);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+// --- loading -----------------------------------------------------------------------------------
+
+void MainWindow::start()
+{
+    if (m_opened) {
+        refresh();
+        return;
+    }
+    if (!m_backend)
+        return;
+    // A backend opened by the caller (a test, a tool embedding the window) is used as it is.
+    if (!m_backend->databaseName().isEmpty()) {
+        onOpened();
+        return;
+    }
+    m_openFailed = false;
+    m_banner->hide();
+    setBusy(tr("Opening the database…"));
+    updateEmptyState();
+    m_backend->open().then(this, [this](const Result<void> &opened) {
+        setBusy({});
+        if (!opened) {
+            m_openFailed = true;
+            m_databaseLabel->setText(tr("Database: not open"));
+            const QString message
+                = tr("Could not open the database: %1").arg(opened.error().toString());
+            showError(message);
+            updateEmptyState();
+            Q_EMIT loadFailed(message);
+            return;
+        }
+        onOpened();
+    });
+}
+
+void MainWindow::onOpened()
+{
+    m_opened = true;
+    m_openFailed = false;
+    m_createAction->setEnabled(true);
+    m_banner->hide();
+    const QString name = m_backend->databaseName();
+    m_databaseLabel->setText(tr("Database: %1").arg(name));
+    m_databaseLabel->setToolTip(name);
+    setWindowTitle(tr("Squad Console — %1").arg(name));
+    load(LoadKind::FirstPage);
+    if (m_refreshInterval > 0)
+        m_refreshTimer->start(m_refreshInterval);
+}
+
+void MainWindow::refresh()
+{
+    if (!m_opened) {
+        start();
+        return;
+    }
+    load(LoadKind::Full);
+}
+
+void MainWindow::setRefreshInterval(int ms)
+{
+    ms = std::max(0, ms);
+    if (ms > 0 && ms < 1000)
+        ms = 1000;
+    m_refreshInterval = ms;
+    for (QAction *action : m_intervalGroup->actions()) {
+        if (action->data().toInt() == ms)
+            action->setChecked(true);
+    }
+    m_intervalButton->setText(tr("Auto-refresh: %1").arg(intervalText(ms)));
+    if (ms == 0)
+        m_refreshTimer->stop();
+    else if (m_opened)
+        m_refreshTimer->start(ms);
+}
+
+void MainWindow::onAutoRefresh()
+{
+    if (!m_opened || m_loading || m_terminateBatch)
+        return;
+    // Until a complete snapshot arrived (say the first full read failed), read everything.
+    load(m_loadedAll ? LoadKind::IfChanged : LoadKind::Full);
+}
+
+void MainWindow::load(LoadKind kind)
+{
+    if (!m_backend)
+        return;
+    if (m_loading) {
+        // One forced reload follows the one under way; background refreshes just skip.
+        if (kind != LoadKind::IfChanged)
+            m_forcePending = true;
+        return;
+    }
+    m_loading = true;
+    if (kind == LoadKind::IfChanged)
+        m_busyDelay->start();
+    else
+        setBusy(m_loadedAll ? tr("Refreshing…") : tr("Loading sandboxes…"));
+
+    const int firstPage = kind == LoadKind::FirstPage ? FirstPageRows : 0;
+    m_backend->loadSandboxes(firstPage, kind == LoadKind::IfChanged)
+        .then(this, [this, kind](const Result<std::optional<SandboxSnapshot>> &result) {
+            m_loading = false;
+            m_busyDelay->stop();
+            setBusy({});
+            if (!result) {
+                const QString message
+                    = tr("Could not read the sandboxes: %1").arg(result.error().toString());
+                showError(message);
+                m_bannerFromLoad = true;
+                updateEmptyState();
+                Q_EMIT loadFailed(message);
+            } else {
+                if (m_bannerFromLoad) {
+                    m_banner->hide();
+                    m_bannerFromLoad = false;
+                }
+                if (result->has_value()) {
+                    const SandboxSnapshot &snapshot = **result;
+                    m_model->applySnapshot(snapshot.records, snapshot.complete);
+                    m_totalCounts = snapshot.counts;
+                    if (snapshot.complete)
+                        m_loadedAll = true;
+                }
+                m_lastRefresh = QDateTime::currentDateTime();
+                updateRefreshLabel();
+                updateCounts();
+                updateEmptyState();
+                Q_EMIT loaded();
+            }
+            if (kind == LoadKind::FirstPage && result) {
+                load(LoadKind::Full);
+            } else if (m_forcePending) {
+                m_forcePending = false;
+                load(LoadKind::Full);
+            }
+        });
+}
+
+void MainWindow::onSandboxChanged(const SandboxRecord &record)
+{
+    m_model->updateSandbox(record);
+}
+
+void MainWindow::showError(const QString &message, bool retryable)
+{
+    m_banner->showMessage(message, retryable);
+    statusBar()->showMessage(message);
+}
+
+void MainWindow::setBusy(const QString &message)
+{
+    m_busyBar->setVisible(!message.isEmpty());
+    m_busyLabel->setVisible(!message.isEmpty());
+    m_busyLabel->setText(message);
+}
+
+// --- state shown -------------------------------------------------------------------------------
+
+QString MainWindow::countsText() const
+{
+    const QMap<SandboxStatus, int> counts = m_loadedAll ? m_model->statusCounts() : m_totalCounts;
+    QStringList parts;
+    for (const SandboxStatus status : {SandboxStatus::Running, SandboxStatus::Created,
+                                       SandboxStatus::Error, SandboxStatus::Terminated}) {
+        parts << u"%1 %2"_s.arg(counts.value(status)).arg(presentationOf(status).label.toLower());
+    }
+    return parts.join(u" · "_s);
+}
+
+void MainWindow::updateCounts()
+{
+    const QMap<SandboxStatus, int> counts = m_loadedAll ? m_model->statusCounts() : m_totalCounts;
+    int total = 0;
+    QStringList parts;
+    const QLocale locale;
+    for (const SandboxStatus status : {SandboxStatus::Running, SandboxStatus::Created,
+                                       SandboxStatus::Error, SandboxStatus::Terminated}) {
+        const StatusPresentation p = presentationOf(status);
+        const int n = counts.value(status);
+        total += n;
+        parts << u"<span style=\"color:%1\">%2</span>&nbsp;%3&nbsp;%4"_s.arg(
+            p.colour.name(), p.symbol, locale.toString(n), p.label.toLower().toHtmlEscaped());
+        m_statusFilter->setItemText(m_statusFilter->findData(int(status)),
+                                    u"%1 %2 (%3)"_s.arg(p.symbol, p.label, locale.toString(n)));
+    }
+    m_statusFilter->setItemText(0, tr("All (%1)").arg(locale.toString(total)));
+    m_countsLabel->setText(parts.join(u" &nbsp;·&nbsp; "_s));
+    m_countsLabel->setToolTip(countsText());
+}
+
+void MainWindow::updateRefreshLabel()
+{
+    if (!m_lastRefresh.isValid()) {
+        m_refreshedLabel->clear();
+        return;
+    }
+    m_refreshedLabel->setText(tr("Updated %1").arg(m_lastRefresh.toString(u"HH:mm:ss"_s)));
+}
+
+void MainWindow::updateEmptyState()
+{
+    QString text;
+    if (m_proxy->rowCount() == 0) {
+        if (m_openFailed)
+            text = tr("The database could not be opened.<br>See the message above.");
+        else if (!m_opened || (m_loading && m_model->rowCount() == 0))
+            text = tr("Loading sandboxes…");
+        else if (m_model->rowCount() == 0)
+            text = tr("<b>No sandboxes yet.</b><br>Press <b>Ctrl+N</b> to create one, or use "
+                      "<code>squadctl sandboxes create</code>.");
+        else
+            text = tr("<b>No sandboxes match.</b><br>Clear the search or choose another status.");
+    }
+    m_emptyState->setText(text);
+    m_emptyState->setVisible(!text.isEmpty());
+    if (!text.isEmpty())
+        m_emptyState->setGeometry(m_table->viewport()->rect());
+}
+
+int MainWindow::sourceRow(int proxyRow) const
+{
+    return m_proxy->mapToSource(m_proxy->index(proxyRow, 0)).row();
+}
+
+namespace {
+
+// The proxy rows of the selection, ascending, each once (ranges may overlap).
+QList<int> selectedRows(const QItemSelectionModel *selection, int rowCount)
+{
+    std::vector<bool> marked(size_t(std::max(0, rowCount)), false);
+    int count = 0;
+    const QItemSelection ranges = selection->selection();
+    for (const QItemSelectionRange &range : ranges) {
+        for (int row = range.top(); row <= range.bottom() && row < rowCount; ++row) {
+            if (!marked[size_t(row)]) {
+                marked[size_t(row)] = true;
+                ++count;
+            }
+        }
+    }
+    QList<int> rows;
+    rows.reserve(count);
+    for (int row = 0; row < rowCount; ++row) {
+        if (marked[size_t(row)])
+            rows.append(row);
+    }
+    return rows;
+}
+
+} // namespace
+
+QStringList MainWindow::selectedIds() const
+{
+    QStringList ids;
+    const QList<int> rows = selectedRows(m_table->selectionModel(), m_proxy->rowCount());
+    ids.reserve(rows.size());
+    for (const int row : rows)
+        ids << m_model->record(sourceRow(row)).id;
+    return ids;
+}
+
+void MainWindow::scheduleSelectionUpdate()
+{
+    if (!m_selectionTimer->isActive())
+        m_selectionTimer->start();
+}
+
+void MainWindow::updateSelectionState()
+{
+    const QList<int> rows = selectedRows(m_table->selectionModel(), m_proxy->rowCount());
+    QMap<SandboxStatus, int> counts;
+    for (const int row : rows)
+        ++counts[m_model->record(sourceRow(row)).status];
+    const int selected = int(rows.size());
+    const int notTerminated = selected - counts.value(SandboxStatus::Terminated);
+
+    m_terminateAction->setEnabled(notTerminated > 0 && !m_terminateBatch);
+    m_copyAction->setEnabled(selected > 0);
+    m_runAction->setEnabled(selected == 1 && counts.value(SandboxStatus::Running) == 1);
+
+    if (selected == 0)
+        m_details->showNothing();
+    else if (selected == 1)
+        m_details->showRecord(m_model->record(sourceRow(rows.first())));
+    else
+        m_details->showSelection(selected, counts);
+}
+
+// --- actions -----------------------------------------------------------------------------------
+
+bool MainWindow::selectSandbox(const QString &id)
+{
+    const int row = m_model->rowOf(id);
+    if (row < 0)
+        return false;
+    QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid()) {
+        // Filtered out: show everything rather than select something invisible.
+        m_search->clear();
+        m_statusFilter->setCurrentIndex(0);
+        index = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (!index.isValid())
+            return false;
+    }
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect
+                                                          | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    updateSelectionState();
+    return true;
+}
+
+QStringList MainWindow::knownTemplates() const
+{
+    const QString fallback = m_backend ? m_backend->defaultTemplate() : u"base"_s;
+    QHash<QString, int> uses;
+    for (const SandboxRecord &record : m_model->records())
+        ++uses[record.templateId];
+    QStringList templates = uses.keys();
+    templates.removeAll(fallback);
+    templates.removeAll(QString());
+    std::sort(templates.begin(), templates.end(), [&uses](const QString &a, const QString &b) {
+        return uses.value(a) != uses.value(b) ? uses.value(a) > uses.value(b) : a < b;
+    });
+    templates = templates.mid(0, 15);
+    templates.prepend(fallback);
+    return templates;
+}
+
+CreateSandboxDialog *MainWindow::openCreateDialog()
+{
+    if (m_createDialog) {
+        m_createDialog->raise();
+        m_createDialog->activateWindow();
+        return m_createDialog;
+    }
+    auto *dialog = new CreateSandboxDialog(m_backend, knownTemplates(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &CreateSandboxDialog::created, this, [this](const SandboxRecord &record) {
+        m_model->updateSandbox(record);
+        selectSandbox(record.id);
+        statusBar()->showMessage(tr("Created sandbox %1 (%2)").arg(record.id, record.templateId),
+                                 10000);
+        m_table->setFocus();
+    });
+    m_createDialog = dialog;
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::copySelectedIds()
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    QGuiApplication::clipboard()->setText(ids.join(u'\n'));
+    statusBar()->showMessage(
+        ids.size() == 1 ? tr("Copied 1 id") : tr("Copied %1 ids").arg(ids.size()), 5000);
+}
+
+void MainWindow::terminateSelected()
+{
+    if (m_terminateBatch)
+        return;
+    const QList<int> rows = selectedRows(m_table->selectionModel(), m_proxy->rowCount());
+    QStringList ids;
+    QStringList lines;
+    int alreadyTerminated = 0;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const int row : rows) {
+        const SandboxRecord &record = m_model->record(sourceRow(row));
+        if (record.status == SandboxStatus::Terminated) {
+            ++alreadyTerminated;
+            continue;
+        }
+        ids << record.id;
+        if (lines.size() < ConfirmListed) {
+            lines << u"• %1   %2 · %3 · %4"_s.arg(
+                record.id, record.templateId, presentationOf(record.status).label.toLower(),
+                SandboxTableModel::ageText(record.createdAt, now));
+        }
+    }
+    if (ids.isEmpty())
+        return;
+
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Terminate Sandboxes"), {},
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(u"terminateConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->setText(ids.size() == 1 ? tr("Terminate sandbox %1?").arg(ids.first())
+                                 : tr("Terminate these %1 sandboxes?").arg(ids.size()));
+    QString informative = lines.join(u'\n');
+    if (ids.size() > ConfirmListed) {
+        informative
+            += u'\n'
+               + tr("…and %1 more (Show Details… lists them all).").arg(ids.size() - ConfirmListed);
+        box->setDetailedText(ids.join(u'\n'));
+    }
+    informative += u"\n\n"_s
+                   + tr("Their processes are ended and their files removed; this cannot be "
+                        "undone.");
+    if (alreadyTerminated > 0) {
+        informative += u' '
+                       + (alreadyTerminated == 1
+                              ? tr("1 selected sandbox is already terminated and is left as it "
+                                   "is.")
+                              : tr("%1 selected sandboxes are already terminated and are left "
+                                   "as they are.")
+                                    .arg(alreadyTerminated));
+    }
+    box->setInformativeText(informative);
+    box->button(QMessageBox::Yes)
+        ->setText(ids.size() == 1 ? tr("&Terminate") : tr("&Terminate %1").arg(ids.size()));
+    box->button(QMessageBox::Yes)->setIcon(QIcon(u":/ui/icons/terminate.svg"_s));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setEscapeButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::buttonClicked, this, [this, box, ids](QAbstractButton *button) {
+        if (button == box->button(QMessageBox::Yes))
+            startTerminate(ids);
+    });
+    box->open();
+}
+
+void MainWindow::startTerminate(const QStringList &ids)
+{
+    if (m_terminateBatch || !m_backend)
+        return;
+    m_terminateBatch = new TerminateBatch(m_backend, ids, this, this);
+    m_terminateAction->setEnabled(false);
+    setBusy(ids.size() == 1 ? tr("Terminating 1 sandbox…")
+                            : tr("Terminating %1 sandboxes…").arg(ids.size()));
+    connect(m_terminateBatch, &TerminateBatch::finished, this, &MainWindow::finishTerminate);
+    m_terminateBatch->start();
+}
+
+void MainWindow::finishTerminate()
+{
+    TerminateBatch *batch = m_terminateBatch.data();
+    if (!batch)
+        return;
+    const QList<TerminateResult> results = batch->results();
+    m_terminateBatch = nullptr;
+    batch->deleteLater();
+    setBusy({});
+
+    auto *report = new TerminateReportDialog(results, this);
+    report->setAttribute(Qt::WA_DeleteOnClose);
+    report->setWindowModality(Qt::WindowModal);
+    statusBar()->showMessage(tr("Terminate: %1").arg(report->summary()), 15000);
+    report->open();
+    m_details->refreshAudit();
+    scheduleSelectionUpdate();
+    load(LoadKind::IfChanged);
+    Q_EMIT terminateReported(report);
+}
+
+// --- keyboard ----------------------------------------------------------------------------------
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)
+            && key->modifiers() == Qt::NoModifier) {
+            if (!m_detailsAction->isChecked())
+                m_detailsAction->setChecked(true);
+            m_details->focusCommand();
+            return true;
+        }
+    } else if (watched == m_search && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape) {
+            if (m_search->text().isEmpty())
+                m_table->setFocus(Qt::ShortcutFocusReason);
+            else
+                m_search->clear();
+            return true;
+        }
+        if (key->key() == Qt::Key_Down || key->key() == Qt::Key_Return
+            || key->key() == Qt::Key_Enter) {
+            m_table->setFocus(Qt::ShortcutFocusReason);
+            if (!m_table->selectionModel()->hasSelection() && m_proxy->rowCount() > 0) {
+                const QModelIndex current = m_table->currentIndex();
+                m_table->selectionModel()->setCurrentIndex(
+                    current.isValid() ? current : m_proxy->index(0, 0),
+                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            }
+            return true;
+        }
+    } else if (watched == m_table->viewport() && event->type() == QEvent::Resize) {
+        m_emptyState->setGeometry(m_table->viewport()->rect());
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+} // namespace squad

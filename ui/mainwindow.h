@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sandbox/sandboxrecord.h"
+
+#include <QDateTime>
+#include <QMainWindow>
+#include <QMap>
+#include <QPointer>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSplitter;
+class QTableView;
+class QTimer;
+class QToolButton;
+
+namespace squad {
+
+class ConsoleBackend;
+class CreateSandboxDialog;
+class ErrorBanner;
+class SandboxDetailsPane;
+class SandboxFilterModel;
+class SandboxTableModel;
+class TerminateBatch;
+class TerminateReportDialog;
+
+// The console's home: every sandbox in a sortable, filterable table that refreshes itself row
+// by row, a details pane, and the actions an operator takes on one or many sandboxes (create,
+// terminate, copy ids, run a command). All data comes from ConsoleBackend asynchronously; the
+// window never waits on it. Window layout, column layout, sort order and the refresh interval
+// are kept in QSettings.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(ConsoleBackend *backend, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens the backend, then reads a first page (so the window fills at once over a large
+    // table) and then every row. Errors show in the banner and the status bar.
+    void start();
+    // Reads every row again now (F5), whether or not the database reports a change.
+    void refresh();
+    // Auto-refresh period in ms; 0 turns it off.
+    void setRefreshInterval(int ms);
+    int refreshInterval() const { return m_refreshInterval; }
+
+    // The ids of the selected rows, in the table's order.
+    QStringList selectedIds() const;
+    // Selects the sandbox `id` (clearing filters that hide it) and makes it current.
+    bool selectSandbox(const QString &id);
+
+    // Starts the New Sandbox dialog (window-modal, not blocking) and returns it.
+    CreateSandboxDialog *openCreateDialog();
+    // Asks to terminate the selected sandboxes that are not terminated yet.
+    void terminateSelected();
+    void copySelectedIds();
+
+    // Access for tests and the benchmark.
+    QTableView *tableView() const { return m_table; }
+    SandboxTableModel *sandboxModel() const { return m_model; }
+    SandboxFilterModel *filterModel() const { return m_proxy; }
+    QLineEdit *searchField() const { return m_search; }
+    QComboBox *statusFilter() const { return m_statusFilter; }
+    SandboxDetailsPane *detailsPane() const { return m_details; }
+    ErrorBanner *errorBanner() const { return m_banner; }
+    QAction *createAction() const { return m_createAction; }
+    QAction *terminateAction() const { return m_terminateAction; }
+    QAction *copyIdAction() const { return m_copyAction; }
+    QAction *runCommandAction() const { return m_runAction; }
+    QAction *refreshAction() const { return m_refreshAction; }
+    QAction *selectAllAction() const { return m_selectAllAction; }
+    QAction *detailsAction() const { return m_detailsAction; }
+    bool isLoading() const { return m_loading; }
+    // True once a complete snapshot has been applied.
+    bool hasLoadedAll() const { return m_loadedAll; }
+    QString countsText() const;
+
+Q_SIGNALS:
+    // A snapshot was applied to the table (or the database reported no change).
+    void loaded();
+    void loadFailed(const QString &message);
+    // The grouped report of a terminate is showing.
+    void terminateReported(squad::TerminateReportDialog *report);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    enum class LoadKind { FirstPage, Full, IfChanged };
+
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildCentral();
+    void buildStatusBar();
+    void restoreSettings();
+    void saveSettings() const;
+
+    void onOpened();
+    void load(LoadKind kind);
+    void showError(const QString &message, bool retryable = true);
+    void setBusy(const QString &message);
+    void onAutoRefresh();
+    void onSandboxChanged(const squad::SandboxRecord &record);
+    void scheduleSelectionUpdate();
+    void updateSelectionState();
+    void updateCounts();
+    void updateEmptyState();
+    void updateRefreshLabel();
+    void startTerminate(const QStringList &ids);
+    void finishTerminate();
+    QStringList knownTemplates() const;
+    int sourceRow(int proxyRow) const;
+
+    ConsoleBackend *m_backend = nullptr;
+    SandboxTableModel *m_model = nullptr;
+    SandboxFilterModel *m_proxy = nullptr;
+
+    QTableView *m_table = nullptr;
+    QLabel *m_emptyState = nullptr;
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_statusFilter = nullptr;
+    ErrorBanner *m_banner = nullptr;
+    SandboxDetailsPane *m_details = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QToolButton *m_intervalButton = nullptr;
+
+    QLabel *m_countsLabel = nullptr;
+    QLabel *m_refreshedLabel = nullptr;
+    QLabel *m_busyLabel = nullptr;
+    QProgressBar *m_busyBar = nullptr;
+    QLabel *m_databaseLabel = nullptr;
+
+    QAction *m_quitAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_searchAction = nullptr;
+    QAction *m_detailsAction = nullptr;
+    QAction *m_createAction = nullptr;
+    QAction *m_terminateAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_runAction = nullptr;
+    QAction *m_selectAllAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QAction *m_aboutQtAction = nullptr;
+    QActionGroup *m_intervalGroup = nullptr;
+    QMenu *m_intervalMenu = nullptr;
+    QMenu *m_sandboxMenu = nullptr;
+
+    QTimer *m_refreshTimer = nullptr;
+    QTimer *m_ageTimer = nullptr;
+    QTimer *m_selectionTimer = nullptr;
+    QTimer *m_busyDelay = nullptr;
+    int m_refreshInterval = 5000;
+
+    bool m_opened = false;
+    bool m_openFailed = false;
+    bool m_loading = false;
+    bool m_loadedAll = false;
+    bool m_forcePending = false;
+    bool m_bannerFromLoad = false;
+    QMap<SandboxStatus, int> m_totalCounts; // from the last snapshot, until all rows are in
+    QDateTime m_lastRefresh;
+
+    QPointer<CreateSandboxDialog> m_createDialog;
+    QPointer<TerminateBatch> m_terminateBatch;
+};
+
+} // namespace squad

@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: MIT
+#include "sandboxdetailspane.h"
+
+#include "console/consolebackend.h"
+#include "sandboxstatuspresentation.h"
+#include "sandboxtablemodel.h"
+#include "statusbadgedelegate.h"
+
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+namespace {
+
+// Field keys, in the order the form shows them.
+const QString StatusKey = u"status"_s;
+const QString DetailKey = u"detail"_s;
+const QString IdKey = u"id"_s;
+const QString ProviderKey = u"provider"_s;
+const QString ProviderIdKey = u"providerId"_s;
+const QString TemplateKey = u"template"_s;
+const QString TaskKey = u"task"_s;
+const QString AgentKey = u"agent"_s;
+const QString RepoKey = u"repo"_s;
+const QString ResourcesKey = u"resources"_s;
+const QString CreatedKey = u"created"_s;
+const QString UpdatedKey = u"updated"_s;
+const QString LastUsedKey = u"lastUsed"_s;
+const QString EndedKey = u"ended"_s;
+const QString MetadataKey = u"metadata"_s;
+
+bool isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QColor stderrColour(const QPalette &palette)
+{
+    return isDark(palette) ? QColor(0xff, 0x7b, 0x72) : QColor(0xcf, 0x22, 0x2e);
+}
+
+QColor outcomeColour(const QString &outcome, const QPalette &palette)
+{
+    if (outcome == u"ok")
+        return presentationOf(SandboxStatus::Running).colour;
+    if (outcome == u"failed")
+        return stderrColour(palette);
+    if (outcome == u"started")
+        return presentationOf(SandboxStatus::Created).colour;
+    return palette.color(QPalette::PlaceholderText);
+}
+
+QString localTime(const QDateTime &utc)
+{
+    return utc.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
+}
+
+} // namespace
+
+SandboxDetailsPane::SandboxDetailsPane(ConsoleBackend *backend, QWidget *parent)
+    : QWidget(parent)
+    , m_backend(backend)
+    , m_stdoutDecoder(QStringDecoder::Utf8)
+    , m_stderrDecoder(QStringDecoder::Utf8)
+{
+    setObjectName(u"detailsPane"_s);
+    m_stack = new QStackedWidget(this);
+
+    auto *nothing = new QLabel(tr("Select a sandbox to see its details and history, and to run "
+                                  "commands in it.\n\nSelect several to terminate them together."),
+                               this);
+    nothing->setObjectName(u"detailsPlaceholder"_s);
+    nothing->setAlignment(Qt::AlignCenter);
+    nothing->setWordWrap(true);
+    nothing->setMargin(fontMetrics().averageCharWidth() * 3);
+    QPalette dim = nothing->palette();
+    dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
+    nothing->setPalette(dim);
+
+    m_stack->addWidget(nothing);
+    m_stack->addWidget(buildSandboxPage());
+    m_stack->addWidget(buildSelectionPage());
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stack);
+
+    // Esc cancels the running command wherever the focus is inside the pane.
+    m_escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    m_escape->setContext(Qt::WidgetWithChildrenShortcut);
+    m_escape->setEnabled(false);
+    connect(m_escape, &QShortcut::activated, this, &SandboxDetailsPane::cancelCommand);
+
+    setMinimumWidth(fontMetrics().averageCharWidth() * 40);
+    showNothing();
+}
+
+SandboxDetailsPane::~SandboxDetailsPane()
+{
+    if (m_run)
+        m_run->cancel();
+}
+
+QWidget *SandboxDetailsPane::buildSandboxPage()
+{
+    auto *page = new QWidget(this);
+    const int unit = fontMetrics().averageCharWidth();
+
+    // Header: the status badge and the id, always visible.
+    m_badge = new StatusBadge(page);
+    m_badge->setObjectName(u"detailsBadge"_s);
+    m_title = new QLabel(page);
+    m_title->setObjectName(u"detailsTitle"_s);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
+    m_title->setFont(titleFont);
+    m_subtitle = new QLabel(page);
+    m_subtitle->setObjectName(u"detailsSubtitle"_s);
+    m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette dim = m_subtitle->palette();
+    dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
+    m_subtitle->setPalette(dim);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->setSpacing(unit);
+    titleRow->addWidget(m_badge);
+    titleRow->addWidget(m_title, 1);
+    auto *header = new QVBoxLayout;
+    header->setContentsMargins(unit, unit, unit, unit / 2);
+    header->setSpacing(2);
+    header->addLayout(titleRow);
+    header->addWidget(m_subtitle);
+
+    // Fields.
+    auto *fields = new QWidget(page);
+    auto *form = new QFormLayout(fields);
+    form->setContentsMargins(unit, unit / 2, unit, unit);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    addField(form, StatusKey, tr("Status:"));
+    addField(form, DetailKey, tr("Detail:"));
+    addField(form, IdKey, tr("Id:"));
+    addField(form, ProviderKey, tr("Provider:"));
+    addField(form, ProviderIdKey, tr("Provider id:"));
+    addField(form, TemplateKey, tr("Template:"));
+    addField(form, TaskKey, tr("Task:"));
+    addField(form, AgentKey, tr("Agent:"));
+    addField(form, RepoKey, tr("Repository:"));
+    addField(form, ResourcesKey, tr("Resources:"));
+    addField(form, CreatedKey, tr("Created:"));
+    addField(form, UpdatedKey, tr("Updated:"));
+    addField(form, LastUsedKey, tr("Last used:"));
+    addField(form, EndedKey, tr("Ended:"));
+    addField(form, MetadataKey, tr("Metadata:"));
+    auto *scroll = new QScrollArea(page);
+    scroll->setWidget(fields);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFocusPolicy(Qt::NoFocus);
+
+    // History.
+    m_audit = new QTreeWidget(page);
+    m_audit->setObjectName(u"auditView"_s);
+    m_audit->setHeaderLabels({tr("When"), tr("Action"), tr("Outcome"), tr("By"), tr("Detail")});
+    m_audit->setRootIsDecorated(false);
+    m_audit->setUniformRowHeights(true);
+    m_audit->setAlternatingRowColors(true);
+    m_audit->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_audit->setTextElideMode(Qt::ElideRight);
+    const QFontMetrics fm = m_audit->fontMetrics();
+    m_audit->header()->resizeSection(0, fm.horizontalAdvance(u"0000-00-00 00:00:00"_s) + unit * 2);
+    m_audit->header()->resizeSection(1, fm.horizontalAdvance(u"sandbox.terminate"_s) + unit * 2);
+    m_audit->header()->resizeSection(2, fm.horizontalAdvance(u"started"_s) + unit * 3);
+    m_audit->header()->resizeSection(3, fm.horizontalAdvance(u"operator"_s) + unit * 2);
+
+    // Run command.
+    auto *runPage = new QWidget(page);
+    m_command = new QLineEdit(runPage);
+    m_command->setObjectName(u"commandField"_s);
+    m_command->setPlaceholderText(tr("Command, run with sh -c (e.g. git status)"));
+    m_command->setClearButtonEnabled(true);
+    m_command->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_runButton = new QPushButton(tr("&Run"), runPage);
+    m_runButton->setObjectName(u"runButton"_s);
+    m_output = new QPlainTextEdit(runPage);
+    m_output->setObjectName(u"commandOutput"_s);
+    m_output->setReadOnly(true);
+    m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_output->setMaximumBlockCount(20000);
+    m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_output->setPlaceholderText(tr("The command's output appears here as it runs. Esc cancels."));
+    m_output->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_commandStatus = new QLabel(runPage);
+    m_commandStatus->setObjectName(u"commandStatus"_s);
+    m_commandStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *commandRow = new QHBoxLayout;
+    commandRow->addWidget(m_command, 1);
+    commandRow->addWidget(m_runButton);
+    auto *runLayout = new QVBoxLayout(runPage);
+    runLayout->setContentsMargins(unit / 2, unit / 2, unit / 2, unit / 2);
+    runLayout->addLayout(commandRow);
+    runLayout->addWidget(m_output, 1);
+    runLayout->addWidget(m_commandStatus);
+
+    connect(m_command, &QLineEdit::returnPressed, this, [this] {
+        if (!isCommandRunning())
+            runCommand(m_command->text());
+    });
+    connect(m_command, &QLineEdit::textChanged, this, &SandboxDetailsPane::updateRunControls);
+    connect(m_runButton, &QPushButton::clicked, this, [this] {
+        if (isCommandRunning())
+            cancelCommand();
+        else
+            runCommand(m_command->text());
+    });
+
+    m_tabs = new QTabWidget(page);
+    m_tabs->setObjectName(u"detailsTabs"_s);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_audit, tr("&History"));
+    m_tabs->addTab(runPage, tr("Run co&mmand"));
+
+    m_splitter = new QSplitter(Qt::Vertical, page);
+    m_splitter->setObjectName(u"detailsSplitter"_s);
+    m_splitter->addWidget(scroll);
+    m_splitter->addWidget(m_tabs);
+    m_splitter->setChildrenCollapsible(false);
+    // The fields take what they need; history and output get the rest.
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(header);
+    layout->addWidget(m_splitter, 1);
+
+    setFocusProxy(m_command);
+    return page;
+}
+
+QWidget *SandboxDetailsPane::buildSelectionPage()
+{
+    auto *page = new QWidget(this);
+    const int unit = fontMetrics().averageCharWidth();
+    m_selectionTitle = new QLabel(page);
+    m_selectionTitle->setObjectName(u"selectionTitle"_s);
+    QFont titleFont = m_selectionTitle->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    m_selectionTitle->setFont(titleFont);
+    m_selectionBody = new QLabel(page);
+    m_selectionBody->setObjectName(u"selectionBody"_s);
+    m_selectionBody->setTextFormat(Qt::RichText);
+    m_selectionBody->setWordWrap(true);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(unit * 2, unit * 2, unit * 2, unit * 2);
+    layout->addWidget(m_selectionTitle);
+    layout->addWidget(m_selectionBody);
+    layout->addStretch();
+    return page;
+}
+
+QLabel *SandboxDetailsPane::addField(QFormLayout *form, const QString &key, const QString &label)
+{
+    auto *value = new QLabel(form->parentWidget());
+    value->setObjectName(key + u"Value"_s);
+    // Mouse-selectable only: keyboard selection would put fifteen labels in the Tab chain.
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    value->setWordWrap(true);
+    value->setTextFormat(Qt::PlainText);
+    value->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    value->setMinimumWidth(fontMetrics().averageCharWidth() * 10);
+    form->addRow(label, value);
+    m_values.insert(key, value);
+    return value;
+}
+
+SandboxDetailsPane::Page SandboxDetailsPane::page() const
+{
+    return static_cast<Page>(m_stack->currentIndex());
+}
+
+void SandboxDetailsPane::showNothing()
+{
+    m_record.reset();
+    ++m_auditSerial;
+    m_stack->setCurrentIndex(int(Page::Nothing));
+    updateRunControls();
+}
+
+void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int> &counts)
+{
+    m_record.reset();
+    ++m_auditSerial;
+    m_selectionTitle->setText(count == 1 ? tr("1 sandbox selected")
+                                         : tr("%1 sandboxes selected").arg(count));
+    QString body = u"<p>"_s;
+    int live = 0;
+    for (const SandboxStatus status : AllSandboxStatuses) {
+        const int n = counts.value(status);
+        if (n == 0)
+            continue;
+        const StatusPresentation p = presentationOf(status);
+        body += u"<span style=\"color:%1\">%2</span> %3 %4<br>"_s.arg(
+            p.colour.name(), p.symbol, QString::number(n), p.label.toLower().toHtmlEscaped());
+        if (status != SandboxStatus::Terminated)
+            live += n;
+    }
+    body += u"</p><p>"_s;
+    if (live > 0) {
+        body += live == 1
+                    ? tr("<b>Del</b> terminates the one that is not terminated yet.")
+                    : tr("<b>Del</b> terminates the %1 that are not terminated yet.").arg(live);
+        body += u"<br>"_s;
+    }
+    body += tr("<b>Ctrl+C</b> copies their ids.") + u"</p>"_s;
+    m_selectionBody->setText(body);
+    m_stack->setCurrentIndex(int(Page::Selection));
+    updateRunControls();
+}
+
+void SandboxDetailsPane::showRecord(const SandboxRecord &record)
+{
+    const bool sameSandbox = m_record && m_record->id == record.id;
+    const bool changed = !sameSandbox || !(*m_record == record);
+    m_record = record;
+    m_stack->setCurrentIndex(int(Page::Sandbox));
+    if (!changed) {
+        updateRunControls();
+        return;
+    }
+
+    const StatusPresentation p = presentationOf(record.status);
+    m_badge->setStatus(record.status);
+    m_title->setText(record.id);
+    QStringList subtitle{record.templateId, record.provider};
+    if (!record.repoUrl.isEmpty())
+        subtitle << record.repoUrl;
+    subtitle.removeAll(QString());
+    m_subtitle->setText(subtitle.join(u" · "_s));
+
+    setField(StatusKey, p.symbol + u' ' + p.label);
+    QPalette pal = palette();
+    pal.setColor(QPalette::WindowText, p.colour);
+    m_values.value(StatusKey)->setPalette(pal);
+    setField(DetailKey, record.statusDetail);
+    setField(IdKey, record.id);
+    setField(ProviderKey, record.provider);
+    setField(ProviderIdKey, record.providerId);
+    setField(TemplateKey, record.templateId);
+    setField(TaskKey, record.taskId);
+    setField(AgentKey, record.agentId);
+    setField(RepoKey, record.repoUrl);
+    QStringList resources;
+    if (record.cpuCount > 0)
+        resources << tr("%1 vCPU").arg(record.cpuCount);
+    if (record.memoryMb > 0)
+        resources << tr("%1 MB memory").arg(record.memoryMb);
+    setField(ResourcesKey, resources.join(u" · "_s));
+    setTimeField(CreatedKey, record.createdAt);
+    setTimeField(UpdatedKey, record.updatedAt);
+    setTimeField(LastUsedKey, record.lastUsedAt);
+    setTimeField(EndedKey, record.endedAt);
+    const QJsonDocument metadata = QJsonDocument::fromJson(record.metadata.toUtf8());
+    const QString metadataText
+        = metadata.isObject() && metadata.object().isEmpty()
+              ? QString()
+              : (metadata.isNull()
+                     ? record.metadata
+                     : QString::fromUtf8(metadata.toJson(QJsonDocument::Indented)).trimmed());
+    setField(MetadataKey, metadataText);
+    updateRunControls();
+    refreshAudit();
+}
+
+void SandboxDetailsPane::setField(const QString &key, const QString &text, const QString &toolTip)
+{
+    QLabel *label = m_values.value(key);
+    if (!label)
+        return;
+    if (text.isEmpty()) {
+        label->setText(u"—"_s);
+        QPalette pal = palette();
+        pal.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));
+        label->setPalette(pal);
+    } else {
+        label->setText(text);
+        if (key != StatusKey)
+            label->setPalette(palette());
+    }
+    label->setToolTip(toolTip);
+}
+
+void SandboxDetailsPane::setTimeField(const QString &key, const QDateTime &utc)
+{
+    m_times.insert(key, utc);
+    if (!utc.isValid()) {
+        setField(key, {});
+        return;
+    }
+    const QString age = SandboxTableModel::ageText(utc, QDateTime::currentDateTimeUtc());
+    setField(key, tr("%1 (%2 ago)").arg(localTime(utc), age), utc.toString(Qt::ISODateWithMs));
+}
+
+void SandboxDetailsPane::refreshAges()
+{
+    if (page() != Page::Sandbox)
+        return;
+    for (auto it = m_times.cbegin(); it != m_times.cend(); ++it)
+        setTimeField(it.key(), it.value());
+}
+
+void SandboxDetailsPane::refreshAudit()
+{
+    if (!m_record || !m_backend)
+        return;
+    const int serial = ++m_auditSerial;
+    m_backend->auditOf(m_record->id)
+        .then(this, [this, serial](const Result<QList<AuditEntry>> &entries) {
+            if (serial != m_auditSerial)
+                return; // another sandbox is shown by now
+            m_audit->clear();
+            if (!entries) {
+                auto *item = new QTreeWidgetItem(m_audit);
+                item->setText(0,
+                              tr("Could not read the history: %1").arg(entries.error().toString()));
+                item->setForeground(0, stderrColour(palette()));
+                item->setFirstColumnSpanned(true);
+                Q_EMIT auditLoaded();
+                return;
+            }
+            QList<QTreeWidgetItem *> items;
+            items.reserve(entries->size());
+            for (const AuditEntry &entry : *entries) {
+                auto *item = new QTreeWidgetItem;
+                item->setText(0, localTime(entry.at));
+                item->setToolTip(0, entry.at.toString(Qt::ISODateWithMs));
+                item->setText(1, entry.action);
+                item->setText(2, entry.outcome);
+                item->setForeground(2, outcomeColour(entry.outcome, palette()));
+                item->setText(3, entry.actor);
+                item->setText(4, entry.detail);
+                item->setToolTip(4, entry.detail);
+                items << item;
+            }
+            m_audit->addTopLevelItems(items);
+            m_tabs->setTabText(0, tr("&History (%1)").arg(entries->size()));
+            Q_EMIT auditLoaded();
+        });
+}
+
+void SandboxDetailsPane::focusCommand()
+{
+    if (page() != Page::Sandbox) {
+        setFocus();
+        return;
+    }
+    m_tabs->setCurrentIndex(1);
+    if (m_command->isEnabled()) {
+        m_command->setFocus();
+        m_command->selectAll();
+    } else {
+        m_tabs->setFocus();
+    }
+}
+
+void SandboxDetailsPane::updateRunControls()
+{
+    const bool running = isCommandRunning();
+    const bool canRun = m_record && m_record->status == SandboxStatus::Running;
+    m_command->setEnabled(canRun || running);
+    m_runButton->setText(running ? tr("Cancel (Esc)") : tr("&Run"));
+    m_runButton->setEnabled(running || (canRun && !m_command->text().trimmed().isEmpty()));
+    m_escape->setEnabled(running);
+    if (!running) {
+        if (!m_record)
+            m_commandStatus->clear();
+        else if (!canRun && m_commandStatus->text().isEmpty())
+            m_commandStatus->setText(tr("Commands run in running sandboxes only."));
+        else if (canRun && m_commandStatus->text() == tr("Commands run in running sandboxes only."))
+            m_commandStatus->clear();
+    }
+}
+
+void SandboxDetailsPane::runCommand(const QString &line)
+{
+    if (isCommandRunning() || !m_record || !m_backend || line.trimmed().isEmpty())
+        return;
+    if (m_record->status != SandboxStatus::Running)
+        return;
+    m_output->clear();
+    m_stdoutDecoder.resetState();
+    m_stderrDecoder.resetState();
+    m_runSandboxId = m_record->id;
+    appendText(u"$ "_s + line + u'\n', palette().color(QPalette::PlaceholderText), true);
+
+    CommandSpec spec;
+    spec.argv = {u"sh"_s, u"-c"_s, line};
+    m_run = m_backend->run(m_record->id, spec, this);
+    connect(m_run, &CommandRun::output, this, &SandboxDetailsPane::appendOutput);
+    connect(m_run, &CommandRun::finished, this, &SandboxDetailsPane::onCommandFinished);
+    m_runClock.start();
+    m_commandStatus->setText(tr("Running in %1… Esc cancels.").arg(m_runSandboxId.left(8)));
+    updateRunControls();
+}
+
+void SandboxDetailsPane::cancelCommand()
+{
+    if (!m_run)
+        return;
+    m_commandStatus->setText(tr("Cancelling…"));
+    m_run->cancel();
+}
+
+void SandboxDetailsPane::appendOutput(CommandRun::Channel channel, const QByteArray &data)
+{
+    if (channel == CommandRun::Channel::Stderr)
+        appendText(m_stderrDecoder.decode(data), stderrColour(palette()));
+    else
+        appendText(m_stdoutDecoder.decode(data), palette().color(QPalette::Text));
+}
+
+void SandboxDetailsPane::appendText(const QString &text, const QColor &colour, bool bold)
+{
+    if (text.isEmpty())
+        return;
+    QScrollBar *bar = m_output->verticalScrollBar();
+    const bool atEnd = bar->value() >= bar->maximum() - 2;
+    QTextCharFormat format;
+    format.setForeground(colour);
+    if (bold)
+        format.setFontWeight(QFont::Bold);
+    QTextCursor cursor(m_output->document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.insertText(text, format);
+    if (atEnd)
+        bar->setValue(bar->maximum());
+}
+
+void SandboxDetailsPane::onCommandFinished()
+{
+    CommandRun *run = m_run.data();
+    if (!run)
+        return;
+    const qint64 ms = m_runClock.elapsed();
+    const QString seconds = QString::number(double(ms) / 1000.0, 'f', 1);
+    // Output that did not end its last line gets one, so the exit line starts on its own.
+    if (!m_output->document()->isEmpty() && !m_output->document()->lastBlock().text().isEmpty())
+        appendText(u"\n"_s, palette().color(QPalette::Text));
+    const Result<CommandOutcome> &result = run->result();
+    QString status;
+    QColor colour = palette().color(QPalette::PlaceholderText);
+    if (!result) {
+        status = result.error().code() == ErrorCode::Cancelled
+                     ? tr("Cancelled after %1 s").arg(seconds)
+                     : tr("Failed: %1").arg(result.error().toString());
+        colour = stderrColour(palette());
+    } else if (result->timedOut) {
+        status = tr("Timed out after %1 s (exit code %2)").arg(seconds).arg(result->exitCode);
+        colour = stderrColour(palette());
+    } else {
+        status = tr("Exit code %1 · %2 s").arg(result->exitCode).arg(seconds);
+        if (result->exitCode != 0)
+            colour = stderrColour(palette());
+    }
+    appendText(u"— "_s + status + u'\n', colour, true);
+    m_commandStatus->setText(status);
+    m_run = nullptr;
+    run->deleteLater();
+    updateRunControls();
+    if (m_record && m_record->id == m_runSandboxId)
+        refreshAudit(); // the run wrote an audit row and stamped last_used_at
+    Q_EMIT commandFinished();
+}
+
+QString SandboxDetailsPane::fieldText(const QString &key) const
+{
+    if (key == u"title")
+        return m_title->text();
+    const QLabel *label = m_values.value(key);
+    return label ? label->text() : QString();
+}
+
+QString SandboxDetailsPane::summaryText() const
+{
+    return m_selectionTitle->text() + u'\n' + m_selectionBody->text();
+}
+
+QString SandboxDetailsPane::commandStatusText() const
+{
+    return m_commandStatus->text();
+}
+
+} // namespace squad

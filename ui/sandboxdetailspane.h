@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sandbox/sandboxprovider.h"
+#include "sandbox/sandboxrecord.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMap>
+#include <QPointer>
+#include <QStringDecoder>
+#include <QWidget>
+
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QShortcut;
+class QSplitter;
+class QStackedWidget;
+class QTabWidget;
+class QTreeWidget;
+
+namespace squad {
+
+class ConsoleBackend;
+
+// The right-hand pane: every field of the selected sandbox, its audit history (newest first)
+// and a "Run command" box whose output streams in as it arrives (stderr in red; Esc cancels).
+// With several sandboxes selected it shows a summary instead; with none, a hint.
+class SandboxDetailsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SandboxDetailsPane(ConsoleBackend *backend, QWidget *parent = nullptr);
+    ~SandboxDetailsPane() override;
+
+    enum class Page { Nothing, Sandbox, Selection };
+    Page page() const;
+
+    void showNothing();
+    // Shows `record`; the same sandbox again only refreshes what changed (and its history when
+    // the row changed).
+    void showRecord(const SandboxRecord &record);
+    // Several rows selected: `counts` per status.
+    void showSelection(int count, const QMap<SandboxStatus, int> &counts);
+
+    QString currentId() const { return m_record ? m_record->id : QString(); }
+    // Re-reads the audit history of the shown sandbox.
+    void refreshAudit();
+    // Relative times ("3m ago") are recomputed.
+    void refreshAges();
+    // Brings the Run command box forward and focuses it (or the pane when it cannot run).
+    void focusCommand();
+
+    // Runs `line` through `sh -c` in the shown sandbox.
+    void runCommand(const QString &line);
+    void cancelCommand();
+    bool isCommandRunning() const { return !m_run.isNull(); }
+
+    // Read-only access for tests.
+    QString fieldText(const QString &key) const;
+    QString summaryText() const;
+    QTreeWidget *auditView() const { return m_audit; }
+    QLineEdit *commandField() const { return m_command; }
+    QPushButton *runButton() const { return m_runButton; }
+    QPlainTextEdit *outputView() const { return m_output; }
+    QString commandStatusText() const;
+    // The splitter between fields and history/run, for saving its state.
+    QSplitter *splitter() const { return m_splitter; }
+
+Q_SIGNALS:
+    void auditLoaded();
+    void commandFinished();
+
+private:
+    QWidget *buildSandboxPage();
+    QWidget *buildSelectionPage();
+    QLabel *addField(QFormLayout *form, const QString &key, const QString &label);
+    void setField(const QString &key, const QString &text, const QString &toolTip = {});
+    void setTimeField(const QString &key, const QDateTime &utc);
+    void updateRunControls();
+    void appendOutput(CommandRun::Channel channel, const QByteArray &data);
+    void appendText(const QString &text, const QColor &colour, bool bold = false);
+    void onCommandFinished();
+
+    ConsoleBackend *m_backend = nullptr;
+    std::optional<SandboxRecord> m_record;
+    QStackedWidget *m_stack = nullptr;
+    class StatusBadge *m_badge = nullptr;
+    QLabel *m_title = nullptr;
+    QLabel *m_subtitle = nullptr;
+    QHash<QString, QLabel *> m_values;
+    QHash<QString, QDateTime> m_times;
+    QSplitter *m_splitter = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QTreeWidget *m_audit = nullptr;
+    QLabel *m_selectionTitle = nullptr;
+    QLabel *m_selectionBody = nullptr;
+    QLineEdit *m_command = nullptr;
+    QPushButton *m_runButton = nullptr;
+    QPlainTextEdit *m_output = nullptr;
+    QLabel *m_commandStatus = nullptr;
+    QShortcut *m_escape = nullptr;
+    QPointer<CommandRun> m_run;
+    QString m_runSandboxId;
+    QElapsedTimer m_runClock;
+    QStringDecoder m_stdoutDecoder;
+    QStringDecoder m_stderrDecoder;
+    int m_auditSerial = 0;
+};
+
+} // namespace squad

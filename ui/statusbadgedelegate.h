@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sandbox/sandboxrecord.h"
+
+#include <QStyledItemDelegate>
+#include <QWidget>
+
+namespace squad {
+
+// The status pill shared by the table and the details pane: its size in `font`, and painting
+// it into `rect` (left-aligned, vertically centred) over `base`.
+QSize statusBadgeSize(SandboxStatus status, const QFont &font);
+void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxStatus status, const QFont &font,
+                      const QColor &base);
+
+// The pill as a widget, for the details pane's header.
+class StatusBadge : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StatusBadge(QWidget *parent = nullptr);
+    void setStatus(SandboxStatus status);
+    SandboxStatus status() const { return m_status; }
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override { return sizeHint(); }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    SandboxStatus m_status = SandboxStatus::Created;
+};
+
+// Paints a sandbox's status as a small pill: symbol and word in the status colour on a tint of
+// it, so it reads with or without colour. Reads SandboxTableModel::StatusRole from the index.
+class StatusBadgeDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+};
+
+} // namespace squad
