@@ -26,6 +26,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <sys/resource.h>
 
@@ -49,6 +50,22 @@ static void say(const char *format, double value)
     std::fflush(stdout);
 }
 
+static QElapsedTimer gClock;
+
+// steady_clock is CLOCK_MONOTONIC on Linux: one clock for the driver and its children.
+static qint64 monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// When the driver started this child, on that clock.
+static qint64 launchedAt()
+{
+    return qEnvironmentVariable("SQUAD_BENCH_LAUNCHED_AT").toLongLong();
+}
+#define MARK(what) std::fprintf(stderr, "mark %-20s %6.1f\n", what, gClock.nsecsElapsed() / 1e6)
 // Prints "painted" the first time `viewport` paints while `hasRows` holds.
 class FirstPaint : public QObject
 {
@@ -64,7 +81,15 @@ public:
         if (event->type() == QEvent::Paint && !m_done && m_hasRows()) {
             m_done = true;
             // After the paint itself, so the figure includes drawing the rows.
-            QTimer::singleShot(0, this, [] { say("painted %.0f", 0); });
+            MARK("paint");
+            // Measured here, at the paint itself, from the instant the driver launched us
+            // (both read the same monotonic clock).
+            const double sinceLaunch = double(monotonicNs() - launchedAt()) / 1e6;
+            QTimer::singleShot(0, this, [sinceLaunch] {
+                say("painted %.1f", sinceLaunch);
+                if (qEnvironmentVariableIsSet("SQUAD_BENCH_EXIT_AFTER_PAINT"))
+                    std::_Exit(0);
+            });
         }
         return QObject::eventFilter(watched, event);
     }
@@ -76,13 +101,16 @@ private:
 
 static int runBare(int argc, char *argv[])
 {
+    gClock.start();
     QApplication app(argc, argv);
+    MARK("qapp");
     QStandardItemModel model(0, 9);
     QTableView view;
     view.setModel(&model);
     view.resize(1400, 860);
     new FirstPaint(view.viewport(), [] { return true; });
     view.show();
+    MARK("shown");
     QTimer::singleShot(1500, &app, [] {
         say("rss_kb %.0f", double(peakRssKb()));
         QCoreApplication::quit();
@@ -102,15 +130,25 @@ static double timed(const std::function<void()> &work)
 static int runConsole(int argc, char *argv[], const QString &db, const QString &dataDir,
                       bool measure)
 {
+    gClock.start();
     QApplication app(argc, argv);
+    MARK("qapp");
     setApplicationIdentity();
+    // As app/console/main.cpp does: the worker opens the database while the window is built.
     ConsoleBackend backend(StartupOptions{db, dataDir, {}});
+    backend.open();
+    backend.firstPage(MainWindow::FirstPageRows);
+    MARK("backend");
     MainWindow window(&backend);
+    MARK("window");
+    QObject::connect(&window, &MainWindow::loaded, &app, [] { MARK("loaded"); });
     window.resize(1400, 860);
     new FirstPaint(window.tableView()->viewport(),
                    [&] { return window.filterModel()->rowCount() > 0; });
     window.show();
+    MARK("shown");
     window.start();
+    MARK("started");
 
     auto finish = [&] {
         say("rss_kb %.0f", double(peakRssKb()));
@@ -192,10 +230,9 @@ static ChildFigures runChild(const QStringList &arguments, const QString &config
     QProcess child;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"XDG_CONFIG_HOME"_s, configDir);  // no window state from earlier runs
-    child.setProcessEnvironment(env);
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    QElapsedTimer clock;
-    clock.start();
+    env.insert(u"SQUAD_BENCH_LAUNCHED_AT"_s, QString::number(monotonicNs()));
+    child.setProcessEnvironment(env);
     child.start(QCoreApplication::applicationFilePath(), arguments);
     ChildFigures figures;
     QByteArray pending;
@@ -209,7 +246,7 @@ static ChildFigures runChild(const QStringList &arguments, const QString &config
             if (words.size() != 2)
                 continue;
             if (words.at(0) == "painted")
-                figures.paintedMs = double(clock.nsecsElapsed()) / 1e6;
+                figures.paintedMs = words.at(1).toDouble();
             else
                 figures.values.insert(QString::fromLatin1(words.at(0)), words.at(1).toDouble());
         }

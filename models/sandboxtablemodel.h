@@ -90,6 +90,7 @@ private:
     QIcon statusIcon(SandboxStatus status) const;
     QDateTime now() const;
     bool adoptSnapshot(const SandboxRecords &records);
+    bool extendWith(const SandboxRecords &records);
     void replaceRow(int row, const SandboxRecord &record);
     void removeRowList(QList<int> rows); // any order; removes in contiguous ranges
     void compactRemoved() const;

@@ -19,11 +19,9 @@ ErrorBanner::ErrorBanner(QWidget *parent)
     setAutoFillBackground(true);
     setAccessibleName(tr("Error"));
 
+    // The warning icon is set when the banner first shows: looking it up in the desktop's icon
+    // theme costs more than the rest of the window's start-up, for a banner rarely seen.
     m_icon = new QLabel(this);
-    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    m_icon->setPixmap(style()
-                          ->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this)
-                          .pixmap(iconSize, iconSize));
     m_text = new QLabel(this);
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -58,6 +56,12 @@ ErrorBanner::ErrorBanner(QWidget *parent)
 
 void ErrorBanner::showMessage(const QString &message, bool retryable)
 {
+    if (m_icon->pixmap().isNull()) {
+        const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+        m_icon->setPixmap(style()
+                              ->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this)
+                              .pixmap(iconSize, iconSize));
+    }
     m_text->setText(message);
     m_retry->setVisible(retryable);
     show();

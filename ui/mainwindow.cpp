@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "icons.h"
+
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
 #include "createsandboxdialog.h"
@@ -48,8 +50,6 @@ namespace squad {
 
 namespace {
 
-// The first page read at start-up: enough to fill a window before a large table is read.
-constexpr int FirstPageRows = 200;
 // The confirmation lists this many sandboxes; the rest go to its details.
 constexpr int ConfirmListed = 12;
 constexpr int AgeRepaintMs = 60 * 1000;
@@ -139,7 +139,7 @@ void MainWindow::buildActions()
         auto *action = new QAction(text, this);
         action->setObjectName(name);
         if (!icon.isEmpty())
-            action->setIcon(QIcon(icon));
+            action->setIcon(consoleIcon(icon));
         return action;
     };
 
@@ -148,12 +148,12 @@ void MainWindow::buildActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
-    m_refreshAction = make(tr("&Refresh"), u"refreshAction"_s, u":/ui/icons/refresh.svg"_s);
+    m_refreshAction = make(tr("&Refresh"), u"refreshAction"_s, u"refresh"_s);
     m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_refreshAction->setToolTip(tr("Read every sandbox again now (F5)"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 
-    m_searchAction = make(tr("&Search…"), u"searchAction"_s, u":/ui/icons/search.svg"_s);
+    m_searchAction = make(tr("&Search…"), u"searchAction"_s, u"search"_s);
     m_searchAction->setShortcut(QKeySequence::Find);
     connect(m_searchAction, &QAction::triggered, this, [this] {
         m_search->setFocus(Qt::ShortcutFocusReason);
@@ -176,26 +176,26 @@ void MainWindow::buildActions()
     connect(m_intervalGroup, &QActionGroup::triggered, this,
             [this](QAction *action) { setRefreshInterval(action->data().toInt()); });
 
-    m_createAction = make(tr("&New Sandbox…"), u"createAction"_s, u":/ui/icons/new.svg"_s);
+    m_createAction = make(tr("&New Sandbox…"), u"createAction"_s, u"new"_s);
     m_createAction->setIconText(tr("New"));
     m_createAction->setShortcut(QKeySequence::New);
     m_createAction->setToolTip(tr("Create a sandbox from a template (Ctrl+N)"));
     connect(m_createAction, &QAction::triggered, this, [this] { openCreateDialog(); });
 
     m_terminateAction
-        = make(tr("&Terminate…"), u"terminateAction"_s, u":/ui/icons/terminate.svg"_s);
+        = make(tr("&Terminate…"), u"terminateAction"_s, u"terminate"_s);
     m_terminateAction->setIconText(tr("Terminate"));
     m_terminateAction->setShortcut(QKeySequence::Delete);
     m_terminateAction->setToolTip(tr("Terminate the selected sandboxes (Del)"));
     connect(m_terminateAction, &QAction::triggered, this, &MainWindow::terminateSelected);
 
-    m_copyAction = make(tr("&Copy Id"), u"copyIdAction"_s, u":/ui/icons/copy.svg"_s);
+    m_copyAction = make(tr("&Copy Id"), u"copyIdAction"_s, u"copy"_s);
     m_copyAction->setIconText(tr("Copy Id"));
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_copyAction->setToolTip(tr("Copy the selected sandboxes' ids (Ctrl+C)"));
     connect(m_copyAction, &QAction::triggered, this, &MainWindow::copySelectedIds);
 
-    m_runAction = make(tr("&Run Command…"), u"runCommandAction"_s, u":/ui/icons/run.svg"_s);
+    m_runAction = make(tr("&Run Command…"), u"runCommandAction"_s, u"run"_s);
     m_runAction->setIconText(tr("Run"));
     m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_runAction->setToolTip(tr("Run a command in the selected running sandbox (Ctrl+R)"));
@@ -298,11 +298,14 @@ void MainWindow::buildCentral()
     m_search = new QLineEdit(this);
     m_search->setObjectName(u"searchField"_s);
     m_search->setPlaceholderText(tr("Search all columns… (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
-    m_search->addAction(QIcon(u":/ui/icons/search.svg"_s), QLineEdit::LeadingPosition);
+    m_search->addAction(consoleIcon(u"search"_s), QLineEdit::LeadingPosition);
     m_search->setAccessibleName(tr("Search"));
     m_search->installEventFilter(this);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        // The clear button shows only with text; its icon is looked up in the desktop theme,
+        // which costs more at start-up than the rest of the search row.
+        if (!text.isEmpty() && !m_search->isClearButtonEnabled())
+            m_search->setClearButtonEnabled(true);
         m_proxy->setSearchText(text);
         updateEmptyState();
         scheduleSelectionUpdate();
@@ -607,9 +610,10 @@ void MainWindow::load(LoadKind kind)
     else
         setBusy(m_loadedAll ? tr("Refreshing…") : tr("Loading sandboxes…"));
 
-    const int firstPage = kind == LoadKind::FirstPage ? FirstPageRows : 0;
-    m_backend->loadSandboxes(firstPage, kind == LoadKind::IfChanged)
-        .then(this, [this, kind](const Result<std::optional<SandboxSnapshot>> &result) {
+    auto loading = kind == LoadKind::FirstPage
+                       ? m_backend->firstPage(FirstPageRows)
+                       : m_backend->loadSandboxes(0, kind == LoadKind::IfChanged);
+    loading.then(this, [this, kind](const Result<std::optional<SandboxSnapshot>> &result) {
             m_loading = false;
             m_busyDelay->stop();
             setBusy({});
@@ -923,7 +927,7 @@ void MainWindow::terminateSelected()
     box->setInformativeText(informative);
     box->button(QMessageBox::Yes)
         ->setText(ids.size() == 1 ? tr("&Terminate") : tr("&Terminate %1").arg(ids.size()));
-    box->button(QMessageBox::Yes)->setIcon(QIcon(u":/ui/icons/terminate.svg"_s));
+    box->button(QMessageBox::Yes)->setIcon(consoleIcon(u"terminate"_s));
     box->setDefaultButton(QMessageBox::Cancel);
     box->setEscapeButton(QMessageBox::Cancel);
     connect(box, &QMessageBox::buttonClicked, this, [this, box, ids](QAbstractButton *button) {

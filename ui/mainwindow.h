@@ -43,6 +43,9 @@ public:
     explicit MainWindow(ConsoleBackend *backend, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // The rows read before the rest, so the window paints at once over a large table.
+    static constexpr int FirstPageRows = 200;
+
     // Opens the backend, then reads a first page (so the window fills at once over a large
     // table) and then every row. Errors show in the banner and the status bar.
     void start();

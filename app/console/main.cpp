@@ -3,11 +3,11 @@
 
 #include "console/consolebackend.h"
 #include "console/consolecore.h"
+#include "icons.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QIcon>
 
 using namespace Qt::StringLiterals;
 
@@ -16,7 +16,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     squad::setApplicationIdentity();
     QApplication::setApplicationDisplayName(u"Squad Console"_s);
-    QApplication::setWindowIcon(QIcon(u":/icons/squad-console.svg"_s));
+    QApplication::setWindowIcon(squad::consoleIcon(u"squad-console"_s));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Operations console for AI coding agents' sandboxes."_s);
@@ -40,6 +40,9 @@ int main(int argc, char *argv[])
     // The backend outlives the window: the window goes first (its pending continuations die
     // with it), then the backend cancels what is left and joins its worker thread.
     squad::ConsoleBackend backend(options);
+    // The worker opens the database and reads the newest rows while the window is being built.
+    backend.open();
+    backend.firstPage(squad::MainWindow::FirstPageRows);
     squad::MainWindow window(&backend);
     window.show();
     // Opening the database and reading the sandboxes happen on the worker; an error shows in

@@ -154,7 +154,9 @@ ConsoleBackend::~ConsoleBackend()
 
 QFuture<Result<void>> ConsoleBackend::open()
 {
-    return onWorker<Result<QString>>([this](Worker &worker) {
+    if (m_opening)
+        return *m_opening;
+    m_opening = onWorker<Result<QString>>([this](Worker &worker) {
                auto opened = worker.open();
                if (opened) {
                    // Queued to this object: the signal is re-emitted on the GUI thread.
@@ -169,6 +171,7 @@ QFuture<Result<void>> ConsoleBackend::open()
             m_databaseName = *opened;
             return {};
         });
+    return *m_opening;
 }
 
 QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::loadSandboxes(int firstPage,
@@ -180,28 +183,41 @@ QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::loadSandboxes(in
         if (!core)
             return fail(core.error());
         const SandboxStore store((*core)->database());
+        SandboxSnapshot snapshot;
+        // A first page is what paints the window: the newest rows by index, nothing else.
+        if (firstPage > 0) {
+            SandboxFilter filter;
+            filter.limit = firstPage;
+            auto records = store.list(filter);
+            if (!records)
+                return fail(records.error());
+            snapshot.records = std::move(*records);
+            snapshot.complete = false;
+            return std::optional<SandboxSnapshot>(std::move(snapshot));
+        }
         auto token = store.changeToken();
         if (!token)
             return fail(token.error());
-        if (onlyIfChanged && firstPage == 0 && *token == worker.m_lastChangeToken)
+        if (onlyIfChanged && *token == worker.m_lastChangeToken)
             return std::optional<SandboxSnapshot>();
-
-        SandboxSnapshot snapshot;
-        SandboxFilter filter;
-        filter.limit = firstPage;
-        auto records = store.list(filter);
+        auto records = store.list();
         if (!records)
             return fail(records.error());
-        auto counts = store.countByStatus();
-        if (!counts)
-            return fail(counts.error());
         snapshot.records = std::move(*records);
-        snapshot.counts = *counts;
-        snapshot.complete = firstPage == 0;
-        if (snapshot.complete)
-            worker.m_lastChangeToken = *token;
+        for (SandboxStatus status : AllSandboxStatuses)
+            snapshot.counts.insert(status, 0);
+        for (const SandboxRecord &record : std::as_const(snapshot.records))
+            ++snapshot.counts[record.status];
+        worker.m_lastChangeToken = *token;
         return std::optional<SandboxSnapshot>(std::move(snapshot));
     });
+}
+
+QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::firstPage(int rows)
+{
+    if (!m_firstPage)
+        m_firstPage = loadSandboxes(rows);
+    return *m_firstPage;
 }
 
 QFuture<Result<SandboxRecord>> ConsoleBackend::create(const CreateSandboxRequest &request)

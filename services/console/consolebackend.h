@@ -20,7 +20,7 @@ namespace squad {
 struct SandboxSnapshot
 {
     SandboxRecords records;            // newest first
-    QMap<SandboxStatus, int> counts;   // of all rows, whatever was loaded
+    QMap<SandboxStatus, int> counts;   // of all rows; empty for a first page
     bool complete = true;              // false for a first page (see loadSandboxes)
 };
 
@@ -37,7 +37,8 @@ public:
     ~ConsoleBackend() override;
 
     // Opens the core on the worker. Its error names what failed (data folder, database).
-    // Other calls made before it finishes run after it, in order.
+    // Other calls made before it finishes run after it, in order. Calling it again returns the
+    // first call's future: a program can start opening before its window exists.
     QFuture<Result<void>> open();
     // The database in use (password masked); empty until open() succeeded.
     QString databaseName() const { return m_databaseName; }
@@ -47,6 +48,11 @@ public:
     // back when nothing changed since the last load (checked with one cheap query).
     QFuture<Result<std::optional<SandboxSnapshot>>> loadSandboxes(int firstPage = 0,
                                                                   bool onlyIfChanged = false);
+
+    // The newest `rows` sandboxes, read once: the first call starts the read, later calls get
+    // the same future. A program asks for it right after open(), before building its window,
+    // so the window has rows to paint as soon as it shows.
+    QFuture<Result<std::optional<SandboxSnapshot>>> firstPage(int rows);
 
     QFuture<Result<SandboxRecord>> create(const CreateSandboxRequest &request);
     QFuture<Result<TerminateOutcome>> terminate(const QString &id);
@@ -72,6 +78,8 @@ private:
     QThread m_thread;
     Worker *m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
     QString m_databaseName;
+    std::optional<QFuture<Result<void>>> m_opening;
+    std::optional<QFuture<Result<std::optional<SandboxSnapshot>>>> m_firstPage;
 };
 
 } // namespace squad

@@ -182,6 +182,12 @@ private:
 Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
 {
     SandboxRecords records;
+    // Sized once: growing a list of 100,000 records by doubling would briefly hold two arrays
+    // and keep a third of the last one unused.
+    if (filter.limit > 0)
+        records.reserve(filter.limit);
+    else if (auto rows = count(); rows && *rows > 0)
+        records.reserve(*rows);
     StringPool pool;
     return forEach(filter,
                    [&](const SandboxRecord &read) {

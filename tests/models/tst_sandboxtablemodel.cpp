@@ -117,6 +117,7 @@ private Q_SLOTS:
     void applySnapshot_data();
     void applySnapshot();
     void firstLoadIsOneInsertOfTheSameList();
+    void firstPageThenEverythingAdoptsTheList();
     void changedColumns_data();
     void changedColumns();
     void removalSignalsSeeConsistentRows();
@@ -284,6 +285,42 @@ void tst_SandboxTableModel::firstLoadIsOneInsertOfTheSameList()
     // Adopted, not copied.
     QVERIFY(model.records().isSharedWith(records));
     QCOMPARE(model.rowOf(u"sb-250"_s), 250);
+}
+
+void tst_SandboxTableModel::firstPageThenEverythingAdoptsTheList()
+{
+    SandboxRecords all;
+    for (int i = 0; i < 500; ++i)
+        all.append(sandbox(u"sb-%1"_s.arg(i)));
+    SandboxTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.applySnapshot(all.mid(0, 200), false);
+    QPersistentModelIndex held = model.index(150, SandboxTableModel::IdColumn);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+    model.applySnapshot(all, true);
+
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 200);
+    QCOMPARE(inserted.at(0).at(2).toInt(), 499);
+    QCOMPARE(changed.size(), 0);
+    QVERIFY(model.records().isSharedWith(all));
+    QCOMPARE(held.data().toString(), u"sb-150"_s);
+    QCOMPARE(model.rowOf(u"sb-499"_s), 499);
+
+    // A first page that changed meanwhile is not a prefix: the general path applies it.
+    SandboxTableModel other;
+    QAbstractItemModelTester otherTester(&other,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    other.applySnapshot(all.mid(0, 200), false);
+    SandboxRecords moved = all;
+    moved[10].status = SandboxStatus::Terminated;
+    QSignalSpy otherChanged(&other, &QAbstractItemModel::dataChanged);
+    other.applySnapshot(moved, true);
+    QCOMPARE(otherChanged.size(), 1);
+    QCOMPARE(other.record(10).status, SandboxStatus::Terminated);
+    QCOMPARE(other.rowCount(), 500);
 }
 
 void tst_SandboxTableModel::changedColumns_data()
