@@ -430,8 +430,10 @@ void MainWindow::buildCentral()
 
     setTabOrder(m_search, m_statusFilter);
     setTabOrder(m_statusFilter, m_table);
-    setTabOrder(m_table, m_details->commandField());
-    setTabOrder(m_details->commandField(), m_details->runButton());
+    connect(m_details, &SandboxDetailsPane::pagesBuilt, this, [this] {
+        setTabOrder(m_table, m_details->commandField());
+        setTabOrder(m_details->commandField(), m_details->runButton());
+    });
 }
 
 void MainWindow::buildStatusBar()
@@ -479,7 +481,7 @@ void MainWindow::restoreSettings()
     }
     restoreState(settings.value(u"state"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"splitter"_s).toByteArray());
-    m_details->splitter()->restoreState(settings.value(u"detailsSplitter"_s).toByteArray());
+    m_details->restoreLayout(settings.value(u"detailsSplitter"_s).toByteArray());
     // A layout saved with other columns would put sections in the wrong place.
     if (settings.value(u"columns"_s).toInt() == SandboxTableModel::ColumnCount) {
         QHeaderView *header = m_table->horizontalHeader();
@@ -497,7 +499,7 @@ void MainWindow::saveSettings() const
     settings.setValue(u"geometry"_s, saveGeometry());
     settings.setValue(u"state"_s, saveState());
     settings.setValue(u"splitter"_s, m_splitter->saveState());
-    settings.setValue(u"detailsSplitter"_s, m_details->splitter()->saveState());
+    settings.setValue(u"detailsSplitter"_s, m_details->saveLayout());
     settings.setValue(u"header"_s, m_table->horizontalHeader()->saveState());
     settings.setValue(u"columns"_s, int(SandboxTableModel::ColumnCount));
     settings.setValue(u"detailsVisible"_s, m_detailsAction->isChecked());

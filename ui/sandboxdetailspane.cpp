@@ -98,9 +98,9 @@ SandboxDetailsPane::SandboxDetailsPane(ConsoleBackend *backend, QWidget *parent)
     dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
     nothing->setPalette(dim);
 
+    // The sandbox and selection pages are built on first use: nothing is selected at start-up,
+    // and their widgets (a monospaced editor among them) would delay the window's first paint.
     m_stack->addWidget(nothing);
-    m_stack->addWidget(buildSandboxPage());
-    m_stack->addWidget(buildSelectionPage());
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -114,6 +114,56 @@ SandboxDetailsPane::SandboxDetailsPane(ConsoleBackend *backend, QWidget *parent)
 
     setMinimumWidth(fontMetrics().averageCharWidth() * 40);
     showNothing();
+}
+
+void SandboxDetailsPane::ensurePages()
+{
+    if (m_stack->count() > 1)
+        return;
+    m_stack->addWidget(buildSandboxPage());
+    m_stack->addWidget(buildSelectionPage());
+    if (!m_pendingSplitterState.isEmpty())
+        m_splitter->restoreState(m_pendingSplitterState);
+    updateRunControls();
+    Q_EMIT pagesBuilt();
+}
+
+QByteArray SandboxDetailsPane::saveLayout() const
+{
+    return m_splitter ? m_splitter->saveState() : m_pendingSplitterState;
+}
+
+void SandboxDetailsPane::restoreLayout(const QByteArray &state)
+{
+    if (m_splitter)
+        m_splitter->restoreState(state);
+    else
+        m_pendingSplitterState = state;
+}
+
+// The accessors below build the pages when asked: tests and the window reach into them.
+QTreeWidget *SandboxDetailsPane::auditView() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_audit;
+}
+
+QLineEdit *SandboxDetailsPane::commandField() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_command;
+}
+
+QPushButton *SandboxDetailsPane::runButton() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_runButton;
+}
+
+QPlainTextEdit *SandboxDetailsPane::outputView() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_output;
 }
 
 SandboxDetailsPane::~SandboxDetailsPane()
@@ -315,6 +365,7 @@ void SandboxDetailsPane::showNothing()
 
 void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int> &counts)
 {
+    ensurePages();
     m_record.reset();
     ++m_auditSerial;
     m_selectionTitle->setText(count == 1 ? tr("1 sandbox selected")
@@ -346,6 +397,7 @@ void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int>
 
 void SandboxDetailsPane::showRecord(const SandboxRecord &record)
 {
+    ensurePages();
     const bool sameSandbox = m_record && m_record->id == record.id;
     const bool changed = !sameSandbox || !(*m_record == record);
     m_record = record;
@@ -476,6 +528,7 @@ void SandboxDetailsPane::refreshAudit()
 
 void SandboxDetailsPane::focusCommand()
 {
+    ensurePages();
     if (page() != Page::Sandbox) {
         setFocus();
         return;
@@ -491,6 +544,8 @@ void SandboxDetailsPane::focusCommand()
 
 void SandboxDetailsPane::updateRunControls()
 {
+    if (!m_command)
+        return;
     const bool running = isCommandRunning();
     const bool canRun = m_record && m_record->status == SandboxStatus::Running;
     m_command->setEnabled(canRun || running);
@@ -509,6 +564,7 @@ void SandboxDetailsPane::updateRunControls()
 
 void SandboxDetailsPane::runCommand(const QString &line)
 {
+    ensurePages();
     if (isCommandRunning() || !m_record || !m_backend || line.trimmed().isEmpty())
         return;
     if (m_record->status != SandboxStatus::Running)
@@ -600,6 +656,7 @@ void SandboxDetailsPane::onCommandFinished()
 
 QString SandboxDetailsPane::fieldText(const QString &key) const
 {
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
     if (key == u"title")
         return m_title->text();
     const QLabel *label = m_values.value(key);
@@ -608,11 +665,13 @@ QString SandboxDetailsPane::fieldText(const QString &key) const
 
 QString SandboxDetailsPane::summaryText() const
 {
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
     return m_selectionTitle->text() + u'\n' + m_selectionBody->text();
 }
 
 QString SandboxDetailsPane::commandStatusText() const
 {
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
     return m_commandStatus->text();
 }
 

@@ -62,19 +62,23 @@ public:
     // Read-only access for tests.
     QString fieldText(const QString &key) const;
     QString summaryText() const;
-    QTreeWidget *auditView() const { return m_audit; }
-    QLineEdit *commandField() const { return m_command; }
-    QPushButton *runButton() const { return m_runButton; }
-    QPlainTextEdit *outputView() const { return m_output; }
+    QTreeWidget *auditView() const;
+    QLineEdit *commandField() const;
+    QPushButton *runButton() const;
+    QPlainTextEdit *outputView() const;
     QString commandStatusText() const;
-    // The splitter between fields and history/run, for saving its state.
-    QSplitter *splitter() const { return m_splitter; }
+    // The split between fields and history/run, as the window saves and restores it.
+    QByteArray saveLayout() const;
+    void restoreLayout(const QByteArray &state);
 
 Q_SIGNALS:
     void auditLoaded();
     void commandFinished();
+    // The sandbox and selection pages exist now (they are built on first use).
+    void pagesBuilt();
 
 private:
+    void ensurePages();
     QWidget *buildSandboxPage();
     QWidget *buildSelectionPage();
     QLabel *addField(QFormLayout *form, const QString &key, const QString &label);
@@ -88,6 +92,7 @@ private:
     ConsoleBackend *m_backend = nullptr;
     std::optional<SandboxRecord> m_record;
     QStackedWidget *m_stack = nullptr;
+    QByteArray m_pendingSplitterState;
     class StatusBadge *m_badge = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_subtitle = nullptr;
