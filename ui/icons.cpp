@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QHash>
+#include <QPixmap>
 
 using namespace Qt::StringLiterals;
 
@@ -16,8 +17,9 @@ QIcon consoleIcon(const QString &name)
     QIcon icon;
     for (int size : {16, 24, 32, 48, 64, 128, 256}) {
         const QString file = u":/icons/%1-%2.png"_s.arg(name).arg(size);
+        // Decoded as PNG by name: QIcon::addFile() would have every image plugin probe it.
         if (QFile::exists(file))
-            icon.addFile(file, QSize(size, size));
+            icon.addPixmap(QPixmap(file, "PNG"));
     }
     cache.insert(name, icon);
     return icon;
