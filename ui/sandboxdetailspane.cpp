@@ -438,16 +438,35 @@ void SandboxDetailsPane::showRecord(const SandboxRecord &record)
     setTimeField(UpdatedKey, record.updatedAt);
     setTimeField(LastUsedKey, record.lastUsedAt);
     setTimeField(EndedKey, record.endedAt);
-    const QJsonDocument metadata = QJsonDocument::fromJson(record.metadata.toUtf8());
-    const QString metadataText
-        = metadata.isObject() && metadata.object().isEmpty()
-              ? QString()
-              : (metadata.isNull()
-                     ? record.metadata
-                     : QString::fromUtf8(metadata.toJson(QJsonDocument::Indented)).trimmed());
-    setField(MetadataKey, metadataText);
+    if (!record.metadata.isEmpty()) {
+        showMetadata(record.metadata);
+    } else if (m_backend) {
+        // The table's rows carry no metadata; the shown one reads its own.
+        setField(MetadataKey, tr("Loading…"));
+        const int serial = ++m_metadataSerial;
+        m_backend->sandbox(record.id).then(this, [this, serial](const Result<SandboxRecord> &full) {
+            if (serial != m_metadataSerial)
+                return;  // another sandbox is shown by now
+            if (full)
+                showMetadata(full->metadata);
+            else
+                setField(MetadataKey, full.error().message());
+        });
+    }
     updateRunControls();
     refreshAudit();
+}
+
+void SandboxDetailsPane::showMetadata(const QString &json)
+{
+    const QJsonDocument metadata = QJsonDocument::fromJson(json.toUtf8());
+    const QString text
+        = metadata.isObject() && metadata.object().isEmpty()
+              ? QString()
+              : (metadata.isNull() ? json
+                                   : QString::fromUtf8(metadata.toJson(QJsonDocument::Indented))
+                                         .trimmed());
+    setField(MetadataKey, text);
 }
 
 void SandboxDetailsPane::setField(const QString &key, const QString &text, const QString &toolTip)

@@ -79,6 +79,7 @@ Q_SIGNALS:
 
 private:
     void ensurePages();
+    void showMetadata(const QString &json);
     QWidget *buildSandboxPage();
     QWidget *buildSelectionPage();
     QLabel *addField(QFormLayout *form, const QString &key, const QString &label);
@@ -93,6 +94,7 @@ private:
     std::optional<SandboxRecord> m_record;
     QStackedWidget *m_stack = nullptr;
     QByteArray m_pendingSplitterState;
+    int m_metadataSerial = 0;
     class StatusBadge *m_badge = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_subtitle = nullptr;

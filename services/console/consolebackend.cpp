@@ -161,7 +161,10 @@ QFuture<Result<void>> ConsoleBackend::open()
                if (opened) {
                    // Queued to this object: the signal is re-emitted on the GUI thread.
                    connect(&worker.core().value()->sandboxes(), &SandboxService::sandboxChanged,
-                           this, &ConsoleBackend::sandboxChanged);
+                           this, [this](SandboxRecord record) {
+                               record.metadata.clear();
+                               Q_EMIT sandboxChanged(record);
+                           });
                }
                return opened;
            })
@@ -188,6 +191,7 @@ QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::loadSandboxes(in
         if (firstPage > 0) {
             SandboxFilter filter;
             filter.limit = firstPage;
+            filter.withMetadata = false;
             auto records = store.list(filter);
             if (!records)
                 return fail(records.error());
@@ -200,7 +204,9 @@ QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::loadSandboxes(in
             return fail(token.error());
         if (onlyIfChanged && *token == worker.m_lastChangeToken)
             return std::optional<SandboxSnapshot>();
-        auto records = store.list();
+        SandboxFilter everything;
+        everything.withMetadata = false;
+        auto records = store.list(everything);
         if (!records)
             return fail(records.error());
         snapshot.records = std::move(*records);
@@ -218,6 +224,17 @@ QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::firstPage(int ro
     if (!m_firstPage)
         m_firstPage = loadSandboxes(rows);
     return *m_firstPage;
+}
+
+QFuture<Result<SandboxRecord>> ConsoleBackend::sandbox(const QString &id)
+{
+    using Found = Result<SandboxRecord>;
+    return onWorker<Found>([id](Worker &worker) -> Found {
+        auto core = worker.core();
+        if (!core)
+            return fail(core.error());
+        return (*core)->sandboxes().get(id);
+    });
 }
 
 QFuture<Result<SandboxRecord>> ConsoleBackend::create(const CreateSandboxRequest &request)

@@ -19,7 +19,7 @@ namespace squad {
 // All sandboxes at one moment, as the GUI shows them.
 struct SandboxSnapshot
 {
-    SandboxRecords records;            // newest first
+    SandboxRecords records;            // newest first, without metadata (see sandbox())
     QMap<SandboxStatus, int> counts;   // of all rows; empty for a first page
     bool complete = true;              // false for a first page (see loadSandboxes)
 };
@@ -54,6 +54,9 @@ public:
     // so the window has rows to paint as soon as it shows.
     QFuture<Result<std::optional<SandboxSnapshot>>> firstPage(int rows);
 
+    // One sandbox with every field, metadata included.
+    QFuture<Result<SandboxRecord>> sandbox(const QString &id);
+
     QFuture<Result<SandboxRecord>> create(const CreateSandboxRequest &request);
     QFuture<Result<TerminateOutcome>> terminate(const QString &id);
     QFuture<Result<QList<AuditEntry>>> auditOf(const QString &sandboxId, int limit = 200);
@@ -66,7 +69,8 @@ public:
     QString defaultTemplate() const;
 
 Q_SIGNALS:
-    // A sandbox changed through this backend (created, moved status, used).
+    // A sandbox changed through this backend (created, moved status, used); like the rows of a
+    // snapshot, without metadata.
     void sandboxChanged(const squad::SandboxRecord &record);
 
 private:

@@ -145,8 +145,11 @@ Result<void> SandboxStore::forEach(const SandboxFilter &filter,
         where << u"task_id = ?"_s;
         bindings << filter.taskId;
     }
+    QString columns = SelectColumns;
+    if (!filter.withMetadata)
+        columns.replace(u"metadata"_s, u"NULL"_s);
     QString sql = u"SELECT %1 FROM sandboxes%2 ORDER BY created_at DESC, id"_s.arg(
-        SelectColumns, where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
+        columns, where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
     if (filter.limit > 0)
         sql += u" LIMIT %1"_s.arg(filter.limit);
     auto query = m_db.exec(sql, bindings);

@@ -18,6 +18,9 @@ struct SandboxFilter
     std::optional<SandboxStatus> status;
     QString taskId;
     int limit = 0;  // 0 = every row; else the newest `limit`
+    // Metadata is free-form JSON of any size: a view of 100,000 rows leaves it out (the record's
+    // metadata is then empty) and reads it for the one row it shows in full.
+    bool withMetadata = true;
 };
 
 // The `sandboxes` table. Synchronous: call it on the thread that owns the Database.

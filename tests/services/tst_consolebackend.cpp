@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include "console/consolebackend.h"
+#include "store/database.h"
 
 #include <QDir>
 #include <QFile>
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void createArrivesOnTheCallersThread();
     void reloadOnlyWhenChanged();
     void firstPageThenEverything();
+    void rowsLeaveMetadataToTheFullRecord();
     void terminateAndAudit();
     void runStreamsAndCancels();
     void failedOpenExplainsEveryLaterCall();
@@ -169,6 +171,43 @@ void tst_ConsoleBackend::firstPageThenEverything()
     QCOMPARE((*all.result())->records.size(), 3);
     QCOMPARE((*all.result())->counts.value(SandboxStatus::Running), 3);
     QCOMPARE((*all.result())->counts.value(SandboxStatus::Error), 0);
+}
+
+void tst_ConsoleBackend::rowsLeaveMetadataToTheFullRecord()
+{
+    auto backend = openBackend();
+    QVERIFY(backend);
+    QList<SandboxRecord> changed;
+    connect(backend.get(), &ConsoleBackend::sandboxChanged, this,
+            [&](const SandboxRecord &record) { changed << record; });
+    const SandboxRecord created = createOne(*backend);
+    QVERIFY(!created.id.isEmpty());
+    const QString metadata = u"{\"team\":\"ops\",\"ticket\":\"OPS-42\"}"_s;
+    {
+        DatabaseLocation location;
+        location.sqlitePath = m_dir->filePath(u"squad.db"_s);
+        auto other = Database::open(location);
+        QVERIFY_RESULT(other);
+        QVERIFY_RESULT((*other)->exec(u"UPDATE sandboxes SET metadata = ? WHERE id = ?"_s,
+                                      {metadata, created.id}));
+    }
+
+    auto loaded = backend->loadSandboxes();
+    QVERIFY(waitFor(loaded));
+    QVERIFY_RESULT(loaded.result());
+    QCOMPARE((*loaded.result())->records.size(), 1);
+    QVERIFY((*loaded.result())->records.first().metadata.isEmpty());
+    QTRY_VERIFY(!changed.isEmpty());
+    for (const SandboxRecord &record : std::as_const(changed))
+        QVERIFY(record.metadata.isEmpty());
+
+    auto full = backend->sandbox(created.id);
+    QVERIFY(waitFor(full));
+    QVERIFY_RESULT(full.result());
+    QCOMPARE(full.result()->metadata, metadata);
+    auto missing = backend->sandbox(u"0b0e5d1c-3f0a-4c57-9d0e-6d2f3e4a5b6c"_s);
+    QVERIFY(waitFor(missing));
+    QVERIFY_ERROR(missing.result(), ErrorCode::NotFound);
 }
 
 void tst_ConsoleBackend::terminateAndAudit()

@@ -12,6 +12,7 @@
 #include "sandboxdetailspane.h"
 #include "sandboxfiltermodel.h"
 #include "sandboxtablemodel.h"
+#include "store/database.h"
 #include "terminatebatch.h"
 
 #include <QAbstractItemModelTester>
@@ -686,6 +687,15 @@ void tst_MainWindow::detailsShowFieldsAndHistory()
     createSandboxes(1, &records, {u"base"_s, {}, {}, u"https://github.com/acme/widgets.git"_s, {}});
     if (QTest::currentTestFailed())
         return;
+    // Metadata written by someone else: the table's rows leave it out, the pane reads it.
+    {
+        DatabaseLocation location;
+        location.sqlitePath = m_dir->filePath(u"squad.db"_s);
+        auto other = Database::open(location);
+        QVERIFY_RESULT(other);
+        QVERIFY_RESULT((*other)->exec(u"UPDATE sandboxes SET metadata = ?"_s,
+                                      {u"{\"ticket\":\"OPS-42\"}"_s}));
+    }
     openWindow();
     if (QTest::currentTestFailed())
         return;
@@ -702,6 +712,8 @@ void tst_MainWindow::detailsShowFieldsAndHistory()
     QCOMPARE(details->fieldText(u"repo"_s), u"https://github.com/acme/widgets.git"_s);
     QVERIFY(details->fieldText(u"status"_s).contains(u"Running"_s));
     QCOMPARE(details->fieldText(u"ended"_s), u"—"_s);
+    QTRY_VERIFY2(details->fieldText(u"metadata"_s).contains(u"OPS-42"_s),
+                 qPrintable(details->fieldText(u"metadata"_s)));
     // Local time with a relative age.
     const QString created = details->fieldText(u"created"_s);
     QVERIFY2(created.startsWith(record.createdAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s)),
