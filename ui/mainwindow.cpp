@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
-#include "icons.h"
-
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
 #include "createsandboxdialog.h"
 #include "elidedelegate.h"
 #include "errorbanner.h"
+#include "icons.h"
+#include "profileswitcher.h"
 #include "sandboxdetailspane.h"
 #include "sandboxfiltermodel.h"
 #include "sandboxstatuspresentation.h"
 #include "sandboxtablemodel.h"
+#include "secrets/secretvault.h"
+#include "settingsdialog.h"
 #include "statusbadgedelegate.h"
 #include "terminatebatch.h"
 
@@ -208,6 +210,13 @@ void MainWindow::buildActions()
     m_selectAllAction = make(tr("Select &All"), u"selectAllAction"_s);
     m_selectAllAction->setShortcut(QKeySequence::SelectAll);
 
+    m_preferencesAction = make(tr("&Preferences…"), u"preferencesAction"_s);
+    m_preferencesAction->setShortcuts(QKeySequence::Preferences);
+    if (m_preferencesAction->shortcuts().isEmpty())
+        m_preferencesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_preferencesAction->setMenuRole(QAction::PreferencesRole);
+    m_preferencesAction->setEnabled(false);  // until setAccounts()
+    connect(m_preferencesAction, &QAction::triggered, this, [this] { openPreferences(); });
     m_aboutAction = make(tr("&About Squad Console"), u"aboutAction"_s);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, [this] {
@@ -233,8 +242,10 @@ void MainWindow::buildActions()
 
 void MainWindow::buildMenus()
 {
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(m_quitAction);
+    m_fileMenu = menuBar()->addMenu(tr("&File"));
+    m_fileMenu->addAction(m_preferencesAction);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_quitAction);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_searchAction);
@@ -258,6 +269,58 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
     help->addAction(m_aboutQtAction);
+}
+
+void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QString &profile)
+{
+    m_vault = vault;
+    m_accountSettings = settings;
+    m_profileSwitcher = new ProfileSwitcher(settings, profile, this);
+    statusBar()->insertPermanentWidget(0, m_profileSwitcher);
+    connect(m_profileSwitcher, &ProfileSwitcher::preferencesRequested, this,
+            [this] { openPreferences(); });
+
+    // Without a keychain, secrets live for this run only: say so where it stays visible.
+    m_keychainLabel = new QLabel(this);
+    m_keychainLabel->setObjectName(u"keychainIndicator"_s);
+    m_keychainLabel->setText(u"⚠ "_s + tr("No keychain"));
+    m_keychainLabel->hide();
+    statusBar()->insertPermanentWidget(1, m_keychainLabel);
+    const auto showProblem = [this](const QString &message) {
+        m_keychainLabel->setToolTip(
+            tr("%1\nSecrets saved now are kept in memory for this run only.").arg(message));
+        m_keychainLabel->show();
+    };
+    connect(vault, &SecretVault::keychainUnavailable, this, showProblem);
+    if (!vault->keychainProblem().isEmpty())
+        showProblem(vault->keychainProblem());
+    m_preferencesAction->setEnabled(true);
+}
+
+QString MainWindow::profile() const
+{
+    return m_profileSwitcher ? m_profileSwitcher->profile() : QString();
+}
+
+SettingsDialog *MainWindow::openPreferences()
+{
+    if (!m_vault || !m_accountSettings)
+        return nullptr;
+    if (m_settingsDialog) {
+        m_settingsDialog->raise();
+        m_settingsDialog->activateWindow();
+        return m_settingsDialog;
+    }
+    m_settingsDialog = new SettingsDialog(m_vault, m_accountSettings, this);
+    m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_settingsDialog, &SettingsDialog::refreshIntervalChanged, this,
+            &MainWindow::setRefreshInterval);
+    connect(m_settingsDialog, &SettingsDialog::profilesChanged, m_profileSwitcher,
+            &ProfileSwitcher::reload);
+    connect(m_settingsDialog, &SettingsDialog::activeProfileChanged, m_profileSwitcher,
+            &ProfileSwitcher::reload);
+    m_settingsDialog->open();
+    return m_settingsDialog;
 }
 
 void MainWindow::buildToolBar()

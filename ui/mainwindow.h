@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
+class QSettings;
 class QSplitter;
 class QTableView;
 class QTimer;
@@ -23,6 +24,9 @@ class QToolButton;
 namespace squad {
 
 class ConsoleBackend;
+class ProfileSwitcher;
+class SecretVault;
+class SettingsDialog;
 class CreateSandboxDialog;
 class ErrorBanner;
 class SandboxDetailsPane;
@@ -53,6 +57,15 @@ public:
     void refresh();
     // Auto-refresh period in ms; 0 turns it off.
     void setRefreshInterval(int ms);
+
+    // Accounts: the profile switcher and keychain state in the status bar, and Preferences
+    // (Ctrl+,). `profile` non-empty is this run's profile (--profile). Both outlive the window.
+    void setAccounts(SecretVault *vault, QSettings *settings, const QString &profile);
+    QString profile() const;
+    // Opens the Preferences dialog (window-modal, not blocking) and returns it.
+    SettingsDialog *openPreferences();
+    QAction *preferencesAction() const { return m_preferencesAction; }
+    QLabel *keychainIndicator() const { return m_keychainLabel; }
     int refreshInterval() const { return m_refreshInterval; }
 
     // The ids of the selected rows, in the table's order.
@@ -153,6 +166,7 @@ private:
     QAction *m_runAction = nullptr;
     QAction *m_selectAllAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_preferencesAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
     QActionGroup *m_intervalGroup = nullptr;
     QMenu *m_intervalMenu = nullptr;
@@ -174,6 +188,12 @@ private:
     QDateTime m_lastRefresh;
 
     QPointer<CreateSandboxDialog> m_createDialog;
+    QPointer<SettingsDialog> m_settingsDialog;
+    SecretVault *m_vault = nullptr;
+    QSettings *m_accountSettings = nullptr;
+    ProfileSwitcher *m_profileSwitcher = nullptr;
+    QLabel *m_keychainLabel = nullptr;
+    QMenu *m_fileMenu = nullptr;
     QPointer<TerminateBatch> m_terminateBatch;
 };
 

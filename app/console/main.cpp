@@ -3,8 +3,11 @@
 
 #include "console/consolebackend.h"
 #include "console/consolecore.h"
+#include "console/consolesettings.h"
 #include "icons.h"
 #include "mainwindow.h"
+#include "secrets/keychainsecretstore.h"
+#include "secrets/secretvault.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -43,7 +46,12 @@ int main(int argc, char *argv[])
     // The worker opens the database and reads the newest rows while the window is being built.
     backend.open();
     backend.firstPage(squad::MainWindow::FirstPageRows);
+    // Secrets are read from the keychain only when something needs them.
+    squad::ConsoleSettings settings;
+    squad::KeychainSecretStore keychain;
+    squad::SecretVault vault(&keychain);
     squad::MainWindow window(&backend);
+    window.setAccounts(&vault, &settings, options.profile);
     window.show();
     // Opening the database and reading the sandboxes happen on the worker; an error shows in
     // the window's banner and status bar.

@@ -13,6 +13,10 @@
 #include "sandboxfiltermodel.h"
 #include "sandboxtablemodel.h"
 #include "store/database.h"
+#include "accounts/profilestore.h"
+#include "core/futures.h"
+#include "secrets/secretvault.h"
+#include "settingsdialog.h"
 #include "terminatebatch.h"
 
 #include <QAbstractItemModelTester>
@@ -39,6 +43,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <memory>
@@ -83,6 +88,7 @@ private Q_SLOTS:
     void cleanup();
 
     void startsWithDatabaseAndEmptyState();
+    void accountsProfileAndPreferences();
     void openErrorShowsInWindow();
     void createsThroughDialog();
     void searchFiltersAsTyped();
@@ -149,6 +155,87 @@ void tst_MainWindow::cleanup()
     closeWindow();
     m_backend.reset();
     m_dir.reset();
+}
+
+namespace {
+// A keychain that cannot be reached, as on a machine without a Secret Service.
+class UnreachableKeychain final : public SecretStore
+{
+public:
+    QFuture<Result<std::optional<QString>>> read(const SecretRef &) override
+    {
+        return readyFuture<Result<std::optional<QString>>>(fail(problem()));
+    }
+    QFuture<Result<void>> write(const SecretRef &, const QString &) override
+    {
+        return readyFuture<Result<void>>(fail(problem()));
+    }
+    QFuture<Result<void>> remove(const SecretRef &) override
+    {
+        return readyFuture<Result<void>>(fail(problem()));
+    }
+
+private:
+    static Error problem()
+    {
+        return Error(ErrorCode::Unavailable, u"No keychain is available"_s);
+    }
+};
+} // namespace
+
+void tst_MainWindow::accountsProfileAndPreferences()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"accounts.ini"_s), QSettings::IniFormat);
+    Profile staging;
+    staging.name = u"staging"_s;
+    QVERIFY_RESULT(ProfileStore(settings).add(staging));
+    UnreachableKeychain keychain;
+    SecretVault vault(&keychain);
+    vault.setEnvironment([](const char *) { return QString(); });
+
+    QVERIFY(!m_window->preferencesAction()->isEnabled());
+    m_window->setAccounts(&vault, &settings, u"staging"_s);
+    QCOMPARE(m_window->profile(), u"staging"_s);  // --profile wins for this run...
+    QCOMPARE(ProfileStore(settings).activeName(), u"default"_s);  // ...without being remembered
+    auto *switcher = m_window->findChild<QToolButton *>(u"profileSwitcher"_s);
+    QVERIFY(switcher);
+    QVERIFY(switcher->text().contains(u"staging"_s));
+    QVERIFY(switcher->isVisible());
+
+    // Switching from the status bar's menu remembers the choice.
+    QAction *defaultAction = nullptr;
+    for (QAction *action : switcher->menu()->actions()) {
+        if (action->text() == u"default"_s)
+            defaultAction = action;
+    }
+    QVERIFY(defaultAction);
+    defaultAction->trigger();
+    QCOMPARE(m_window->profile(), u"default"_s);
+    QCOMPARE(ProfileStore(settings).activeName(), u"default"_s);
+
+    // No keychain: the status bar says so once something needed it.
+    QVERIFY(m_window->keychainIndicator()->isHidden());
+    auto saved = vault.save({u"default"_s, SecretKind::GitHubToken}, u"ghp_test"_s);
+    QTRY_VERIFY(saved.isFinished());
+    QCOMPARE(*saved.result(), SecretSource::Memory);
+    QTRY_VERIFY(m_window->keychainIndicator()->isVisible());
+    QVERIFY(m_window->keychainIndicator()->toolTip().contains(u"this run only"_s));
+    QVERIFY(!m_window->keychainIndicator()->toolTip().contains(u"ghp_test"_s));
+
+    // Ctrl+, opens the preferences; a second time brings the same dialog forward.
+    QVERIFY(m_window->preferencesAction()->isEnabled());
+    QVERIFY(m_window->preferencesAction()->shortcuts().contains(QKeySequence::Preferences)
+            || m_window->preferencesAction()->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_window->preferencesAction()->trigger();
+    auto *dialog = m_window->findChild<QDialog *>(u"settingsDialog"_s);
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QCOMPARE(static_cast<QDialog *>(m_window->openPreferences()), dialog);
+    dialog->close();
 }
 
 void tst_MainWindow::openWindow(int refreshMs)
