@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "profilestore.h"
 
+#include "core/redaction.h"
 #include "core/validation.h"
 
 #include <QRegularExpression>
@@ -39,7 +40,7 @@ static Result<QString> validateHttpUrl(const QString &text, const QString &what)
         || !url.userInfo().isEmpty()) {
         return fail(ErrorCode::InvalidArgument,
                     u"\"%1\" is not a valid %2: expected https://host[/path], without "
-                    "credentials"_s.arg(text.left(200), what));
+                    "credentials"_s.arg(redactUrl(text.left(200)), what));
     }
     QString normalised = url.toString(QUrl::StripTrailingSlash);
     return normalised;
@@ -164,10 +165,11 @@ Result<void> ProfileStore::rename(const QString &from, const QString &to)
         return fail(profile.error());
     if (exists(*newName))
         return fail(ErrorCode::Conflict, u"A profile named \"%1\" already exists"_s.arg(*newName));
+    const bool wasActive = activeName() == from;
     m_settings.remove(Group + u'/' + from);
     profile->name = *newName;
     write(*profile);
-    if (activeName() == from)
+    if (wasActive)
         m_settings.setValue(ActiveKey, *newName);
     m_settings.sync();
     return {};
