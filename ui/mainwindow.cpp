@@ -350,13 +350,6 @@ void MainWindow::buildCentral()
     const QFontMetrics fm = fontMetrics();
     const int unit = fm.averageCharWidth();
 
-    m_banner = new ErrorBanner(this);
-    connect(m_banner, &ErrorBanner::retryRequested, this, [this] {
-        if (m_opened)
-            refresh();
-        else
-            start();
-    });
 
     m_search = new QLineEdit(this);
     m_search->setObjectName(u"searchField"_s);
@@ -474,7 +467,7 @@ void MainWindow::buildCentral()
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(unit, unit / 2, 0, 0);
     leftLayout->setSpacing(unit / 2 + 2);
-    leftLayout->addWidget(m_banner);
+    m_leftLayout = leftLayout;  // the error banner goes on top when there is one
     leftLayout->addLayout(filterRow);
     leftLayout->addWidget(m_table, 1);
 
@@ -591,7 +584,7 @@ void MainWindow::start()
         return;
     }
     m_openFailed = false;
-    m_banner->hide();
+    hideBanner();
     setBusy(tr("Opening the database…"));
     updateEmptyState();
     m_backend->open().then(this, [this](const Result<void> &opened) {
@@ -615,7 +608,7 @@ void MainWindow::onOpened()
     m_opened = true;
     m_openFailed = false;
     m_createAction->setEnabled(true);
-    m_banner->hide();
+    hideBanner();
     const QString name = m_backend->databaseName();
     m_databaseLabel->setText(tr("Database: %1").arg(name));
     m_databaseLabel->setToolTip(name);
@@ -691,7 +684,7 @@ void MainWindow::load(LoadKind kind)
                 Q_EMIT loadFailed(message);
             } else {
                 if (m_bannerFromLoad) {
-                    m_banner->hide();
+                    hideBanner();
                     m_bannerFromLoad = false;
                 }
                 if (result->has_value()) {
@@ -708,7 +701,11 @@ void MainWindow::load(LoadKind kind)
                 Q_EMIT loaded();
             }
             if (kind == LoadKind::FirstPage && result) {
-                load(LoadKind::Full);
+                // The rest is read once the first rows are on screen: on a two-core machine the
+                // read would otherwise compete with the first paint. A window that is not
+                // painted (hidden, minimised) gets it a moment later all the same.
+                m_fullLoadAfterPaint = true;
+                QTimer::singleShot(FullLoadFallbackMs, this, [this] { startDeferredFullLoad(); });
             } else if (m_forcePending) {
                 m_forcePending = false;
                 load(LoadKind::Full);
@@ -723,6 +720,17 @@ void MainWindow::onSandboxChanged(const SandboxRecord &record)
 
 void MainWindow::showError(const QString &message, bool retryable)
 {
+    if (!m_banner) {
+        // Made when first needed: most sessions never show it.
+        m_banner = new ErrorBanner(this);
+        connect(m_banner, &ErrorBanner::retryRequested, this, [this] {
+            if (m_opened)
+                refresh();
+            else
+                start();
+        });
+        m_leftLayout->insertWidget(0, m_banner);
+    }
     m_banner->showMessage(message, retryable);
     statusBar()->showMessage(message);
 }
@@ -1037,6 +1045,20 @@ void MainWindow::finishTerminate()
 
 // --- keyboard ----------------------------------------------------------------------------------
 
+void MainWindow::hideBanner()
+{
+    if (m_banner)
+        m_banner->hide();
+}
+
+void MainWindow::startDeferredFullLoad()
+{
+    if (!m_fullLoadAfterPaint)
+        return;
+    m_fullLoadAfterPaint = false;
+    load(LoadKind::Full);
+}
+
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_table && event->type() == QEvent::KeyPress) {
@@ -1070,6 +1092,10 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         }
     } else if (watched == m_table->viewport() && event->type() == QEvent::Resize) {
         m_emptyState->setGeometry(m_table->viewport()->rect());
+    } else if (watched == m_table->viewport() && event->type() == QEvent::Paint
+               && m_fullLoadAfterPaint) {
+        // Queued: this paint (and the rest of the frame) finishes first.
+        QTimer::singleShot(0, this, [this] { startDeferredFullLoad(); });
     }
     return QMainWindow::eventFilter(watched, event);
 }

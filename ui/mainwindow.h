@@ -19,6 +19,7 @@ class QSettings;
 class QSplitter;
 class QTableView;
 class QTimer;
+class QVBoxLayout;
 class QToolButton;
 
 namespace squad {
@@ -49,6 +50,8 @@ public:
 
     // The rows read before the rest, so the window paints at once over a large table.
     static constexpr int FirstPageRows = 200;
+    // How long the complete read waits for the first paint before it starts anyway.
+    static constexpr int FullLoadFallbackMs = 250;
 
     // Opens the backend, then reads a first page (so the window fills at once over a large
     // table) and then every row. Errors show in the banner and the status bar.
@@ -132,6 +135,8 @@ private:
     void updateCounts();
     void updateEmptyState();
     void updateRefreshLabel();
+    void startDeferredFullLoad();
+    void hideBanner();
     void startTerminate(const QStringList &ids);
     void finishTerminate();
     QStringList knownTemplates() const;
@@ -145,7 +150,8 @@ private:
     QLabel *m_emptyState = nullptr;
     QLineEdit *m_search = nullptr;
     QComboBox *m_statusFilter = nullptr;
-    ErrorBanner *m_banner = nullptr;
+    ErrorBanner *m_banner = nullptr;  // made on the first error
+    QVBoxLayout *m_leftLayout = nullptr;
     SandboxDetailsPane *m_details = nullptr;
     QSplitter *m_splitter = nullptr;
     QToolButton *m_intervalButton = nullptr;
@@ -183,6 +189,7 @@ private:
     bool m_loading = false;
     bool m_loadedAll = false;
     bool m_forcePending = false;
+    bool m_fullLoadAfterPaint = false;
     bool m_bannerFromLoad = false;
     QMap<SandboxStatus, int> m_totalCounts; // from the last snapshot, until all rows are in
     QDateTime m_lastRefresh;
