@@ -4,6 +4,7 @@
 #include "console/consolebackend.h"
 #include "core/ids.h"
 #include "core/validation.h"
+#include "fieldhint.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -22,12 +23,6 @@ namespace squad {
 namespace {
 
 enum FieldIndex { TemplateField, TaskField, AgentField, RepoField };
-
-QColor errorColour(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128 ? QColor(0xff, 0x7b, 0x72)
-                                                             : QColor(0xcf, 0x22, 0x2e);
-}
 
 } // namespace
 
@@ -144,13 +139,7 @@ QWidget *CreateSandboxDialog::wrap(Field &field)
 
 void CreateSandboxDialog::setHint(Field &field, const QString &error)
 {
-    field.valid = error.isEmpty();
-    field.hint->setText(field.valid ? field.help : error);
-    QPalette pal = palette();
-    pal.setColor(QPalette::WindowText,
-                 field.valid ? pal.color(QPalette::PlaceholderText) : errorColour(pal));
-    field.hint->setPalette(pal);
-    field.editor->setAccessibleDescription(field.hint->text());
+    field.valid = showFieldHint(field.hint, field.editor, field.help, error);
 }
 
 void CreateSandboxDialog::validate()

@@ -2,6 +2,7 @@
 #include "settingsdialog.h"
 
 #include "core/redaction.h"
+#include "fieldhint.h"
 #include "secrets/secretformat.h"
 
 #include <QComboBox>
@@ -47,11 +48,6 @@ constexpr qint64 MaxKeyFileBytes = 64 * 1024;
 bool isDark(const QPalette &palette)
 {
     return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor errorColour(const QPalette &palette)
-{
-    return isDark(palette) ? QColor(0xff, 0x7b, 0x72) : QColor(0xcf, 0x22, 0x2e);
 }
 
 QColor warningColour(const QPalette &palette)
@@ -608,13 +604,7 @@ void SettingsDialog::loadProfile(const QString &name)
 
 void SettingsDialog::setHint(Field &field, const QString &error)
 {
-    field.valid = error.isEmpty();
-    field.hint->setText(field.valid ? field.help : error);
-    QPalette pal = palette();
-    pal.setColor(QPalette::WindowText,
-                 field.valid ? pal.color(QPalette::PlaceholderText) : errorColour(pal));
-    field.hint->setPalette(pal);
-    field.edit->setAccessibleDescription(field.hint->text());
+    field.valid = showFieldHint(field.hint, field.edit, field.help, error);
 }
 
 void SettingsDialog::validateFields()
