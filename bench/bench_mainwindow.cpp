@@ -8,7 +8,10 @@
 // The driver runs both windows as child processes of this same program, alternately.
 #include "benchdata.h"
 #include "console/consolebackend.h"
+#include "console/consolesettings.h"
 #include "mainwindow.h"
+#include "secrets/keychainsecretstore.h"
+#include "secrets/secretvault.h"
 #include "sandboxfiltermodel.h"
 #include "sandboxtablemodel.h"
 #include "store/database.h"
@@ -143,12 +146,17 @@ static int runConsole(int argc, char *argv[], const QString &db, const QString &
     QApplication app(argc, argv);
     MARK("qapp");
     setApplicationIdentity();
-    // As app/console/main.cpp does: the worker opens the database while the window is built.
+    // As app/console/main.cpp does: the worker opens the database while the window is built;
+    // the accounts (keychain, profiles) are set up as the console sets them up.
     ConsoleBackend backend(StartupOptions{db, dataDir, {}});
     backend.open();
     backend.firstPage(MainWindow::FirstPageRows);
     MARK("backend");
+    ConsoleSettings settings;
+    KeychainSecretStore keychain;
+    SecretVault vault(&keychain);
     MainWindow window(&backend);
+    window.setAccounts(&vault, &settings, {});
     MARK("window");
     QObject::connect(&window, &MainWindow::loaded, &app, [] { MARK("loaded"); });
     window.resize(1400, 860);
