@@ -65,7 +65,7 @@ void tst_ConsoleBackend::cleanup()
 std::unique_ptr<ConsoleBackend> tst_ConsoleBackend::openBackend()
 {
     auto backend = std::make_unique<ConsoleBackend>(
-        StartupOptions{m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s), {}});
+        squad::test::scratchOptions(m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s)));
     auto opened = backend->open();
     if (!waitFor(opened) || !opened.result())
         return nullptr;
@@ -138,7 +138,7 @@ void tst_ConsoleBackend::reloadOnlyWhenChanged()
     // A change made by another process (here: another backend on the same file) is seen.
     {
         auto other = std::make_unique<ConsoleBackend>(
-            StartupOptions{m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s), {}});
+            squad::test::scratchOptions(m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s)));
         auto opened = other->open();
         QVERIFY(waitFor(opened));
         QVERIFY(!createOne(*other).id.isEmpty());
@@ -278,7 +278,7 @@ void tst_ConsoleBackend::failedOpenExplainsEveryLaterCall()
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
     }
-    ConsoleBackend backend(StartupOptions{{}, file + u"/data"_s, {}});
+    ConsoleBackend backend(squad::test::scratchOptions({}, file + u"/data"_s));
     auto opened = backend.open();
     QVERIFY(waitFor(opened));
     QVERIFY(!opened.result());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "console/consolecore.h"
 #include "core/result.h"
 
 #include <QTest>
@@ -63,6 +64,15 @@ private:
     QString m_folder;
     QString m_tempRoot;
 };
+
+// A database file and a data folder; everything else from the defaults.
+inline StartupOptions scratchOptions(const QString &database, const QString &dataDir)
+{
+    StartupOptions options;
+    options.database = database;
+    options.dataDir = dataDir;
+    return options;
+}
 
 // Runs `work` while the event loop turns until `future` finishes (or the timeout passes).
 template<class Future>

@@ -19,19 +19,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace squad;
-
-namespace {
-
-// A database file and a data folder; everything else from the defaults.
-StartupOptions scratchOptions(const QString &database, const QString &dataDir)
-{
-    StartupOptions options;
-    options.database = database;
-    options.dataDir = dataDir;
-    return options;
-}
-
-} // namespace
+using squad::test::scratchOptions;
 
 class tst_CreateSandboxDialog : public QObject
 {

@@ -50,17 +50,9 @@
 
 using namespace Qt::StringLiterals;
 using namespace squad;
+using squad::test::scratchOptions;
 
 namespace {
-
-// A database file and a data folder; everything else from the defaults.
-StartupOptions scratchOptions(const QString &database, const QString &dataDir)
-{
-    StartupOptions options;
-    options.database = database;
-    options.dataDir = dataDir;
-    return options;
-}
 
 // The visible top-level widget of type T named `name`, if any.
 template<class T>
