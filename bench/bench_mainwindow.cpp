@@ -68,7 +68,13 @@ static qint64 launchedAt()
 {
     return qEnvironmentVariable("SQUAD_BENCH_LAUNCHED_AT").toLongLong();
 }
-#define MARK(what) std::fprintf(stderr, "mark %-20s %6.1f\n", what, gClock.nsecsElapsed() / 1e6)
+// Start-up milestones on stderr when SQUAD_BENCH_TRACE is set: where the time goes.
+static void MARK(const char *what)
+{
+    static const bool trace = qEnvironmentVariableIsSet("SQUAD_BENCH_TRACE");
+    if (trace)
+        std::fprintf(stderr, "mark %-20s %6.1f\n", what, double(gClock.nsecsElapsed()) / 1e6);
+}
 // Prints "painted" the first time `viewport` paints while `hasRows` holds.
 class FirstPaint : public QObject
 {
