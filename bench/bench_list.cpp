@@ -3,7 +3,6 @@
 // same rows in the same order from the same file: the limit for reading them out of SQLite.
 // Target: squadctl ≤ 2× sqlite3.
 #include "benchdata.h"
-#include "store/database.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -76,15 +75,8 @@ int main(int argc, char *argv[])
     }
     QTemporaryDir dir;
     const QString path = dir.filePath(u"bench.db"_s);
-    {
-        DatabaseLocation location;
-        location.sqlitePath = path;
-        auto db = Database::open(location);
-        if (!db || !populateSandboxes(**db, Rows)) {
-            std::fprintf(stderr, "could not create the benchmark database\n");
-            return 1;
-        }
-    }
+    if (!createBenchmarkDatabase(path, Rows))
+        return 1;
 
     const QStringList ours = {u"--data-dir"_s, dir.path(), u"sandboxes"_s, u"list"_s, u"--json"_s,
                               u"--db"_s, path};

@@ -306,15 +306,8 @@ int main(int argc, char *argv[])
     QTemporaryDir dir;
     const QString db = dir.filePath(u"bench.db"_s);
     const QString dataDir = dir.filePath(u"data"_s);
-    {
-        DatabaseLocation location;
-        location.sqlitePath = db;
-        auto opened = Database::open(location);
-        if (!opened || !populateSandboxes(**opened, Rows)) {
-            std::fprintf(stderr, "could not create the benchmark database\n");
-            return 1;
-        }
-    }
+    if (!createBenchmarkDatabase(db, Rows))
+        return 1;
 
     QList<double> bare, bareRows, console, bareRss, consoleRss;
     // One warm-up of each, then alternate so both see the same machine state.

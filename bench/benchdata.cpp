@@ -9,6 +9,8 @@
 #include <QSqlQuery>
 #include <QTimeZone>
 
+#include <cstdio>
+
 using namespace Qt::StringLiterals;
 
 namespace squad {
@@ -50,6 +52,18 @@ bool populateSandboxes(const Database &db, int rows)
         return {};
     });
     return done.has_value();
+}
+
+bool createBenchmarkDatabase(const QString &path, int rows)
+{
+    DatabaseLocation location;
+    location.sqlitePath = path;
+    auto db = Database::open(location);
+    if (!db || !populateSandboxes(**db, rows)) {
+        std::fprintf(stderr, "could not create the benchmark database %s\n", qPrintable(path));
+        return false;
+    }
+    return true;
 }
 
 } // namespace squad

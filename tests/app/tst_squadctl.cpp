@@ -14,18 +14,7 @@
 using namespace Qt::StringLiterals;
 using squad::test::ScratchDatabase;
 
-namespace {
-
-struct Outcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-};
-
-} // namespace
+using Outcome = squad::test::ProcessOutcome;
 
 class tst_Squadctl : public QObject
 {
@@ -75,26 +64,14 @@ void tst_Squadctl::cleanup()
 
 Outcome tst_Squadctl::squadctl(const QStringList &arguments, bool withDb)
 {
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"SQUAD_DATA_DIR"_s, m_dataDir->path());
     env.remove(u"SQUAD_DB"_s);
-    process.setProcessEnvironment(env);
     // Global options go first: everything after "--" in exec belongs to the command.
     QStringList args = arguments;
     if (withDb)
         args = QStringList{u"--db"_s, m_scratch->text()} + args;
-    process.start(QStringLiteral(SQUADCTL_PATH), args);
-    Outcome outcome;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return outcome;
-    }
-    outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
-    return outcome;
+    return squad::test::runProgram(QStringLiteral(SQUADCTL_PATH), args, env);
 }
 
 int tst_Squadctl::sandboxCount()

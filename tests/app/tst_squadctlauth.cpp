@@ -15,15 +15,9 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
+using Outcome = squad::test::ProcessOutcome;
 
-struct Outcome
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-};
+namespace {
 
 // Distinctive values that cannot occur by chance anywhere else.
 const QString E2bKey = u"e2b_5eac0ffee5eac0ffee5eac0ffee5eac0ff"_s;
@@ -77,7 +71,6 @@ void tst_SquadctlAuth::cleanup()
 Outcome tst_SquadctlAuth::squadctl(const QStringList &arguments, const QByteArray &input,
                                    const QProcessEnvironment &extra)
 {
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"XDG_CONFIG_HOME"_s, m_home->filePath(u"config"_s));
     env.insert(u"SQUAD_DATA_DIR"_s, m_home->filePath(u"data"_s));
@@ -86,19 +79,8 @@ Outcome tst_SquadctlAuth::squadctl(const QStringList &arguments, const QByteArra
         env.remove(QString::fromLatin1(name));
     for (const QString &key : extra.keys())
         env.insert(key, extra.value(key));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(SQUADCTL_PATH), arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    Outcome outcome;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return outcome;
-    }
-    outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
+    const Outcome outcome = squad::test::runProgram(QStringLiteral(SQUADCTL_PATH), arguments,
+                                                    env, input);
     m_transcript << outcome.out << outcome.err;
     return outcome;
 }

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -75,6 +76,27 @@ void dropPostgresDatabase(const QString &url)
 {
     const QString name = url.mid(url.lastIndexOf(u'/') + 1);
     (void)runAdmin(u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(name));
+}
+
+ProcessOutcome runProgram(const QString &program, const QStringList &arguments,
+                          const QProcessEnvironment &environment, const QByteArray &input,
+                          int timeoutMs)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(program, arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    ProcessOutcome outcome;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return outcome;
+    }
+    outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    outcome.out = process.readAllStandardOutput();
+    outcome.err = process.readAllStandardError();
+    return outcome;
 }
 
 bool ScratchDatabase::backendIsPostgres()

@@ -4,6 +4,8 @@
 #include "console/consolecore.h"
 #include "core/result.h"
 
+#include <QJsonDocument>
+#include <QProcessEnvironment>
 #include <QTest>
 
 // Fails the test with the Error's text when `expr` (a Result) holds an error.
@@ -73,6 +75,21 @@ inline StartupOptions scratchOptions(const QString &database, const QString &dat
     options.dataDir = dataDir;
     return options;
 }
+
+// What a program run by a test printed and how it ended (exitCode -1: it crashed or hung).
+struct ProcessOutcome
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
+};
+
+// Runs `program` to its end (killed after `timeoutMs`), feeding `input` on its stdin.
+ProcessOutcome runProgram(const QString &program, const QStringList &arguments,
+                          const QProcessEnvironment &environment, const QByteArray &input = {},
+                          int timeoutMs = 60000);
 
 // Runs `work` while the event loop turns until `future` finishes (or the timeout passes).
 template<class Future>
