@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The main window over 100,000 sandboxes, against Qt itself:
-//  (a) process start to the first paint of the table with rows, against a bare QTableView
-//      window over an empty model started the same way (target ≤ 1.3×);
+//  (a) process start to the end of the table's first paint with rows in it, against the same
+//      for a bare QTableView window over an empty model started the same way (target ≤ 1.3×);
 //  (b) one search keystroke and one sort over the 100,000 rows (targets ≤ 50 ms, ≤ 150 ms);
 //  (c) peak resident memory of both (target ≤ the bare window + 60 MB);
 //  and the longest stall of the UI thread while a refresh of the 100,000 rows runs (≤ 50 ms).
@@ -9,6 +9,7 @@
 #include "benchdata.h"
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
+#include "consolestyle.h"
 #include "mainwindow.h"
 #include "secrets/keychainsecretstore.h"
 #include "secrets/secretvault.h"
@@ -87,20 +88,22 @@ public:
     }
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (event->type() == QEvent::Paint && !m_done && m_hasRows()) {
-            m_done = true;
-            // After the paint itself, so the figure includes drawing the rows.
-            MARK("paint");
-            // Measured here, at the paint itself, from the instant the driver launched us
-            // (both read the same monotonic clock).
-            const double sinceLaunch = double(monotonicNs() - launchedAt()) / 1e6;
-            QTimer::singleShot(0, this, [sinceLaunch] {
-                say("painted %.1f", sinceLaunch);
-                if (qEnvironmentVariableIsSet("SQUAD_BENCH_EXIT_AFTER_PAINT"))
-                    std::_Exit(0);
-            });
-        }
-        return QObject::eventFilter(watched, event);
+        if (event->type() != QEvent::Paint || m_done || !m_hasRows())
+            return QObject::eventFilter(watched, event);
+        m_done = true;
+        // A filter sees the event before the viewport does: deliver it here, so the figure
+        // includes drawing the rows, and stop the original delivery.
+        QCoreApplication::sendEvent(watched, event);
+        MARK("paint");
+        // Measured here, from the instant the driver launched us (both read the same
+        // monotonic clock).
+        const double sinceLaunch = double(monotonicNs() - launchedAt()) / 1e6;
+        QTimer::singleShot(0, this, [sinceLaunch] {
+            say("painted %.1f", sinceLaunch);
+            if (qEnvironmentVariableIsSet("SQUAD_BENCH_EXIT_AFTER_PAINT"))
+                std::_Exit(0);
+        });
+        return true;
     }
 
 private:
@@ -152,6 +155,7 @@ static int runConsole(int argc, char *argv[], const QString &db, const QString &
     QApplication app(argc, argv);
     MARK("qapp");
     setApplicationIdentity();
+    installConsoleStyle();
     // As app/console/main.cpp does: the worker opens the database while the window is built;
     // the accounts (keychain, profiles) are set up as the console sets them up.
     ConsoleBackend backend(StartupOptions{db, dataDir, {}});

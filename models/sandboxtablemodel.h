@@ -23,15 +23,17 @@ class SandboxTableModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column {
+        // In the order an operator scans them: status, id, template, repository, ages; the
+        // task and agent ids and the provider after them.
         StatusColumn,
         IdColumn,
-        ProviderColumn,
         TemplateColumn,
-        TaskColumn,
-        AgentColumn,
         RepoColumn,
         AgeColumn,       // since created_at
         LastUsedColumn,  // since last_used_at
+        TaskColumn,
+        AgentColumn,
+        ProviderColumn,
         ColumnCount
     };
     Q_ENUM(Column)

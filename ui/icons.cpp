@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QHash>
 #include <QIconEngine>
+#include <QImageReader>
 #include <QPainter>
 #include <QPixmap>
 #include <QStyle>
@@ -64,6 +65,15 @@ public:
     }
 
 private:
+    // Straight to Qt's own PNG reader: left to detect the format, QImageReader loads every
+    // image plug-in there is to ask each whether it reads the file.
+    static QPixmap readPng(const QString &path)
+    {
+        QImageReader reader(path, "png");
+        reader.setAutoDetectImageFormat(false);
+        return QPixmap::fromImage(reader.read());
+    }
+
     QString fileFor(int size) const { return u":/icons/%1-%2.png"_s.arg(m_name).arg(size); }
 
     // The smallest rendered size at least `wanted`, else the largest there is.
@@ -81,7 +91,7 @@ private:
             return {};
         auto it = m_loaded.find(chosen);
         if (it == m_loaded.end())
-            it = m_loaded.insert(chosen, QPixmap(fileFor(chosen), "PNG"));
+            it = m_loaded.insert(chosen, readPng(fileFor(chosen)));
         return *it;
     }
 

@@ -4,7 +4,6 @@
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
 #include "createsandboxdialog.h"
-#include "elidedelegate.h"
 #include "errorbanner.h"
 #include "icons.h"
 #include "profileswitcher.h"
@@ -15,7 +14,9 @@
 #include "secrets/secretvault.h"
 #include "settingsdialog.h"
 #include "statusbadgedelegate.h"
+#include "statuscounts.h"
 #include "terminatebatch.h"
+#include "textcelldelegate.h"
 
 #include <QAbstractButton>
 #include <QActionGroup>
@@ -99,13 +100,13 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
     m_selectionTimer->setSingleShot(true);
     m_selectionTimer->setInterval(0);
     connect(m_selectionTimer, &QTimer::timeout, this, &MainWindow::updateSelectionState);
-    // A background refresh shows its indicator only when it is slow.
+    // A background refresh or the first page shows its indicator only when it is slow.
     m_busyDelay = new QTimer(this);
     m_busyDelay->setSingleShot(true);
     m_busyDelay->setInterval(500);
     connect(m_busyDelay, &QTimer::timeout, this, [this] {
         if (m_loading)
-            setBusy(tr("Refreshing…"));
+            setBusy(m_loadedAll ? tr("Refreshing…") : tr("Loading sandboxes…"));
     });
 
     if (m_backend) {
@@ -276,7 +277,8 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
     m_vault = vault;
     m_accountSettings = settings;
     m_profileSwitcher = new ProfileSwitcher(settings, profile, this);
-    statusBar()->insertPermanentWidget(0, m_profileSwitcher);
+    m_statusFacts->addWidget(m_profileSwitcher);
+    m_profileSwitcher->show();  // a widget added to a shown window stays hidden until told
     connect(m_profileSwitcher, &ProfileSwitcher::preferencesRequested, this,
             [this] { openPreferences(); });
 
@@ -285,7 +287,7 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
     m_keychainLabel->setObjectName(u"keychainIndicator"_s);
     m_keychainLabel->setText(u"⚠ "_s + tr("No keychain"));
     m_keychainLabel->hide();
-    statusBar()->insertPermanentWidget(1, m_keychainLabel);
+    m_statusFacts->addWidget(m_keychainLabel);
     const auto showProblem = [this](const QString &message) {
         m_keychainLabel->setToolTip(
             tr("%1\nSecrets saved now are kept in memory for this run only.").arg(message));
@@ -371,10 +373,11 @@ void MainWindow::buildCentral()
     m_statusFilter->setObjectName(u"statusFilter"_s);
     m_statusFilter->setAccessibleName(tr("Status filter"));
     m_statusFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_statusFilter->addItem(tr("All"), -1);
+    m_statusFilter->addItem(tr("All (%1)").arg(0), -1);
     for (const SandboxStatus status : {SandboxStatus::Running, SandboxStatus::Created,
                                        SandboxStatus::Error, SandboxStatus::Terminated}) {
-        m_statusFilter->addItem(presentationOf(status).label, int(status));
+        const StatusPresentation p = presentationOf(status);
+        m_statusFilter->addItem(u"%1 %2 (0)"_s.arg(p.symbol, p.label), int(status));
     }
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
         const int value = m_statusFilter->itemData(index).toInt();
@@ -407,8 +410,9 @@ void MainWindow::buildCentral()
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setItemDelegateForColumn(SandboxTableModel::StatusColumn,
                                       new StatusBadgeDelegate(m_table));
+    m_table->setItemDelegate(new TextCellDelegate(Qt::ElideRight, m_table));
     m_table->setItemDelegateForColumn(SandboxTableModel::RepoColumn,
-                                      new ElideDelegate(Qt::ElideLeft, m_table));
+                                      new TextCellDelegate(Qt::ElideLeft, m_table));
     m_table->setAccessibleName(tr("Sandboxes"));
     // Fixed row heights keep 100,000 rows cheap: the view never measures a row.
     QHeaderView *rows = m_table->verticalHeader();
@@ -422,8 +426,8 @@ void MainWindow::buildCentral()
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     columns->setSectionResizeMode(QHeaderView::Interactive);
     columns->setMinimumSectionSize(unit * 4);
-    // What an operator scans first comes first: status, id, template, repository, ages; the
-    // task and agent ids and the provider after them. (Column layout is remembered.)
+    // Widths that fit typical values; the model's column order is the scanning order, and an
+    // operator's own layout is remembered.
     const auto width = [&](const QString &sample) {
         return fm.horizontalAdvance(sample) + unit * 3;
     };
@@ -436,13 +440,6 @@ void MainWindow::buildCentral()
     columns->resizeSection(SandboxTableModel::TaskColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::AgentColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::ProviderColumn, width(u"Provider"_s));
-    const int visualOrder[] = {SandboxTableModel::StatusColumn,   SandboxTableModel::IdColumn,
-                               SandboxTableModel::TemplateColumn, SandboxTableModel::RepoColumn,
-                               SandboxTableModel::AgeColumn,      SandboxTableModel::LastUsedColumn,
-                               SandboxTableModel::TaskColumn,     SandboxTableModel::AgentColumn,
-                               SandboxTableModel::ProviderColumn};
-    for (int visual = 0; visual < int(std::size(visualOrder)); ++visual)
-        columns->moveSection(columns->visualIndex(visualOrder[visual]), visual);
     m_table->setSortingEnabled(true);
     // Newest first: the age column sorts by creation time.
     m_table->sortByColumn(SandboxTableModel::AgeColumn, Qt::DescendingOrder);
@@ -503,22 +500,40 @@ void MainWindow::buildStatusBar()
     m_busyBar->setMaximumHeight(fm.height() * 2 / 3);
     m_busyLabel = new QLabel(this);
     m_busyLabel->setObjectName(u"busyLabel"_s);
-    m_countsLabel = new QLabel(this);
+    m_countsLabel = new StatusCounts(this);
     m_countsLabel->setObjectName(u"countsLabel"_s);
-    m_countsLabel->setTextFormat(Qt::RichText);
     m_refreshedLabel = new QLabel(this);
     m_refreshedLabel->setObjectName(u"refreshedLabel"_s);
     m_databaseLabel = new QLabel(tr("Database: opening…"), this);
     m_databaseLabel->setObjectName(u"databaseLabel"_s);
-    m_databaseLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Copied from its context menu: a selectable label costs a text document at start-up.
+    m_databaseLabel->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *copyLocation = new QAction(tr("Copy Database Location"), m_databaseLabel);
+    connect(copyLocation, &QAction::triggered, this, [this] {
+        QGuiApplication::clipboard()->setText(m_databaseLabel->toolTip());
+    });
+    m_databaseLabel->addAction(copyLocation);
 
-    statusBar()->addWidget(m_busyBar);
-    statusBar()->addWidget(m_busyLabel);
-    statusBar()->addPermanentWidget(m_countsLabel);
-    statusBar()->addPermanentWidget(m_refreshedLabel);
-    statusBar()->addPermanentWidget(m_databaseLabel);
     m_busyBar->hide();
     m_busyLabel->hide();
+    // One widget a side: the status bar lays itself out again for every widget it is given.
+    const auto row = [&](QWidget *parent) {
+        auto *layout = new QHBoxLayout(parent);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->setSpacing(fm.averageCharWidth() * 2);
+        return layout;
+    };
+    auto *busy = new QWidget(this);
+    QHBoxLayout *busyRow = row(busy);
+    busyRow->addWidget(m_busyBar);
+    busyRow->addWidget(m_busyLabel);
+    auto *facts = new QWidget(this);
+    m_statusFacts = row(facts);
+    m_statusFacts->addWidget(m_countsLabel);
+    m_statusFacts->addWidget(m_refreshedLabel);
+    m_statusFacts->addWidget(m_databaseLabel);
+    statusBar()->addWidget(busy);
+    statusBar()->addPermanentWidget(facts);
 }
 
 // --- settings ----------------------------------------------------------------------------------
@@ -663,7 +678,8 @@ void MainWindow::load(LoadKind kind)
         return;
     }
     m_loading = true;
-    if (kind == LoadKind::IfChanged)
+    // The first page is usually waiting already, and a background refresh is usually quick.
+    if (kind == LoadKind::IfChanged || kind == LoadKind::FirstPage)
         m_busyDelay->start();
     else
         setBusy(m_loadedAll ? tr("Refreshing…") : tr("Loading sandboxes…"));
@@ -759,21 +775,24 @@ void MainWindow::updateCounts()
 {
     const QMap<SandboxStatus, int> counts = m_loadedAll ? m_model->statusCounts() : m_totalCounts;
     int total = 0;
-    QStringList parts;
     const QLocale locale;
     for (const SandboxStatus status : {SandboxStatus::Running, SandboxStatus::Created,
                                        SandboxStatus::Error, SandboxStatus::Terminated}) {
         const StatusPresentation p = presentationOf(status);
         const int n = counts.value(status);
         total += n;
-        parts << u"<span style=\"color:%1\">%2</span>&nbsp;%3&nbsp;%4"_s.arg(
-            p.colour.name(), p.symbol, locale.toString(n), p.label.toLower().toHtmlEscaped());
-        m_statusFilter->setItemText(m_statusFilter->findData(int(status)),
-                                    u"%1 %2 (%3)"_s.arg(p.symbol, p.label, locale.toString(n)));
+        setFilterText(m_statusFilter->findData(int(status)),
+                      u"%1 %2 (%3)"_s.arg(p.symbol, p.label, locale.toString(n)));
     }
-    m_statusFilter->setItemText(0, tr("All (%1)").arg(locale.toString(total)));
-    m_countsLabel->setText(parts.join(u" &nbsp;·&nbsp; "_s));
-    m_countsLabel->setToolTip(countsText());
+    setFilterText(0, tr("All (%1)").arg(locale.toString(total)));
+    m_countsLabel->setCounts(counts);
+}
+
+void MainWindow::setFilterText(int index, const QString &text)
+{
+    // Each new text resizes the combo box and lays out the search row again.
+    if (m_statusFilter->itemText(index) != text)
+        m_statusFilter->setItemText(index, text);
 }
 
 void MainWindow::updateRefreshLabel()

@@ -11,6 +11,7 @@
 class QAction;
 class QActionGroup;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -28,6 +29,7 @@ class ConsoleBackend;
 class ProfileSwitcher;
 class SecretVault;
 class SettingsDialog;
+class StatusCounts;
 class CreateSandboxDialog;
 class ErrorBanner;
 class SandboxDetailsPane;
@@ -133,6 +135,7 @@ private:
     void scheduleSelectionUpdate();
     void updateSelectionState();
     void updateCounts();
+    void setFilterText(int index, const QString &text);
     void updateEmptyState();
     void updateRefreshLabel();
     void startDeferredFullLoad();
@@ -156,11 +159,12 @@ private:
     QSplitter *m_splitter = nullptr;
     QToolButton *m_intervalButton = nullptr;
 
-    QLabel *m_countsLabel = nullptr;
+    StatusCounts *m_countsLabel = nullptr;
     QLabel *m_refreshedLabel = nullptr;
     QLabel *m_busyLabel = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_databaseLabel = nullptr;
+    QHBoxLayout *m_statusFacts = nullptr;  // the status bar's permanent part
 
     QAction *m_quitAction = nullptr;
     QAction *m_refreshAction = nullptr;

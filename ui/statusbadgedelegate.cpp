@@ -3,10 +3,13 @@
 
 #include "sandboxstatuspresentation.h"
 #include "sandboxtablemodel.h"
+#include "textcelldelegate.h"
 
 #include <QApplication>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPixmapCache>
+#include <QtMath>
 
 using namespace Qt::StringLiterals;
 
@@ -44,33 +47,59 @@ QSize statusBadgeSize(SandboxStatus status, const QFont &font)
     return {qRound(badge.pill.width()) + fm.averageCharWidth() + 4, fm.height() + 6};
 }
 
+// The pill alone, drawn once per status, size, colours and device pixel ratio: a table shows
+// the same few pills on every row, so each paint after the first is one pixmap blit.
+static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxStatus status, const QFont &font,
+                           const QColor &base, qreal dpr)
+{
+    const QSize size(qCeil(badge.pill.width()) + 2, qCeil(badge.pill.height()) + 2);
+    const QString key = u"squad-badge/%1/%2x%3/%4/%5/%6"_s.arg(int(status))
+                            .arg(size.width())
+                            .arg(size.height())
+                            .arg(base.rgba())
+                            .arg(dpr)
+                            .arg(font.key());
+    QPixmap pixmap;
+    if (QPixmapCache::find(key, &pixmap))
+        return pixmap;
+
+    const StatusPresentation p = presentationOf(status);
+    pixmap = QPixmap(size * dpr);
+    pixmap.setDevicePixelRatio(dpr);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QRectF pill(1, 1, badge.pill.width(), badge.pill.height());
+    QPainterPath path;
+    const qreal radius = pill.height() / 2.0;
+    path.addRoundedRect(pill, radius, radius);
+    // An opaque base first, so the tint reads the same on selected and alternating rows.
+    painter.fillPath(path, base);
+    QColor tint = p.colour;
+    tint.setAlphaF(0.14f);
+    painter.fillPath(path, tint);
+    QColor border = p.colour;
+    border.setAlphaF(0.55f);
+    painter.setPen(QPen(border, 1.0));
+    painter.drawPath(path);
+
+    painter.setPen(p.colour.darker(115));
+    painter.setFont(font);
+    const QString text
+        = QFontMetrics(font).elidedText(badge.text, Qt::ElideRight, qRound(pill.width()) - 4);
+    painter.drawText(pill, Qt::AlignCenter, text);
+    painter.end();
+    QPixmapCache::insert(key, pixmap);
+    return pixmap;
+}
+
 void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxStatus status, const QFont &font,
                       const QColor &base)
 {
-    const StatusPresentation p = presentationOf(status);
     const BadgeGeometry badge = badgeFor(status, font, rect);
-
-    painter->save();
-    painter->setRenderHint(QPainter::Antialiasing);
-    QPainterPath path;
-    const qreal radius = badge.pill.height() / 2.0;
-    path.addRoundedRect(badge.pill, radius, radius);
-    // An opaque base first, so the tint reads the same on selected and alternating rows.
-    painter->fillPath(path, base);
-    QColor tint = p.colour;
-    tint.setAlphaF(0.14f);
-    painter->fillPath(path, tint);
-    QColor border = p.colour;
-    border.setAlphaF(0.55f);
-    painter->setPen(QPen(border, 1.0));
-    painter->drawPath(path);
-
-    painter->setPen(p.colour.darker(115));
-    painter->setFont(font);
-    const QString text
-        = QFontMetrics(font).elidedText(badge.text, Qt::ElideRight, qRound(badge.pill.width()) - 4);
-    painter->drawText(badge.pill, Qt::AlignCenter, text);
-    painter->restore();
+    const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    painter->drawPixmap(badge.pill.topLeft() - QPointF(1, 1),
+                        badgePixmap(badge, status, font, base, dpr));
 }
 
 void StatusBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -81,16 +110,10 @@ void StatusBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
-    // The cell itself (selection, focus, alternating background) as the style draws it.
-    QStyleOptionViewItem opt = option;
-    initStyleOption(&opt, index);
-    opt.text.clear();
-    opt.icon = QIcon();
-    const QWidget *widget = option.widget;
-    QStyle *style = widget ? widget->style() : QApplication::style();
-    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+    paintCellBackground(painter, option);
     paintStatusBadge(painter, option.rect, static_cast<SandboxStatus>(statusValue.toInt()),
-                     opt.font, opt.palette.color(QPalette::Base));
+                     option.font, option.palette.color(QPalette::Base));
+    paintCellFocus(painter, option);
 }
 
 QSize StatusBadgeDelegate::sizeHint(const QStyleOptionViewItem &option,

@@ -4,6 +4,7 @@
 #include "console/consolebackend.h"
 #include "console/consolecore.h"
 #include "console/consolesettings.h"
+#include "consolestyle.h"
 #include "icons.h"
 #include "mainwindow.h"
 #include "secrets/keychainsecretstore.h"
@@ -18,6 +19,7 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     squad::setApplicationIdentity();
+    squad::installConsoleStyle();
     QApplication::setApplicationDisplayName(u"Squad Console"_s);
     QApplication::setWindowIcon(squad::consoleIcon(u"squad-console"_s));
 

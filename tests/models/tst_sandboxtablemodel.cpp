@@ -337,7 +337,7 @@ void tst_SandboxTableModel::changedColumns_data()
     QTest::newRow("last used") << 3 << int(SandboxTableModel::LastUsedColumn)
                                << int(SandboxTableModel::LastUsedColumn);
     QTest::newRow("task and repo")
-        << 4 << int(SandboxTableModel::TaskColumn) << int(SandboxTableModel::RepoColumn);
+        << 4 << int(SandboxTableModel::RepoColumn) << int(SandboxTableModel::TaskColumn);
     QTest::newRow("metadata only")
         << 5 << int(SandboxTableModel::IdColumn) << int(SandboxTableModel::IdColumn);
     QTest::newRow("created at breaks ties everywhere")
@@ -761,8 +761,9 @@ void tst_SandboxTableModel::headers()
 {
     SandboxTableModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const QStringList names{u"Status"_s, u"ID"_s,         u"Provider"_s, u"Template"_s, u"Task"_s,
-                            u"Agent"_s,  u"Repository"_s, u"Age"_s,      u"Last used"_s};
+    // In the order an operator scans them.
+    const QStringList names{u"Status"_s,    u"ID"_s,   u"Template"_s, u"Repository"_s, u"Age"_s,
+                            u"Last used"_s, u"Task"_s, u"Agent"_s,    u"Provider"_s};
     QCOMPARE(names.size(), int(SandboxTableModel::ColumnCount));
     for (int column = 0; column < SandboxTableModel::ColumnCount; ++column) {
         QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), names.at(column));
