@@ -9,7 +9,7 @@
 #include "benchdata.h"
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
-#include "consolestyle.h"
+#include "consoleapplication.h"
 #include "mainwindow.h"
 #include "secrets/keychainsecretstore.h"
 #include "secrets/secretvault.h"
@@ -38,7 +38,7 @@ using namespace Qt::StringLiterals;
 using namespace squad;
 
 static constexpr int Rows = 100'000;
-static constexpr int Runs = 9;
+static constexpr int Runs = 15;
 
 static long peakRssKb()
 {
@@ -111,6 +111,32 @@ private:
     bool m_done = false;
 };
 
+// With SQUAD_BENCH_TRACE, marks the window's first update request and the first paint event
+// of any widget in it: between them the backing store is made and filled.
+class FrameMarks : public QObject
+{
+public:
+    static void install(QCoreApplication *app)
+    {
+        if (qEnvironmentVariableIsSet("SQUAD_BENCH_TRACE"))
+            app->installEventFilter(new FrameMarks);
+    }
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::UpdateRequest && !m_requested) {
+            m_requested = true;
+            MARK("update request");
+        } else if (event->type() == QEvent::Paint && !m_painting) {
+            m_painting = true;
+            MARK("first paint event");
+        }
+        return false;
+    }
+
+private:
+    bool m_requested = false;
+    bool m_painting = false;
+};
 // The reference: a bare QTableView. With `rows`, it shows that many rows of text like the
 // console's (an informative second reference: what painting the rows alone costs Qt).
 static int runBare(int argc, char *argv[], int rows = 0)
@@ -118,6 +144,7 @@ static int runBare(int argc, char *argv[], int rows = 0)
     gClock.start();
     QApplication app(argc, argv);
     MARK("qapp");
+    FrameMarks::install(&app);
     QStandardItemModel model(rows, 9);
     for (int row = 0; row < rows; ++row) {
         const QStringList cells = {u"Running"_s, u"0b0e5d1c-3f0a-4c57-9d0e-%1"_s.arg(row, 12, 10, QLatin1Char('0')),
@@ -129,6 +156,7 @@ static int runBare(int argc, char *argv[], int rows = 0)
     QTableView view;
     view.setModel(&model);
     view.resize(1400, 860);
+    MARK("view");
     new FirstPaint(view.viewport(), [] { return true; });
     view.show();
     MARK("shown");
@@ -154,8 +182,8 @@ static int runConsole(int argc, char *argv[], const QString &db, const QString &
     gClock.start();
     QApplication app(argc, argv);
     MARK("qapp");
-    setApplicationIdentity();
-    installConsoleStyle();
+    FrameMarks::install(&app);
+    setUpConsoleApplication();
     // As app/console/main.cpp does: the worker opens the database while the window is built;
     // the accounts (keychain, profiles) are set up as the console sets them up.
     ConsoleBackend backend(StartupOptions{db, dataDir, {}});
@@ -165,7 +193,9 @@ static int runConsole(int argc, char *argv[], const QString &db, const QString &
     ConsoleSettings settings;
     KeychainSecretStore keychain;
     SecretVault vault(&keychain);
+    MARK("accounts");
     MainWindow window(&backend);
+    MARK("constructed");
     window.setAccounts(&vault, &settings, {});
     MARK("window");
     QObject::connect(&window, &MainWindow::loaded, &app, [] { MARK("loaded"); });

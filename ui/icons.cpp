@@ -19,6 +19,15 @@ namespace {
 
 constexpr int RenderedSizes[] = {16, 24, 32, 48, 64, 128, 256};
 
+// Straight to Qt's own PNG reader: left to detect the format, QImageReader loads every image
+// plug-in there is to ask each whether it reads the file.
+QPixmap readPng(const QString &path)
+{
+    QImageReader reader(path, "png");
+    reader.setAutoDetectImageFormat(false);
+    return QPixmap::fromImage(reader.read());
+}
+
 // Loads a size only when it is first drawn: decoding every rendered size of every icon up
 // front (what QIcon::addFile does) was a visible part of the window's start-up.
 class ConsoleIconEngine final : public QIconEngine
@@ -65,15 +74,6 @@ public:
     }
 
 private:
-    // Straight to Qt's own PNG reader: left to detect the format, QImageReader loads every
-    // image plug-in there is to ask each whether it reads the file.
-    static QPixmap readPng(const QString &path)
-    {
-        QImageReader reader(path, "png");
-        reader.setAutoDetectImageFormat(false);
-        return QPixmap::fromImage(reader.read());
-    }
-
     QString fileFor(int size) const { return u":/icons/%1-%2.png"_s.arg(m_name).arg(size); }
 
     // The smallest rendered size at least `wanted`, else the largest there is.
@@ -104,6 +104,14 @@ private:
 QIcon consoleIcon(const QString &name)
 {
     return QIcon(new ConsoleIconEngine(name));
+}
+
+QIcon consoleWindowIcon()
+{
+    QIcon icon;
+    for (int size : {32, 64})
+        icon.addPixmap(readPng(u":/icons/squad-console-%1.png"_s.arg(size)));
+    return icon;
 }
 
 } // namespace squad

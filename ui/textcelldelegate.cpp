@@ -2,7 +2,6 @@
 #include "textcelldelegate.h"
 
 #include <QApplication>
-#include <QGlyphRun>
 #include <QPainter>
 #include <QTextLayout>
 
@@ -51,7 +50,7 @@ void paintCellFocus(QPainter *painter, const QStyleOptionViewItem &option)
 TextCellDelegate::TextCellDelegate(Qt::TextElideMode mode, QObject *parent)
     : QStyledItemDelegate(parent)
     , m_mode(mode)
-    , m_shaped(4096)
+    , m_shaped(2048)
     , m_elided(1024)
 {
 }
@@ -66,13 +65,16 @@ const TextCellDelegate::ShapedText &TextCellDelegate::shaped(const QString &text
     }
     if (const ShapedText *known = m_shaped.object(text))
         return *known;
-    QTextLayout layout(text, font);
-    layout.beginLayout();
-    QTextLine line = layout.createLine();
+    auto *result = new ShapedText;
+    result->layout.setText(text);
+    result->layout.setFont(font);
+    result->layout.setCacheEnabled(true);  // keeps the glyphs between paints
+    result->layout.beginLayout();
+    QTextLine line = result->layout.createLine();
     line.setLineWidth(std::numeric_limits<int>::max() / 256);
-    layout.endLayout();
-    // Glyph runs keep no colour: the pen of each paint decides it.
-    auto *result = new ShapedText{layout.glyphRuns(), line.naturalTextWidth(), line.height()};
+    result->layout.endLayout();
+    result->width = line.naturalTextWidth();
+    result->height = line.height();
     m_shaped.insert(text, result);
     return *result;
 }
@@ -122,9 +124,9 @@ void TextCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
             x = box.left() + (box.width() - width) / 2;
         const qreal y = box.top() + (box.height() - line->height) / 2;
 
+        // A plain-text layout draws in the painter's pen: the colour is this paint's.
         painter->setPen(colour);
-        for (const QGlyphRun &run : line->runs)
-            painter->drawGlyphRun(QPointF(x, y), run);
+        line->layout.draw(painter, QPointF(x, y));
     }
 
     paintCellFocus(painter, option);

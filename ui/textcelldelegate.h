@@ -3,7 +3,7 @@
 
 #include <QCache>
 #include <QFont>
-#include <QGlyphRun>
+#include <QTextLayout>
 #include <QStyledItemDelegate>
 
 namespace squad {
@@ -34,7 +34,7 @@ protected:
 private:
     struct ShapedText
     {
-        QList<QGlyphRun> runs;  // positioned from the line's top left
+        QTextLayout layout;  // one line, from its top left
         qreal width = 0;
         qreal height = 0;
     };
@@ -42,7 +42,7 @@ private:
     const ShapedText &shaped(const QString &text, const QFont &font) const;
 
     Qt::TextElideMode m_mode;
-    mutable QCache<QString, ShapedText> m_shaped;
+    mutable QCache<QString, ShapedText> m_shaped;  // a few hundred bytes a string
     mutable QFont m_shapedFont;
     // Elided forms by text and width: the same long URL in the same column width.
     mutable QCache<QString, QString> m_elided;

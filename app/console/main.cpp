@@ -4,8 +4,7 @@
 #include "console/consolebackend.h"
 #include "console/consolecore.h"
 #include "console/consolesettings.h"
-#include "consolestyle.h"
-#include "icons.h"
+#include "consoleapplication.h"
 #include "mainwindow.h"
 #include "secrets/keychainsecretstore.h"
 #include "secrets/secretvault.h"
@@ -18,10 +17,7 @@ using namespace Qt::StringLiterals;
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    squad::setApplicationIdentity();
-    squad::installConsoleStyle();
-    QApplication::setApplicationDisplayName(u"Squad Console"_s);
-    QApplication::setWindowIcon(squad::consoleIcon(u"squad-console"_s));
+    squad::setUpConsoleApplication();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Operations console for AI coding agents' sandboxes."_s);

@@ -2,7 +2,7 @@
 // The table's own painters: plain-text cells, status pills, the status bar's counts, and the
 // console style's icons. They replace Qt's general paths for speed, so they are checked here
 // against what the general paths would show: the text, its colour, its side of elision.
-#include "consolestyle.h"
+#include "consoleapplication.h"
 #include "icons.h"
 #include "sandboxstatuspresentation.h"
 #include "statusbadgedelegate.h"
@@ -24,7 +24,7 @@ class tst_CellPainting : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { installConsoleStyle(); }
+    void initTestCase() { setUpConsoleApplication(); }
     void textTakesItsForegroundColour();
     void selectedTextTakesHighlightedText();
     void selectedRowInAViewLooksAsQtDrawsIt();

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
-#include "consolestyle.h"
+#include "consoleapplication.h"
+
+#include "console/consolecore.h"
 
 #include "icons.h"
 
+#include <QAccessible>
 #include <QApplication>
+#include <QFontDatabase>
 #include <QProxyStyle>
+#include <QThreadPool>
 
 using namespace Qt::StringLiterals;
 
@@ -31,8 +36,17 @@ public:
 
 } // namespace
 
-void installConsoleStyle()
+void setUpConsoleApplication()
 {
+    // Two slow initialisations every window pays before its first paint run side by side: the
+    // font database (fontconfig reads its configuration and caches) on a pool thread, while
+    // this thread connects the accessibility bridge to the session bus, which waits on D-Bus.
+    QThreadPool::globalInstance()->start([] { (void)QFontDatabase::families(); });
+    (void)QAccessible::isActive();
+
+    setApplicationIdentity();
+    QApplication::setApplicationDisplayName(u"Squad Console"_s);
+    QApplication::setWindowIcon(consoleWindowIcon());
     // Without a base style, QProxyStyle builds the one QApplication would have chosen
     // (the platform's, or the one named by -style / QT_STYLE_OVERRIDE).
     QApplication::setStyle(new ConsoleStyle);
