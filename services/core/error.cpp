@@ -20,6 +20,8 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::AlreadyDone: return u"already_done"_s;
     case ErrorCode::Conflict: return u"conflict"_s;
     case ErrorCode::PermissionDenied: return u"permission_denied"_s;
+    case ErrorCode::Unauthenticated: return u"unauthenticated"_s;
+    case ErrorCode::RateLimited: return u"rate_limited"_s;
     case ErrorCode::Unavailable: return u"unavailable"_s;
     case ErrorCode::Timeout: return u"timeout"_s;
     case ErrorCode::Cancelled: return u"cancelled"_s;

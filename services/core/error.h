@@ -12,6 +12,8 @@ enum class ErrorCode {
     AlreadyDone,       // the operation was already carried out (e.g. already terminated)
     Conflict,          // the current state forbids the operation
     PermissionDenied,  // a file, folder or account refused access
+    Unauthenticated,   // credentials are missing or were rejected (a wrong API key)
+    RateLimited,       // the service asked the caller to slow down; retrying later can work
     Unavailable,       // a service, database or process could not be reached or started
     Timeout,           // the operation ran past its deadline
     Cancelled,         // the operator or a shutdown cancelled it
