@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+#include "e2bapi.h"
+
+#include "e2b/e2berrors.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPromise>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+namespace {
+
+QDateTime dateFrom(const QJsonValue &value)
+{
+    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs).toUTC();
+}
+
+E2bSandbox sandboxFrom(const QJsonObject &json)
+{
+    E2bSandbox sandbox;
+    sandbox.sandboxId = json.value("sandboxID"_L1).toString();
+    sandbox.templateId = json.value("templateID"_L1).toString();
+    sandbox.alias = json.value("alias"_L1).toString();
+    sandbox.state = json.value("state"_L1).toString();
+    sandbox.startedAt = dateFrom(json.value("startedAt"_L1));
+    sandbox.endAt = dateFrom(json.value("endAt"_L1));
+    sandbox.cpuCount = json.value("cpuCount"_L1).toInt();
+    sandbox.memoryMb = json.value("memoryMB"_L1).toInt();
+    sandbox.diskSizeMb = json.value("diskSizeMB"_L1).toInt();
+    sandbox.envdVersion = json.value("envdVersion"_L1).toString();
+    sandbox.domain = json.value("domain"_L1).toString();
+    sandbox.envdAccessToken = json.value("envdAccessToken"_L1).toString();
+    const QJsonObject metadata = json.value("metadata"_L1).toObject();
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        sandbox.metadata.insert(it.key(), it.value().toString());
+    return sandbox;
+}
+
+// A transport failure (no HTTP status) as an Error.
+Error transportError(QNetworkReply::NetworkError code, const QString &what, const QString &text)
+{
+    if (code == QNetworkReply::OperationCanceledError || code == QNetworkReply::TimeoutError)
+        return {ErrorCode::Timeout, u"%1 timed out: E2B did not answer in time."_s.arg(what), text};
+    return {ErrorCode::Unavailable,
+            u"%1 failed: E2B could not be reached; check the network and the API URL."_s.arg(what),
+            text};
+}
+
+bool retryableStatus(int status)
+{
+    return status >= 500;
+}
+
+} // namespace
+
+E2bApi::E2bApi(E2bEndpoint endpoint, QString apiKey, QObject *parent)
+    : QObject(parent)
+    , m_endpoint(std::move(endpoint))
+    , m_apiKey(std::move(apiKey))
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+E2bApi::~E2bApi() = default;
+
+QByteArray E2bApi::metadataQuery(const QMap<QString, QString> &metadata)
+{
+    QByteArrayList pairs;
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        pairs << QUrl::toPercentEncoding(it.key()) + '=' + QUrl::toPercentEncoding(it.value());
+    return QUrl::toPercentEncoding(QString::fromLatin1(pairs.join('&')));
+}
+
+int E2bApi::backoffFor(int attempt) const
+{
+    const qint64 wait = qint64(m_options.backoffMs) << std::min(attempt - 1, 20);
+    return int(std::min<qint64>(wait, m_options.backoffCapMs));
+}
+
+void E2bApi::send(const Call &call, Done done, int attempt)
+{
+    if (m_apiKey.isEmpty()) {
+        done(fail(ErrorCode::Unauthenticated,
+                  u"%1 needs an E2B API key: set one in Settings → Accounts, with `squadctl auth "
+                  "set e2b`, or in E2B_API_KEY."_s.arg(call.what)));
+        return;
+    }
+    QUrl url = m_endpoint.apiUrl();
+    url.setPath(url.path() + call.path);
+    if (!call.query.isEmpty()) {
+        QByteArrayList items;
+        for (const auto &[name, value] : call.query)
+            items << name + '=' + value;
+        url.setQuery(QString::fromLatin1(items.join('&')), QUrl::StrictMode);
+    }
+    QNetworkRequest request(url);
+    request.setRawHeader("X-API-Key", m_apiKey.toUtf8());
+    request.setRawHeader("Accept", "application/json");
+    request.setHeader(QNetworkRequest::UserAgentHeader, u"squad-console"_s);
+    request.setTransferTimeout(m_options.requestTimeoutMs);
+    if (!call.body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply *reply = m_network->sendCustomRequest(request, call.method, call.body);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, call, done, attempt] {
+        reply->deleteLater();
+        onReply(reply, call, done, attempt);
+    });
+}
+
+void E2bApi::onReply(QNetworkReply *reply, const Call &call, const Done &done, int attempt)
+{
+    const QVariant statusValue = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    const bool retriesLeft = attempt < m_options.maxAttempts;
+    const auto retryAfter = [&](int waitMs) {
+        QTimer::singleShot(waitMs, this, [this, call, done, attempt] { send(call, done, attempt + 1); });
+    };
+
+    if (!statusValue.isValid()) {
+        // No answer at all: whether the server acted is unknown, so only a repeatable call
+        // may go again.
+        if (call.idempotent && retriesLeft) {
+            retryAfter(backoffFor(attempt));
+            return;
+        }
+        done(tl::unexpected(transportError(reply->error(), call.what, reply->errorString())));
+        return;
+    }
+
+    Response response;
+    response.status = statusValue.toInt();
+    response.body = reply->readAll();
+    response.nextToken = reply->rawHeader("X-Next-Token");
+    if (response.status >= 200 && response.status < 300) {
+        done(std::move(response));
+        return;
+    }
+    if (response.status == 429) {
+        bool ok = false;
+        const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
+        const int waitMs = ok && seconds >= 0 ? seconds * 1000 : backoffFor(attempt);
+        if (retriesLeft && waitMs <= m_options.backoffCapMs) {
+            retryAfter(waitMs);
+            return;
+        }
+        done(tl::unexpected(e2bApiError(429, response.body, call.what,
+                                        ok ? std::optional(seconds) : std::nullopt)));
+        return;
+    }
+    if (retryableStatus(response.status) && call.idempotent && retriesLeft) {
+        retryAfter(backoffFor(attempt));
+        return;
+    }
+    done(tl::unexpected(e2bApiError(response.status, response.body, call.what)));
+}
+
+QFuture<Result<QList<E2bSandbox>>> E2bApi::listSandboxes(const E2bListFilter &filter)
+{
+    auto promise = std::make_shared<QPromise<Result<QList<E2bSandbox>>>>();
+    promise->start();
+    listPage(filter, {}, std::make_shared<QList<E2bSandbox>>(),
+             [promise](Result<QList<E2bSandbox>> result) {
+                 promise->addResult(std::move(result));
+                 promise->finish();
+             });
+    return promise->future();
+}
+
+void E2bApi::listPage(const E2bListFilter &filter, const QByteArray &token,
+                      std::shared_ptr<QList<E2bSandbox>> found,
+                      std::function<void(Result<QList<E2bSandbox>>)> done)
+{
+    Call call{"GET", u"/v2/sandboxes"_s, {}, {}, u"Listing the E2B sandboxes"_s, true};
+    call.query.append({"limit", QByteArray::number(std::clamp(filter.pageSize, 1, 100))});
+    if (!filter.states.isEmpty())
+        call.query.append({"state", QUrl::toPercentEncoding(filter.states.join(u','), ",")});
+    if (!filter.metadata.isEmpty())
+        call.query.append({"metadata", metadataQuery(filter.metadata)});
+    if (!token.isEmpty())
+        call.query.append({"nextToken", QUrl::toPercentEncoding(QString::fromLatin1(token))});
+
+    send(call, [this, filter, found, done](Result<Response> response) {
+        if (!response) {
+            done(tl::unexpected(response.error()));
+            return;
+        }
+        const QJsonDocument document = QJsonDocument::fromJson(response->body);
+        if (!document.isArray()) {
+            done(fail(ErrorCode::Provider,
+                      u"Listing the E2B sandboxes failed: E2B's answer was not a list."_s));
+            return;
+        }
+        for (const QJsonValue &value : document.array())
+            found->append(sandboxFrom(value.toObject()));
+        if (response->nextToken.isEmpty()) {
+            done(std::move(*found));
+            return;
+        }
+        listPage(filter, response->nextToken, found, done);
+    });
+}
+
+QFuture<Result<E2bSandbox>> E2bApi::getSandbox(const QString &sandboxId)
+{
+    auto promise = std::make_shared<QPromise<Result<E2bSandbox>>>();
+    promise->start();
+    const Call call{"GET", u"/sandboxes/"_s + QString::fromLatin1(QUrl::toPercentEncoding(sandboxId)),
+                    {}, {}, u"Reading sandbox %1 from E2B"_s.arg(sandboxId), true};
+    send(call, [promise](Result<Response> response) {
+        if (!response) {
+            promise->addResult(tl::unexpected(response.error()));
+        } else {
+            const QJsonDocument document = QJsonDocument::fromJson(response->body);
+            if (document.isObject())
+                promise->addResult(sandboxFrom(document.object()));
+            else
+                promise->addResult(fail(ErrorCode::Provider, u"E2B's answer about the sandbox was unreadable."_s));
+        }
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QFuture<Result<void>> E2bApi::killSandbox(const QString &sandboxId)
+{
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    const Call call{"DELETE", u"/sandboxes/"_s + QString::fromLatin1(QUrl::toPercentEncoding(sandboxId)),
+                    {}, {}, u"Terminating sandbox %1"_s.arg(sandboxId), true};
+    send(call, [promise](Result<Response> response) {
+        promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QFuture<Result<void>> E2bApi::setTimeout(const QString &sandboxId, int seconds)
+{
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    if (seconds <= 0) {
+        promise->addResult(fail(ErrorCode::InvalidArgument, u"A sandbox's timeout must be at least one second."_s));
+        promise->finish();
+        return promise->future();
+    }
+    const Call call{"POST",
+                    u"/sandboxes/%1/timeout"_s.arg(QString::fromLatin1(QUrl::toPercentEncoding(sandboxId))),
+                    {},
+                    QJsonDocument(QJsonObject{{u"timeout"_s, seconds}}).toJson(QJsonDocument::Compact),
+                    u"Setting the timeout of sandbox %1"_s.arg(sandboxId),
+                    true};  // it sets an absolute deadline from now: repeating it is harmless
+    send(call, [promise](Result<Response> response) {
+        promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
+        promise->finish();
+    });
+    return promise->future();
+}
+
+} // namespace squad

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/result.h"
+#include "e2b/e2bendpoint.h"
+
+#include <QDateTime>
+#include <QFuture>
+#include <QMap>
+#include <QObject>
+
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace squad {
+
+// A sandbox as E2B's control plane describes it (ListedSandbox / SandboxDetail).
+struct E2bSandbox
+{
+    QString sandboxId;
+    QString templateId;
+    QString alias;
+    QString state;  // "running" or "paused"
+    QDateTime startedAt;
+    QDateTime endAt;
+    int cpuCount = 0;
+    int memoryMb = 0;
+    int diskSizeMb = 0;
+    QString envdVersion;
+    QString domain;           // the sandbox's own domain, when E2B reports one
+    QString envdAccessToken;  // only from get/create/connect; a secret
+    QMap<QString, QString> metadata;
+};
+
+struct E2bListFilter
+{
+    QStringList states;                // "running", "paused"; empty = both, as E2B defaults
+    QMap<QString, QString> metadata;   // every pair must match
+    int pageSize = 100;                // 1..100
+};
+
+// E2B's control-plane REST API (`X-API-Key`). Lives on one thread and answers through futures
+// that complete on it. Calls that are safe to repeat are retried on 5xx, network failures and
+// timeouts with capped exponential backoff; every call is retried after a 429, waiting what
+// Retry-After says (a 429 means the request was not carried out).
+class E2bApi : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int requestTimeoutMs = 60'000;
+        int maxAttempts = 4;
+        int backoffMs = 250;        // the first retry's wait; it doubles per attempt
+        int backoffCapMs = 8'000;   // and never exceeds this (nor does a Retry-After we obey)
+    };
+
+    // An empty `apiKey` makes every call fail with Unauthenticated before any request.
+    E2bApi(E2bEndpoint endpoint, QString apiKey, QObject *parent = nullptr);
+    ~E2bApi() override;
+
+    void setOptions(const Options &options) { m_options = options; }
+
+    // Every sandbox matching `filter`, following X-Next-Token across all pages.
+    QFuture<Result<QList<E2bSandbox>>> listSandboxes(const E2bListFilter &filter = {});
+    QFuture<Result<E2bSandbox>> getSandbox(const QString &sandboxId);
+    // NotFound when E2B does not know the sandbox (it has ended).
+    QFuture<Result<void>> killSandbox(const QString &sandboxId);
+    // The sandbox ends `seconds` from now.
+    QFuture<Result<void>> setTimeout(const QString &sandboxId, int seconds);
+
+    // The `metadata` query value E2B expects: pairs form-encoded, then the whole encoded
+    // again as one parameter value.
+    static QByteArray metadataQuery(const QMap<QString, QString> &metadata);
+
+private:
+    struct Call
+    {
+        QByteArray method;
+        QString path;
+        QList<std::pair<QByteArray, QByteArray>> query;  // already percent-encoded
+        QByteArray body;
+        QString what;  // "Listing the E2B sandboxes", for messages
+        bool idempotent = true;
+    };
+    struct Response
+    {
+        int status = 0;
+        QByteArray body;
+        QByteArray nextToken;
+    };
+    using Done = std::function<void(Result<Response>)>;
+
+    void send(const Call &call, Done done, int attempt = 1);
+    void onReply(QNetworkReply *reply, const Call &call, const Done &done, int attempt);
+    int backoffFor(int attempt) const;
+    void listPage(const E2bListFilter &filter, const QByteArray &token,
+                  std::shared_ptr<QList<E2bSandbox>> found,
+                  std::function<void(Result<QList<E2bSandbox>>)> done);
+
+    E2bEndpoint m_endpoint;
+    QString m_apiKey;
+    Options m_options;
+    QNetworkAccessManager *m_network;
+};
+
+} // namespace squad
