@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+#include "envdclient.h"
+
+#include "e2b/connectenvelope.h"
+#include "e2b/e2berrors.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QPromise>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace squad {
+
+namespace {
+
+QJsonObject startRequest(const CommandSpec &spec)
+{
+    QJsonObject process{{u"cmd"_s, spec.argv.value(0)},
+                        {u"args"_s, QJsonArray::fromStringList(spec.argv.mid(1))}};
+    if (!spec.environment.isEmpty()) {
+        QJsonObject envs;
+        for (auto it = spec.environment.begin(); it != spec.environment.end(); ++it)
+            envs.insert(it.key(), it.value());
+        process.insert(u"envs"_s, envs);
+    }
+    if (!spec.workingDirectory.isEmpty())
+        process.insert(u"cwd"_s, spec.workingDirectory);
+    // No stdin: envd would otherwise keep one open for input nobody sends.
+    return {{u"process"_s, process}, {u"stdin"_s, false}};
+}
+
+} // namespace
+
+// One `process.Process/Start` stream.
+class EnvdCommandRun final : public CommandRun
+{
+public:
+    EnvdCommandRun(EnvdClient *client, const CommandSpec &spec, QObject *parent)
+        : CommandRun(parent)
+        , m_client(client)
+    {
+        QNetworkRequest request = client->request(u"process.Process/Start"_s, true);
+        if (spec.timeoutMs > 0) {
+            // envd takes this as the process's lifetime; our own timer below says "timed out".
+            request.setRawHeader("Connect-Timeout-Ms", QByteArray::number(spec.timeoutMs));
+            m_deadline = new QTimer(this);
+            m_deadline->setSingleShot(true);
+            connect(m_deadline, &QTimer::timeout, this, [this] {
+                m_timedOut = true;
+                kill();
+            });
+            m_deadline->start(spec.timeoutMs);
+        }
+        const QByteArray body = connect::encodeEnvelope(
+            QJsonDocument(startRequest(spec)).toJson(QJsonDocument::Compact));
+        m_reply = client->m_network->post(request, body);
+        connect(m_reply, &QNetworkReply::readyRead, this, [this] { readEvents(); });
+        connect(m_reply, &QNetworkReply::finished, this, [this] { onStreamEnded(); });
+    }
+
+    ~EnvdCommandRun() override
+    {
+        if (m_reply) {
+            m_reply->disconnect(this);
+            m_reply->abort();
+            m_reply->deleteLater();
+        }
+    }
+
+    void cancel() override
+    {
+        if (isFinished())
+            return;
+        m_cancelled = true;
+        kill();
+        finish(fail(ErrorCode::Cancelled, u"The command was cancelled."_s));
+        if (m_reply) {
+            m_reply->disconnect(this);
+            m_reply->abort();
+        }
+    }
+
+private:
+    void kill()
+    {
+        if (m_pid != 0 && m_client)
+            (void)m_client->sendSignal(m_pid, EnvdClient::Signal::Kill);
+    }
+
+    void readEvents()
+    {
+        if (isFinished())
+            return;
+        const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status != 200)
+            return;  // an HTTP-level failure: its body is read whole when the reply ends
+        m_reader.feed(m_reply->readAll());
+        while (!isFinished()) {
+            auto next = m_reader.next();
+            if (!next) {
+                end(tl::unexpected(next.error()));
+                return;
+            }
+            if (!*next)
+                return;
+            handle(**next);
+        }
+    }
+
+    void handle(const connect::Envelope &envelope)
+    {
+        if (envelope.endOfStream()) {
+            const Result<void> outcome = connect::endOfStreamOutcome(envelope.payload);
+            if (!outcome)
+                end(tl::unexpected(outcome.error()));
+            else if (!m_exitCode)
+                end(fail(ErrorCode::Provider, u"The sandbox ended the command's stream without its exit code."_s));
+            else
+                end(CommandOutcome{m_timedOut ? 124 : *m_exitCode, m_timedOut});
+            return;
+        }
+        const QJsonObject event
+            = QJsonDocument::fromJson(envelope.payload).object().value("event"_L1).toObject();
+        if (const QJsonValue start = event.value("start"_L1); start.isObject()) {
+            m_pid = quint32(start.toObject().value("pid"_L1).toInteger());
+            if (m_cancelled || m_timedOut)
+                kill();
+        } else if (const QJsonValue data = event.value("data"_L1); data.isObject()) {
+            const QJsonObject output = data.toObject();
+            for (const auto &[key, channel] : {std::pair("stdout"_L1, Channel::Stdout),
+                                               std::pair("stderr"_L1, Channel::Stderr),
+                                               std::pair("pty"_L1, Channel::Stdout)}) {
+                const QJsonValue bytes = output.value(key);
+                if (bytes.isString())
+                    Q_EMIT this->output(channel, QByteArray::fromBase64(bytes.toString().toLatin1()));
+            }
+        } else if (const QJsonValue ended = event.value("end"_L1); ended.isObject()) {
+            // Zero values are omitted in proto3 JSON: no exitCode key means exit code 0. A
+            // signal gives -1; as a shell does, report 128 + the signal when we know it.
+            const QJsonObject end = ended.toObject();
+            int code = end.value("exitCode"_L1).toInt(0);
+            if (code < 0 && end.value("status"_L1).toString().contains(u"killed"_s))
+                code = 128 + 9;
+            m_exitCode = code;
+        }
+        // keepalive: nothing to do; its arrival is what keeps the transfer timeout at bay.
+    }
+
+    void onStreamEnded()
+    {
+        if (isFinished())
+            return;
+        readEvents();
+        if (isFinished())
+            return;
+        const QVariant status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (status.isValid() && status.toInt() != 200) {
+            end(tl::unexpected(envdHttpError(status.toInt(), m_reply->readAll(), u"Running the command"_s)));
+            return;
+        }
+        if (m_reply->error() != QNetworkReply::NoError && !status.isValid()) {
+            end(fail(ErrorCode::Unavailable,
+                     u"Running the command failed: the sandbox could not be reached."_s,
+                     m_reply->errorString()));
+            return;
+        }
+        end(fail(ErrorCode::Unavailable,
+                 m_reader.hasPartial()
+                     ? u"The connection to the sandbox broke in the middle of the command's output."_s
+                     : u"The connection to the sandbox closed before the command ended."_s,
+                 m_reply->errorString()));
+    }
+
+    void end(Result<CommandOutcome> result)
+    {
+        if (m_deadline)
+            m_deadline->stop();
+        finish(std::move(result));
+    }
+
+    QPointer<EnvdClient> m_client;
+    QPointer<QNetworkReply> m_reply;
+    QTimer *m_deadline = nullptr;
+    connect::EnvelopeReader m_reader;
+    quint32 m_pid = 0;
+    std::optional<int> m_exitCode;
+    bool m_timedOut = false;
+    bool m_cancelled = false;
+};
+
+EnvdClient::EnvdClient(E2bEndpoint::EnvdRoute route, QString accessToken, QObject *parent)
+    : QObject(parent)
+    , m_route(std::move(route))
+    , m_accessToken(std::move(accessToken))
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+EnvdClient::~EnvdClient() = default;
+
+QNetworkRequest EnvdClient::request(const QString &rpc, bool streaming) const
+{
+    QUrl url = m_route.baseUrl;
+    url.setPath(url.path() + u'/' + rpc);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      streaming ? u"application/connect+json"_s : u"application/json"_s);
+    request.setRawHeader("Connect-Protocol-Version", "1");
+    for (const auto &[name, value] : m_route.headers)
+        request.setRawHeader(name, value);
+    if (!m_accessToken.isEmpty())
+        request.setRawHeader("X-Access-Token", m_accessToken.toUtf8());
+    if (streaming) {
+        request.setRawHeader("Connect-Accept-Encoding", "identity");
+        request.setRawHeader("Keepalive-Ping-Interval", QByteArray::number(m_keepaliveSeconds));
+        // Silence longer than two keepalives means the stream is dead.
+        request.setTransferTimeout(m_keepaliveSeconds * 2 * 1000 + 5000);
+    } else {
+        request.setTransferTimeout(m_requestTimeoutMs);
+    }
+    return request;
+}
+
+CommandRun *EnvdClient::start(const CommandSpec &spec, QObject *parent)
+{
+    if (spec.argv.isEmpty())
+        return CommandRun::failed(Error(ErrorCode::InvalidArgument, u"No command to run."_s), parent);
+    return new EnvdCommandRun(this, spec, parent);
+}
+
+QFuture<Result<void>> EnvdClient::sendSignal(quint32 pid, Signal signal)
+{
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    const QNetworkRequest request = this->request(u"process.Process/SendSignal"_s, false);
+    const QJsonObject body{
+        {u"process"_s, QJsonObject{{u"pid"_s, qint64(pid)}}},
+        {u"signal"_s, signal == Signal::Kill ? u"SIGNAL_SIGKILL"_s : u"SIGNAL_SIGTERM"_s}};
+    QNetworkReply *reply
+        = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [reply, promise] {
+        reply->deleteLater();
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (status.toInt() == 200) {
+            promise->addResult(Result<void>());
+        } else if (status.isValid()) {
+            const QJsonObject error = QJsonDocument::fromJson(reply->readAll()).object();
+            const QJsonValue code = error.value("code"_L1);
+            promise->addResult(tl::unexpected(
+                code.isString() ? connect::errorFromConnect(code.toString(), error.value("message"_L1).toString(),
+                                                            u"Stopping the command"_s)
+                                : envdHttpError(status.toInt(), QJsonDocument(error).toJson(),
+                                                u"Stopping the command"_s)));
+        } else {
+            promise->addResult(fail(ErrorCode::Unavailable,
+                                    u"Stopping the command failed: the sandbox could not be reached."_s,
+                                    reply->errorString()));
+        }
+        promise->finish();
+    });
+    return promise->future();
+}
+
+} // namespace squad
