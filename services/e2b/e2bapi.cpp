@@ -262,4 +262,104 @@ QFuture<Result<void>> E2bApi::setTimeout(const QString &sandboxId, int seconds)
     return promise->future();
 }
 
+QFuture<Result<E2bSandbox>> E2bApi::createSandbox(const E2bCreateRequest &request)
+{
+    auto promise = std::make_shared<QPromise<Result<E2bSandbox>>>();
+    promise->start();
+    if (request.templateId.trimmed().isEmpty() || request.timeoutSeconds <= 0 || request.requestId.isEmpty()) {
+        promise->addResult(fail(ErrorCode::InvalidArgument,
+                                u"A sandbox needs a template, a timeout of at least one second "
+                                "and a request id."_s));
+        promise->finish();
+        return promise->future();
+    }
+    create(request, false, 1, [promise](Result<E2bSandbox> result) {
+        promise->addResult(std::move(result));
+        promise->finish();
+    });
+    return promise->future();
+}
+
+void E2bApi::create(const E2bCreateRequest &request, bool legacy, int attempt,
+                    std::function<void(Result<E2bSandbox>)> done)
+{
+    QJsonObject metadata;
+    for (auto it = request.metadata.begin(); it != request.metadata.end(); ++it)
+        metadata.insert(it.key(), it.value());
+    metadata.insert(RequestIdKey, request.requestId);
+    QJsonObject body{{u"templateID"_s, request.templateId},
+                     {u"timeout"_s, request.timeoutSeconds},
+                     {u"metadata"_s, metadata}};
+    if (!request.envVars.isEmpty()) {
+        QJsonObject envVars;
+        for (auto it = request.envVars.begin(); it != request.envVars.end(); ++it)
+            envVars.insert(it.key(), it.value());
+        body.insert(u"envVars"_s, envVars);
+    }
+    if (legacy)
+        body.insert(u"secure"_s, true);  // the old endpoint's way to get an envd access token
+    const Call call{"POST", legacy ? u"/sandboxes"_s : u"/v2/sandboxes"_s, {},
+                    QJsonDocument(body).toJson(QJsonDocument::Compact),
+                    u"Creating a sandbox from template %1"_s.arg(request.templateId), false};
+    send(call, [this, request, legacy, attempt, done](Result<Response> response) {
+        if (response) {
+            const QJsonDocument document = QJsonDocument::fromJson(response->body);
+            if (!document.isObject()) {
+                done(fail(ErrorCode::Provider, u"E2B's answer to the create was unreadable."_s));
+                return;
+            }
+            done(sandboxFrom(document.object()));
+            return;
+        }
+        const Error &error = response.error();
+        // A deployment without /v2/sandboxes: its router's bare 404 or 405. (A 404 with E2B's
+        // error body is an answer, such as an unknown template.)
+        if (!legacy && (error.detail() == u"HTTP 404"_s || error.detail().startsWith(u"HTTP 405"_s))) {
+            create(request, true, attempt, done);
+            return;
+        }
+        const bool ambiguous = error.code() == ErrorCode::Timeout || error.code() == ErrorCode::Unavailable;
+        if (!ambiguous) {
+            done(tl::unexpected(error));
+            return;
+        }
+        recoverCreate(request, legacy, attempt, error, done);
+    });
+}
+
+void E2bApi::recoverCreate(const E2bCreateRequest &request, bool legacy, int attempt,
+                           const Error &error, std::function<void(Result<E2bSandbox>)> done)
+{
+    E2bListFilter filter;
+    filter.metadata = {{QString(RequestIdKey), request.requestId}};
+    listPage(filter, {}, std::make_shared<QList<E2bSandbox>>(),
+             [this, request, legacy, attempt, error, done](Result<QList<E2bSandbox>> found) {
+                 if (!found) {
+                     // Neither the create nor the check got an answer: saying so is all that
+                     // is safe; sending it again could make a second sandbox.
+                     done(tl::unexpected(Error(
+                         error.code(),
+                         u"%1 It is not known whether E2B made the sandbox; refresh the list "
+                         "before creating again."_s.arg(error.message()),
+                         error.detail())));
+                     return;
+                 }
+                 if (!found->isEmpty()) {
+                     // E2B made it: read it whole (its envd token comes only from get).
+                     const QString id = found->first().sandboxId;
+                     getSandbox(id).then(this, [done](const Result<E2bSandbox> &sandbox) {
+                         done(sandbox);
+                     });
+                     return;
+                 }
+                 if (attempt < m_options.maxAttempts) {
+                     QTimer::singleShot(backoffFor(attempt), this, [this, request, legacy, attempt, done] {
+                         create(request, legacy, attempt + 1, done);
+                     });
+                     return;
+                 }
+                 done(tl::unexpected(error));
+             });
+}
+
 } // namespace squad

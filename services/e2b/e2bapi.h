@@ -41,6 +41,17 @@ struct E2bListFilter
     int pageSize = 100;                // 1..100
 };
 
+struct E2bCreateRequest
+{
+    QString templateId;
+    int timeoutSeconds = 300;  // always sent: the old endpoint's default is 15 s
+    QMap<QString, QString> metadata;
+    QMap<QString, QString> envVars;
+    // Stored in the sandbox's metadata (RequestIdKey): after a create that failed without a
+    // clear answer, it finds the sandbox E2B may have made anyway.
+    QString requestId;
+};
+
 // E2B's control-plane REST API (`X-API-Key`). Lives on one thread and answers through futures
 // that complete on it. Calls that are safe to repeat are retried on 5xx, network failures and
 // timeouts with capped exponential backoff; every call is retried after a 429, waiting what
@@ -71,6 +82,13 @@ public:
     // The sandbox ends `seconds` from now.
     QFuture<Result<void>> setTimeout(const QString &sandboxId, int seconds);
 
+    // Creates a sandbox with POST /v2/sandboxes, or POST /sandboxes (secure) where a deployment
+    // lacks the newer endpoint. A create is never simply sent again: when one fails without a
+    // clear answer (timeout, lost connection, 5xx), the sandboxes carrying its request id are
+    // looked up first, and only when there is none is it sent once more.
+    QFuture<Result<E2bSandbox>> createSandbox(const E2bCreateRequest &request);
+    static constexpr QLatin1StringView RequestIdKey{"squad.request"};
+
     // The `metadata` query value E2B expects: pairs form-encoded, then the whole encoded
     // again as one parameter value.
     static QByteArray metadataQuery(const QMap<QString, QString> &metadata);
@@ -96,6 +114,10 @@ private:
     void send(const Call &call, Done done, int attempt = 1);
     void onReply(QNetworkReply *reply, const Call &call, const Done &done, int attempt);
     int backoffFor(int attempt) const;
+    void create(const E2bCreateRequest &request, bool legacy, int attempt,
+                std::function<void(Result<E2bSandbox>)> done);
+    void recoverCreate(const E2bCreateRequest &request, bool legacy, int attempt, const Error &error,
+                       std::function<void(Result<E2bSandbox>)> done);
     void listPage(const E2bListFilter &filter, const QByteArray &token,
                   std::shared_ptr<QList<E2bSandbox>> found,
                   std::function<void(Result<QList<E2bSandbox>>)> done);
