@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+// E2bApi against a loopback server that answers as E2B's control plane does: its paths,
+// headers, pagination, error bodies, 429 with Retry-After, 5xx, stalls, and no server at all.
+#include "e2b/e2bapi.h"
+#include "loopbackhttpserver.h"
+#include "testsupport.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace squad;
+using squad::test::HttpRequest;
+using squad::test::HttpResponse;
+using squad::test::LoopbackHttpServer;
+
+namespace {
+
+const QString ApiKey = u"e2b_0123456789abcdef0123456789abcdef01234567"_s;
+
+QJsonObject listedSandbox(const QString &id, const QString &state = u"running"_s)
+{
+    return {{u"sandboxID"_s, id},
+            {u"templateID"_s, u"rki5dems9wqfm4r03t7g"_s},
+            {u"alias"_s, u"base"_s},
+            {u"clientID"_s, u"6532622b"_s},
+            {u"startedAt"_s, u"2026-11-27T06:00:00.123Z"_s},
+            {u"endAt"_s, u"2026-11-27T07:00:00Z"_s},
+            {u"cpuCount"_s, 2},
+            {u"memoryMB"_s, 512},
+            {u"diskSizeMB"_s, 1024},
+            {u"state"_s, state},
+            {u"envdVersion"_s, u"0.2.0"_s},
+            {u"metadata"_s, QJsonObject{{u"squad.task"_s, u"t-1"_s}}}};
+}
+
+QJsonObject errorBody(int code, const QString &message)
+{
+    return {{u"code"_s, code}, {u"message"_s, message}};
+}
+
+// The call's result once the event loop has carried it out; a hung call fails the test.
+template<typename T>
+Result<T> await(QFuture<Result<T>> future)
+{
+    if (!squad::test::waitFor(future, 20000))
+        return fail(ErrorCode::Internal, u"the call did not finish"_s);
+    return future.result();
+}
+
+} // namespace
+
+class tst_E2bApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void noKeyFailsBeforeAnyRequest();
+    void listFollowsNextTokenAcrossPages();
+    void listSendsStateAndMetadataFilters();
+    void getReadsTheSandbox();
+    void killAndNotFound();
+    void setTimeoutSendsSeconds();
+    void wrongKeyIsNotRetried();
+    void serverErrorsAreRetriedForRepeatableCalls();
+    void tooManyRequestsWaitsForRetryAfter();
+    void tooLongARetryAfterIsReported();
+    void stalledServerTimesOut();
+    void noServerIsUnavailable();
+    void createSendsTemplateTimeoutMetadata();
+    void createFallsBackToTheOlderEndpoint();
+    void unknownTemplateIsNotAFallback();
+    void ambiguousCreateFindsTheSandboxInsteadOfMakingAnother();
+    void ambiguousCreateWithNothingMadeIsSentAgain();
+
+private:
+    std::unique_ptr<E2bApi> api(const QString &key = ApiKey);
+
+    std::unique_ptr<LoopbackHttpServer> m_server;
+};
+
+void tst_E2bApi::init()
+{
+    m_server = std::make_unique<LoopbackHttpServer>();
+    QVERIFY(m_server->isListening());
+}
+
+void tst_E2bApi::cleanup()
+{
+    m_server.reset();
+}
+
+std::unique_ptr<E2bApi> tst_E2bApi::api(const QString &key)
+{
+    QProcessEnvironment none;
+    auto endpoint = E2bEndpoint::resolve({{}, m_server->url().toString(), {}}, none);
+    if (!endpoint)
+        qFatal("%s", qPrintable(endpoint.error().toString()));
+    auto client = std::make_unique<E2bApi>(*endpoint, key);
+    E2bApi::Options options;
+    options.requestTimeoutMs = 2000;
+    options.backoffMs = 10;
+    options.backoffCapMs = 1500;
+    client->setOptions(options);
+    return client;
+}
+
+void tst_E2bApi::noKeyFailsBeforeAnyRequest()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s, HttpResponse::json(200, QJsonArray()));
+    const auto listed = await(api(QString())->listSandboxes());
+    QVERIFY_ERROR(listed, ErrorCode::Unauthenticated);
+    QVERIFY(listed.error().message().contains(u"E2B_API_KEY"_s));
+    QCOMPARE(m_server->requestCount(), 0);
+}
+
+void tst_E2bApi::listFollowsNextTokenAcrossPages()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s, [](const HttpRequest &request) {
+        const QString token = request.query.queryItemValue(u"nextToken"_s, QUrl::FullyDecoded);
+        if (token.isEmpty()) {
+            return HttpResponse::json(200, QJsonArray{listedSandbox(u"a"_s), listedSandbox(u"b"_s)})
+                .withHeader("X-Next-Token", "MjAyNi0xMS0yN1QwNjowMDowMFpfX2I=");
+        }
+        if (token == u"MjAyNi0xMS0yN1QwNjowMDowMFpfX2I="_s) {
+            return HttpResponse::json(200, QJsonArray{listedSandbox(u"c"_s, u"paused"_s)})
+                .withHeader("X-Next-Token", "page3");
+        }
+        if (token == u"page3"_s)
+            return HttpResponse::json(200, QJsonArray{listedSandbox(u"d"_s)});
+        return HttpResponse::json(400, errorBody(400, u"Invalid next token"_s));
+    });
+    auto client = api();
+    const auto listed = await(client->listSandboxes());
+    QVERIFY_RESULT(listed);
+    QCOMPARE(listed->size(), 4);
+    QCOMPARE(listed->at(0).sandboxId, u"a"_s);
+    QCOMPARE(listed->at(2).state, u"paused"_s);
+    QCOMPARE(listed->at(3).sandboxId, u"d"_s);
+    const E2bSandbox &first = listed->at(0);
+    QCOMPARE(first.templateId, u"rki5dems9wqfm4r03t7g"_s);
+    QCOMPARE(first.cpuCount, 2);
+    QCOMPARE(first.memoryMb, 512);
+    QCOMPARE(first.diskSizeMb, 1024);
+    QCOMPARE(first.startedAt, QDateTime(QDate(2026, 11, 27), QTime(6, 0, 0, 123), Qt::UTC));
+    QCOMPARE(first.metadata.value(u"squad.task"_s), u"t-1"_s);
+
+    QCOMPARE(m_server->requestCount(), 3);
+    for (const HttpRequest &request : m_server->requests()) {
+        QCOMPARE(request.header("x-api-key"), ApiKey.toUtf8());
+        QCOMPARE(request.query.queryItemValue(u"limit"_s), u"100"_s);
+    }
+}
+
+void tst_E2bApi::listSendsStateAndMetadataFilters()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s, HttpResponse::json(200, QJsonArray()));
+    E2bListFilter filter;
+    filter.states = {u"running"_s, u"paused"_s};
+    filter.metadata = {{u"squad.task"_s, u"t 1"_s}, {u"odd"_s, u"a=b&c"_s}};
+    filter.pageSize = 25;
+    QVERIFY_RESULT(await(api()->listSandboxes(filter)));
+
+    const HttpRequest request = m_server->lastRequest();
+    // state: form style, not exploded.
+    QVERIFY2(request.target.contains("state=running,paused"), request.target.constData());
+    QCOMPARE(request.query.queryItemValue(u"limit"_s), u"25"_s);
+    // metadata: one parameter; decoded once it is "k=v&k=v" with each part encoded, as E2B's
+    // parser splits it.
+    const QString metadata = request.query.queryItemValue(u"metadata"_s, QUrl::FullyDecoded);
+    QMap<QString, QString> pairs;
+    for (const QString &pair : metadata.split(u'&')) {
+        const QStringList kv = pair.split(u'=');
+        QCOMPARE(kv.size(), 2);
+        pairs.insert(QUrl::fromPercentEncoding(kv.at(0).toUtf8()),
+                     QUrl::fromPercentEncoding(kv.at(1).toUtf8()));
+    }
+    QCOMPARE(pairs, filter.metadata);
+}
+
+void tst_E2bApi::getReadsTheSandbox()
+{
+    m_server->route("GET", u"/sandboxes/{id}"_s, [](const HttpRequest &request) {
+        QJsonObject detail = listedSandbox(request.param(u"id"_s));
+        detail.insert(u"envdAccessToken"_s, u"tok-123"_s);
+        detail.insert(u"domain"_s, u"e2b.app"_s);
+        return HttpResponse::json(200, detail);
+    });
+    const auto sandbox = await(api()->getSandbox(u"sbx-9"_s));
+    QVERIFY_RESULT(sandbox);
+    QCOMPARE(sandbox->sandboxId, u"sbx-9"_s);
+    QCOMPARE(sandbox->envdAccessToken, u"tok-123"_s);
+    QCOMPARE(sandbox->domain, u"e2b.app"_s);
+}
+
+void tst_E2bApi::killAndNotFound()
+{
+    m_server->route("DELETE", u"/sandboxes/{id}"_s, [](const HttpRequest &request) {
+        if (request.param(u"id"_s) == u"alive"_s)
+            return HttpResponse::empty(204);
+        return HttpResponse::json(
+            404, errorBody(404, u"Sandbox \"%1\" doesn't exist or you don't have access to it"_s.arg(
+                                    request.param(u"id"_s))));
+    });
+    auto client = api();
+    QVERIFY_RESULT(await(client->killSandbox(u"alive"_s)));
+    const auto gone = await(client->killSandbox(u"gone"_s));
+    QVERIFY_ERROR(gone, ErrorCode::NotFound);
+    QCOMPARE(m_server->requestCount(), 2);  // a 404 is an answer, not retried
+}
+
+void tst_E2bApi::setTimeoutSendsSeconds()
+{
+    m_server->route("POST", u"/sandboxes/{id}/timeout"_s, HttpResponse::empty(204));
+    auto client = api();
+    QVERIFY_RESULT(await(client->setTimeout(u"sbx-1"_s, 900)));
+    const HttpRequest request = m_server->lastRequest();
+    QCOMPARE(request.header("content-type"), QByteArray("application/json"));
+    QCOMPARE(QJsonDocument::fromJson(request.body).object().value("timeout"_L1).toInt(), 900);
+
+    QVERIFY_ERROR(await(client->setTimeout(u"sbx-1"_s, 0)), ErrorCode::InvalidArgument);
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
+void tst_E2bApi::wrongKeyIsNotRetried()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s,
+                    HttpResponse::json(401, errorBody(401, u"Cannot get the team for the given API key"_s)));
+    const auto listed = await(api()->listSandboxes());
+    QVERIFY_ERROR(listed, ErrorCode::Unauthenticated);
+    QVERIFY(listed.error().message().contains(u"Settings → Accounts"_s));
+    QVERIFY(!listed.error().toString().contains(ApiKey));
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
+void tst_E2bApi::serverErrorsAreRetriedForRepeatableCalls()
+{
+    int calls = 0;
+    m_server->route("GET", u"/sandboxes/{id}"_s, [&calls](const HttpRequest &request) {
+        if (++calls < 3)
+            return HttpResponse::json(503, errorBody(503, u"unavailable"_s));
+        return HttpResponse::json(200, listedSandbox(request.param(u"id"_s)));
+    });
+    const auto sandbox = await(api()->getSandbox(u"sbx-1"_s));
+    QVERIFY_RESULT(sandbox);
+    QCOMPARE(calls, 3);
+
+    // Past the attempts allowed, the last error is the answer.
+    m_server->route("GET", u"/sandboxes/{id}"_s,
+                    HttpResponse::json(500, errorBody(500, u"boom"_s)));
+    m_server->clearRequests();
+    const auto failed = await(api()->getSandbox(u"sbx-1"_s));
+    QVERIFY_ERROR(failed, ErrorCode::Unavailable);
+    QCOMPARE(m_server->requestCount(), E2bApi::Options().maxAttempts);
+}
+
+void tst_E2bApi::tooManyRequestsWaitsForRetryAfter()
+{
+    int calls = 0;
+    m_server->route("DELETE", u"/sandboxes/{id}"_s, [&calls](const HttpRequest &) {
+        if (++calls == 1) {
+            return HttpResponse::json(429, errorBody(429, u"Rate limit exceeded"_s))
+                .withHeader("Retry-After", "1");
+        }
+        return HttpResponse::empty(204);
+    });
+    QVERIFY_RESULT(await(api()->killSandbox(u"sbx-1"_s)));
+    QCOMPARE(calls, 2);
+}
+
+void tst_E2bApi::tooLongARetryAfterIsReported()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s,
+                    HttpResponse::json(429, errorBody(429, u"you have reached the maximum number of concurrent E2B sandboxes (20)"_s))
+                        .withHeader("Retry-After", "120"));
+    const auto listed = await(api()->listSandboxes());
+    QVERIFY_ERROR(listed, ErrorCode::RateLimited);
+    QVERIFY2(listed.error().message().contains(u"120 s"_s), qPrintable(listed.error().message()));
+    QVERIFY(listed.error().message().contains(u"concurrent E2B sandboxes (20)"_s));
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
+void tst_E2bApi::stalledServerTimesOut()
+{
+    m_server->route("GET", u"/sandboxes/{id}"_s, HttpResponse::stalled());
+    auto client = api();
+    E2bApi::Options options;
+    options.requestTimeoutMs = 300;
+    options.maxAttempts = 2;
+    options.backoffMs = 10;
+    client->setOptions(options);
+    const auto sandbox = await(client->getSandbox(u"sbx-1"_s));
+    QVERIFY_ERROR(sandbox, ErrorCode::Timeout);
+    QCOMPARE(m_server->requestCount(), 2);
+}
+
+void tst_E2bApi::noServerIsUnavailable()
+{
+    // A port that was just free: nothing listens there.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    auto endpoint = E2bEndpoint::resolve({{}, u"http://127.0.0.1:%1"_s.arg(port), {}}, {});
+    QVERIFY_RESULT(endpoint);
+    E2bApi client(*endpoint, ApiKey);
+    E2bApi::Options options;
+    options.backoffMs = 10;
+    client.setOptions(options);
+    const auto listed = await(client.listSandboxes());
+    QVERIFY_ERROR(listed, ErrorCode::Unavailable);
+    QVERIFY(listed.error().message().contains(u"could not be reached"_s));
+}
+
+static E2bCreateRequest createRequest()
+{
+    E2bCreateRequest request;
+    request.templateId = u"base"_s;
+    request.timeoutSeconds = 600;
+    request.metadata = {{u"squad.task"_s, u"t-1"_s}, {u"squad.agent"_s, u"a-1"_s}};
+    request.envVars = {{u"CI"_s, u"1"_s}};
+    request.requestId = u"req-42"_s;
+    return request;
+}
+
+static QJsonObject createdSandbox(const QString &id)
+{
+    return {{u"sandboxID"_s, id}, {u"templateID"_s, u"rki5dems9wqfm4r03t7g"_s}, {u"alias"_s, u"base"_s},
+            {u"clientID"_s, u"6532622b"_s}, {u"envdVersion"_s, u"0.2.0"_s},
+            {u"envdAccessToken"_s, u"tok-%1"_s.arg(id)}, {u"domain"_s, QJsonValue()}};
+}
+
+void tst_E2bApi::createSendsTemplateTimeoutMetadata()
+{
+    m_server->route("POST", u"/v2/sandboxes"_s, HttpResponse::json(201, createdSandbox(u"new-1"_s)));
+    const auto created = await(api()->createSandbox(createRequest()));
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->sandboxId, u"new-1"_s);
+    QCOMPARE(created->envdAccessToken, u"tok-new-1"_s);
+    const QJsonObject body = QJsonDocument::fromJson(m_server->lastRequest().body).object();
+    QCOMPARE(body.value("templateID"_L1).toString(), u"base"_s);
+    QCOMPARE(body.value("timeout"_L1).toInt(), 600);
+    const QJsonObject metadata = body.value("metadata"_L1).toObject();
+    QCOMPARE(metadata.value("squad.request"_L1).toString(), u"req-42"_s);
+    QCOMPARE(metadata.value("squad.task"_L1).toString(), u"t-1"_s);
+    QCOMPARE(body.value("envVars"_L1).toObject().value("CI"_L1).toString(), u"1"_s);
+    QVERIFY(!body.contains("secure"_L1));
+
+    QVERIFY_ERROR(await(api()->createSandbox({})), ErrorCode::InvalidArgument);
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
+void tst_E2bApi::createFallsBackToTheOlderEndpoint()
+{
+    // An older deployment: its router knows no /v2/sandboxes POST.
+    m_server->route("POST", u"/v2/sandboxes"_s, HttpResponse::text(404, "404 page not found"));
+    m_server->route("POST", u"/sandboxes"_s, HttpResponse::json(201, createdSandbox(u"old-1"_s)));
+    const auto created = await(api()->createSandbox(createRequest()));
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->sandboxId, u"old-1"_s);
+    QCOMPARE(m_server->requestCount(), 2);
+    const QJsonObject body = QJsonDocument::fromJson(m_server->lastRequest().body).object();
+    QCOMPARE(body.value("secure"_L1), QJsonValue(true));
+    QCOMPARE(body.value("timeout"_L1).toInt(), 600);
+}
+
+void tst_E2bApi::unknownTemplateIsNotAFallback()
+{
+    m_server->route("POST", u"/v2/sandboxes"_s,
+                    HttpResponse::json(404, errorBody(404, u"template 'nope' not found"_s)));
+    m_server->route("POST", u"/sandboxes"_s, HttpResponse::json(201, createdSandbox(u"wrong"_s)));
+    const auto created = await(api()->createSandbox(createRequest()));
+    QVERIFY_ERROR(created, ErrorCode::NotFound);
+    QVERIFY(created.error().toString().contains(u"template 'nope' not found"_s));
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
+void tst_E2bApi::ambiguousCreateFindsTheSandboxInsteadOfMakingAnother()
+{
+    // E2B makes the sandbox but the answer never arrives.
+    bool made = false;
+    m_server->route("POST", u"/v2/sandboxes"_s, [&made](const HttpRequest &, test::HttpResponder) {
+        made = true;  // ...and no answer: the client times out
+    });
+    m_server->route("GET", u"/v2/sandboxes"_s, [&made](const HttpRequest &request) {
+        QJsonArray found;
+        if (made && request.query.queryItemValue(u"metadata"_s, QUrl::FullyDecoded) == u"squad.request=req-42"_s)
+            found.append(listedSandbox(u"made-1"_s));
+        return HttpResponse::json(200, found);
+    });
+    m_server->route("GET", u"/sandboxes/{id}"_s, [](const HttpRequest &request) {
+        QJsonObject detail = listedSandbox(request.param(u"id"_s));
+        detail.insert(u"envdAccessToken"_s, u"tok-made"_s);
+        return HttpResponse::json(200, detail);
+    });
+    auto client = api();
+    E2bApi::Options options;
+    options.requestTimeoutMs = 300;
+    options.backoffMs = 10;
+    client->setOptions(options);
+    const auto created = await(client->createSandbox(createRequest()));
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->sandboxId, u"made-1"_s);
+    QCOMPARE(created->envdAccessToken, u"tok-made"_s);
+    int posts = 0;
+    for (const HttpRequest &request : m_server->requests())
+        posts += request.method == "POST" ? 1 : 0;
+    QCOMPARE(posts, 1);  // no second sandbox
+}
+
+void tst_E2bApi::ambiguousCreateWithNothingMadeIsSentAgain()
+{
+    int posts = 0;
+    m_server->route("POST", u"/v2/sandboxes"_s, [&posts](const HttpRequest &) {
+        return ++posts == 1 ? HttpResponse::json(502, errorBody(502, u"bad gateway"_s))
+                            : HttpResponse::json(201, createdSandbox(u"second-try"_s));
+    });
+    m_server->route("GET", u"/v2/sandboxes"_s, HttpResponse::json(200, QJsonArray()));
+    const auto created = await(api()->createSandbox(createRequest()));
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->sandboxId, u"second-try"_s);
+    QCOMPARE(posts, 2);
+    // The lookup came between the two creates.
+    const QList<HttpRequest> requests = m_server->requests();
+    QCOMPARE(requests.size(), 3);
+    QCOMPARE(requests.at(1).method, QByteArray("GET"));
+}
+
+QTEST_GUILESS_MAIN(tst_E2bApi)
+#include "tst_e2bapi.moc"
