@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "e2bapi.h"
 
+#include "core/redaction.h"
 #include "e2b/e2berrors.h"
 
 #include <QJsonArray>
@@ -56,6 +57,13 @@ Error transportError(QNetworkReply::NetworkError code, const QString &what, cons
 bool retryableStatus(int status)
 {
     return status >= 500;
+}
+
+// A 404 or 405 from a newer route, which older deployments lack. (e2bApiError's detail starts
+// with the status.)
+bool isMissingRoute(const Error &error)
+{
+    return error.detail().startsWith(u"HTTP 404"_s) || error.detail().startsWith(u"HTTP 405"_s);
 }
 
 } // namespace
@@ -312,9 +320,9 @@ void E2bApi::create(const E2bCreateRequest &request, bool legacy, int attempt,
             return;
         }
         const Error &error = response.error();
-        // A deployment without /v2/sandboxes: its router's bare 404 or 405. (A 404 with E2B's
-        // error body is an answer, such as an unknown template.)
-        if (!legacy && (error.detail() == u"HTTP 404"_s || error.detail().startsWith(u"HTTP 405"_s))) {
+        // A deployment without /v2/sandboxes answers 404 or 405 there. A 404 can also be an
+        // unknown template; the older endpoint then says the same, and that answer stands.
+        if (!legacy && isMissingRoute(error)) {
             create(request, true, attempt, done);
             return;
         }
@@ -360,6 +368,212 @@ void E2bApi::recoverCreate(const E2bCreateRequest &request, bool legacy, int att
                  }
                  done(tl::unexpected(error));
              });
+}
+
+namespace {
+
+QString encodedId(const QString &sandboxId)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(sandboxId));
+}
+
+QByteArray jsonBody(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+E2bMetric metricFrom(const QJsonObject &json)
+{
+    E2bMetric metric;
+    metric.timestamp = json.contains("timestampUnix"_L1)
+                           ? QDateTime::fromSecsSinceEpoch(json.value("timestampUnix"_L1).toInteger(), Qt::UTC)
+                           : dateFrom(json.value("timestamp"_L1));
+    metric.cpuCount = json.value("cpuCount"_L1).toInt();
+    metric.cpuUsedPercent = json.value("cpuUsedPct"_L1).toDouble();
+    metric.memoryUsedBytes = json.value("memUsed"_L1).toInteger();
+    metric.memoryTotalBytes = json.value("memTotal"_L1).toInteger();
+    metric.diskUsedBytes = json.value("diskUsed"_L1).toInteger();
+    metric.diskTotalBytes = json.value("diskTotal"_L1).toInteger();
+    return metric;
+}
+
+} // namespace
+
+QFuture<Result<void>> E2bApi::simple(const Call &call)
+{
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    send(call, [promise](Result<Response> response) {
+        promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QFuture<Result<void>> E2bApi::pauseSandbox(const QString &sandboxId)
+{
+    // Not repeated on an unclear failure: a second pause of a sandbox being paused is a 409.
+    return simple({"POST", u"/sandboxes/%1/pause"_s.arg(encodedId(sandboxId)), {}, {},
+                   u"Pausing sandbox %1"_s.arg(sandboxId), false});
+}
+
+QFuture<Result<void>> E2bApi::refreshSandbox(const QString &sandboxId, int seconds)
+{
+    return simple({"POST", u"/sandboxes/%1/refreshes"_s.arg(encodedId(sandboxId)), {},
+                   jsonBody({{u"duration"_s, std::clamp(seconds, 0, 3600)}}),
+                   u"Extending sandbox %1"_s.arg(sandboxId), true});
+}
+
+QFuture<Result<void>> E2bApi::checkHealth()
+{
+    // /health answers without a key; listing one sandbox proves the key as well.
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    send({"GET", u"/v2/sandboxes"_s, {{"limit", "1"}}, {}, u"Checking the connection to E2B"_s, true},
+         [promise](Result<Response> response) {
+             promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
+             promise->finish();
+         });
+    return promise->future();
+}
+
+QFuture<Result<E2bSandbox>> E2bApi::connectSandbox(const QString &sandboxId, int timeoutSeconds)
+{
+    auto promise = std::make_shared<QPromise<Result<E2bSandbox>>>();
+    promise->start();
+    const QByteArray body = jsonBody({{u"timeout"_s, std::max(1, timeoutSeconds)}});
+    const QString what = u"Resuming sandbox %1"_s.arg(sandboxId);
+    // Connecting twice is harmless (it only extends the life), so it may be repeated.
+    const Call current{"POST", u"/v2/sandboxes/%1/connect"_s.arg(encodedId(sandboxId)), {}, body, what, true};
+    const Call older{"POST", u"/sandboxes/%1/connect"_s.arg(encodedId(sandboxId)), {}, body, what, true};
+    auto finish = [promise](Result<Response> response) {
+        if (!response) {
+            promise->addResult(tl::unexpected(response.error()));
+        } else {
+            const QJsonDocument document = QJsonDocument::fromJson(response->body);
+            E2bSandbox sandbox = sandboxFrom(document.object());
+            sandbox.state = u"running"_s;
+            promise->addResult(std::move(sandbox));
+        }
+        promise->finish();
+    };
+    send(current, [this, older, finish](Result<Response> response) {
+        if (!response && isMissingRoute(response.error())) {
+            send(older, finish);  // a deployment without the v2 route, or no such sandbox
+            return;
+        }
+        finish(std::move(response));
+    });
+    return promise->future();
+}
+
+QFuture<Result<QList<E2bTemplate>>> E2bApi::listTemplates()
+{
+    auto promise = std::make_shared<QPromise<Result<QList<E2bTemplate>>>>();
+    promise->start();
+    templatesPage({}, std::make_shared<QList<E2bTemplate>>(), [promise](Result<QList<E2bTemplate>> result) {
+        promise->addResult(std::move(result));
+        promise->finish();
+    });
+    return promise->future();
+}
+
+void E2bApi::templatesPage(const QByteArray &token, std::shared_ptr<QList<E2bTemplate>> found,
+                           std::function<void(Result<QList<E2bTemplate>>)> done)
+{
+    Call call{"GET", u"/v2/templates"_s, {{"limit", "100"}}, {}, u"Listing the E2B templates"_s, true};
+    if (!token.isEmpty())
+        call.query.append({"nextToken", QUrl::toPercentEncoding(QString::fromLatin1(token))});
+    send(call, [this, found, done](Result<Response> response) {
+        if (!response) {
+            done(tl::unexpected(response.error()));
+            return;
+        }
+        for (const QJsonValue &value : QJsonDocument::fromJson(response->body).array()) {
+            const QJsonObject json = value.toObject();
+            E2bTemplate entry;
+            entry.templateId = json.value("templateID"_L1).toString();
+            entry.buildId = json.value("buildID"_L1).toString();
+            for (const QJsonValue &alias : json.value("aliases"_L1).toArray())
+                entry.aliases << alias.toString();
+            entry.cpuCount = json.value("cpuCount"_L1).toInt();
+            entry.memoryMb = json.value("memoryMB"_L1).toInt();
+            entry.diskSizeMb = json.value("diskSizeMB"_L1).toInt();
+            entry.isPublic = json.value("public"_L1).toBool();
+            entry.createdAt = dateFrom(json.value("createdAt"_L1));
+            found->append(entry);
+        }
+        if (response->nextToken.isEmpty())
+            done(std::move(*found));
+        else
+            templatesPage(response->nextToken, found, done);
+    });
+}
+
+QFuture<Result<QMap<QString, E2bMetric>>> E2bApi::latestMetrics(const QStringList &sandboxIds)
+{
+    auto promise = std::make_shared<QPromise<Result<QMap<QString, E2bMetric>>>>();
+    promise->start();
+    metricsBatch(sandboxIds, std::make_shared<QMap<QString, E2bMetric>>(),
+                 [promise](Result<QMap<QString, E2bMetric>> result) {
+                     promise->addResult(std::move(result));
+                     promise->finish();
+                 });
+    return promise->future();
+}
+
+void E2bApi::metricsBatch(QStringList remaining, std::shared_ptr<QMap<QString, E2bMetric>> found,
+                          std::function<void(Result<QMap<QString, E2bMetric>>)> done)
+{
+    if (remaining.isEmpty()) {
+        done(std::move(*found));
+        return;
+    }
+    constexpr int MaxIdsPerCall = 100;  // E2B refuses more
+    const QStringList batch = remaining.mid(0, MaxIdsPerCall);
+    remaining = remaining.mid(MaxIdsPerCall);
+    const Call call{"GET", u"/sandboxes/metrics"_s,
+                    {{"sandbox_ids", QUrl::toPercentEncoding(batch.join(u','), ",")}}, {},
+                    u"Reading the sandboxes' metrics"_s, true};
+    send(call, [this, remaining, found, done](Result<Response> response) {
+        if (!response) {
+            done(tl::unexpected(response.error()));
+            return;
+        }
+        const QJsonObject sandboxes
+            = QJsonDocument::fromJson(response->body).object().value("sandboxes"_L1).toObject();
+        for (auto it = sandboxes.begin(); it != sandboxes.end(); ++it)
+            found->insert(it.key(), metricFrom(it.value().toObject()));
+        metricsBatch(remaining, found, done);
+    });
+}
+
+QFuture<Result<QList<E2bLogEntry>>> E2bApi::sandboxLogs(const QString &sandboxId, int limit)
+{
+    auto promise = std::make_shared<QPromise<Result<QList<E2bLogEntry>>>>();
+    promise->start();
+    const Call call{"GET", u"/v2/sandboxes/%1/logs"_s.arg(encodedId(sandboxId)),
+                    {{"limit", QByteArray::number(std::clamp(limit, 1, 1000))}, {"direction", "backward"}},
+                    {}, u"Reading the logs of sandbox %1"_s.arg(sandboxId), true};
+    send(call, [promise](Result<Response> response) {
+        if (!response) {
+            promise->addResult(tl::unexpected(response.error()));
+            promise->finish();
+            return;
+        }
+        QList<E2bLogEntry> entries;
+        for (const QJsonValue &value : QJsonDocument::fromJson(response->body).object().value("logs"_L1).toArray()) {
+            const QJsonObject json = value.toObject();
+            entries.append({dateFrom(json.value("timestamp"_L1)), json.value("level"_L1).toString(),
+                            redactSecrets(json.value("message"_L1).toString())});
+        }
+        // Asked newest first, shown oldest first.
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const E2bLogEntry &a, const E2bLogEntry &b) { return a.timestamp < b.timestamp; });
+        promise->addResult(std::move(entries));
+        promise->finish();
+    });
+    return promise->future();
 }
 
 } // namespace squad

@@ -52,6 +52,37 @@ struct E2bCreateRequest
     QString requestId;
 };
 
+struct E2bTemplate
+{
+    QString templateId;
+    QString buildId;
+    QStringList aliases;
+    int cpuCount = 0;
+    int memoryMb = 0;
+    int diskSizeMb = 0;
+    bool isPublic = false;
+    QDateTime createdAt;
+};
+
+// One sample of a sandbox's resource use.
+struct E2bMetric
+{
+    QDateTime timestamp;
+    int cpuCount = 0;
+    double cpuUsedPercent = 0;
+    qint64 memoryUsedBytes = 0;
+    qint64 memoryTotalBytes = 0;
+    qint64 diskUsedBytes = 0;
+    qint64 diskTotalBytes = 0;
+};
+
+struct E2bLogEntry
+{
+    QDateTime timestamp;
+    QString level;
+    QString message;
+};
+
 // E2B's control-plane REST API (`X-API-Key`). Lives on one thread and answers through futures
 // that complete on it. Calls that are safe to repeat are retried on 5xx, network failures and
 // timeouts with capped exponential backoff; every call is retried after a 429, waiting what
@@ -89,6 +120,23 @@ public:
     QFuture<Result<E2bSandbox>> createSandbox(const E2bCreateRequest &request);
     static constexpr QLatin1StringView RequestIdKey{"squad.request"};
 
+    // Pauses (snapshots) a running sandbox; it stops costing compute until resumed.
+    QFuture<Result<void>> pauseSandbox(const QString &sandboxId);
+    // The sandbox running, resumed if it was paused, with at least `timeoutSeconds` left; its
+    // answer carries a fresh envd access token.
+    QFuture<Result<E2bSandbox>> connectSandbox(const QString &sandboxId, int timeoutSeconds);
+    // Extends a running sandbox's life by `seconds` (never shortens it).
+    QFuture<Result<void>> refreshSandbox(const QString &sandboxId, int seconds);
+
+    // Every template the key's team can use, across all pages.
+    QFuture<Result<QList<E2bTemplate>>> listTemplates();
+    // The latest sample of each sandbox E2B has one for, asked 100 ids at a time.
+    QFuture<Result<QMap<QString, E2bMetric>>> latestMetrics(const QStringList &sandboxIds);
+    // The newest `limit` log entries of a sandbox (its envd and system logs), oldest first.
+    QFuture<Result<QList<E2bLogEntry>>> sandboxLogs(const QString &sandboxId, int limit = 1000);
+    // One authenticated call that changes nothing: ok, or why not.
+    QFuture<Result<void>> checkHealth();
+
     // The `metadata` query value E2B expects: pairs form-encoded, then the whole encoded
     // again as one parameter value.
     static QByteArray metadataQuery(const QMap<QString, QString> &metadata);
@@ -118,6 +166,12 @@ private:
                 std::function<void(Result<E2bSandbox>)> done);
     void recoverCreate(const E2bCreateRequest &request, bool legacy, int attempt, const Error &error,
                        std::function<void(Result<E2bSandbox>)> done);
+    // A call whose success needs no body: ok, or the call's error.
+    QFuture<Result<void>> simple(const Call &call);
+    void templatesPage(const QByteArray &token, std::shared_ptr<QList<E2bTemplate>> found,
+                       std::function<void(Result<QList<E2bTemplate>>)> done);
+    void metricsBatch(QStringList remaining, std::shared_ptr<QMap<QString, E2bMetric>> found,
+                      std::function<void(Result<QMap<QString, E2bMetric>>)> done);
     void listPage(const E2bListFilter &filter, const QByteArray &token,
                   std::shared_ptr<QList<E2bSandbox>> found,
                   std::function<void(Result<QList<E2bSandbox>>)> done);

@@ -74,9 +74,16 @@ private Q_SLOTS:
     void noServerIsUnavailable();
     void createSendsTemplateTimeoutMetadata();
     void createFallsBackToTheOlderEndpoint();
-    void unknownTemplateIsNotAFallback();
+    void unknownTemplateIsReported();
     void ambiguousCreateFindsTheSandboxInsteadOfMakingAnother();
     void ambiguousCreateWithNothingMadeIsSentAgain();
+    void pauseIsNotRepeatedOnConflict();
+    void connectResumesAndFallsBack();
+    void refreshSendsTheDuration();
+    void templatesAcrossPages();
+    void latestMetricsAskAHundredAtATime();
+    void logsComeOldestFirstWithoutSecrets();
+    void healthCheckProvesTheKey();
 
 private:
     std::unique_ptr<E2bApi> api(const QString &key = ApiKey);
@@ -369,15 +376,16 @@ void tst_E2bApi::createFallsBackToTheOlderEndpoint()
     QCOMPARE(body.value("timeout"_L1).toInt(), 600);
 }
 
-void tst_E2bApi::unknownTemplateIsNotAFallback()
+void tst_E2bApi::unknownTemplateIsReported()
 {
-    m_server->route("POST", u"/v2/sandboxes"_s,
-                    HttpResponse::json(404, errorBody(404, u"template 'nope' not found"_s)));
-    m_server->route("POST", u"/sandboxes"_s, HttpResponse::json(201, createdSandbox(u"wrong"_s)));
+    // Both endpoints know the template is missing; the older one's answer is reported.
+    const HttpResponse missing = HttpResponse::json(404, errorBody(404, u"template 'nope' not found"_s));
+    m_server->route("POST", u"/v2/sandboxes"_s, missing);
+    m_server->route("POST", u"/sandboxes"_s, missing);
     const auto created = await(api()->createSandbox(createRequest()));
     QVERIFY_ERROR(created, ErrorCode::NotFound);
     QVERIFY(created.error().toString().contains(u"template 'nope' not found"_s));
-    QCOMPARE(m_server->requestCount(), 1);
+    QCOMPARE(m_server->requestCount(), 2);
 }
 
 void tst_E2bApi::ambiguousCreateFindsTheSandboxInsteadOfMakingAnother()
@@ -429,6 +437,126 @@ void tst_E2bApi::ambiguousCreateWithNothingMadeIsSentAgain()
     const QList<HttpRequest> requests = m_server->requests();
     QCOMPARE(requests.size(), 3);
     QCOMPARE(requests.at(1).method, QByteArray("GET"));
+}
+
+void tst_E2bApi::pauseIsNotRepeatedOnConflict()
+{
+    m_server->route("POST", u"/sandboxes/{id}/pause"_s, [](const HttpRequest &request) {
+        if (request.param(u"id"_s) == u"ok"_s)
+            return HttpResponse::empty(204);
+        return HttpResponse::json(409, errorBody(409, u"Sandbox 'busy' cannot be paused while in 'pausing' state"_s));
+    });
+    auto client = api();
+    QVERIFY_RESULT(await(client->pauseSandbox(u"ok"_s)));
+    QVERIFY_ERROR(await(client->pauseSandbox(u"busy"_s)), ErrorCode::Conflict);
+    QCOMPARE(m_server->requestCount(), 2);
+}
+
+void tst_E2bApi::connectResumesAndFallsBack()
+{
+    m_server->route("POST", u"/v2/sandboxes/{id}/connect"_s, [](const HttpRequest &request) {
+        return HttpResponse::json(201, createdSandbox(request.param(u"id"_s)));
+    });
+    auto client = api();
+    const auto resumed = await(client->connectSandbox(u"p-1"_s, 600));
+    QVERIFY_RESULT(resumed);
+    QCOMPARE(resumed->state, u"running"_s);
+    QCOMPARE(resumed->envdAccessToken, u"tok-p-1"_s);
+    QCOMPARE(QJsonDocument::fromJson(m_server->lastRequest().body).object().value("timeout"_L1).toInt(), 600);
+
+    // A deployment without the v2 route.
+    m_server->clearRoutes();
+    m_server->route("POST", u"/sandboxes/{id}/connect"_s, [](const HttpRequest &request) {
+        return HttpResponse::json(200, createdSandbox(request.param(u"id"_s)));
+    });
+    const auto older = await(client->connectSandbox(u"p-2"_s, 600));
+    QVERIFY_RESULT(older);
+    QCOMPARE(older->sandboxId, u"p-2"_s);
+    QCOMPARE(m_server->lastRequest().path, QByteArray("/sandboxes/p-2/connect"));
+}
+
+void tst_E2bApi::refreshSendsTheDuration()
+{
+    m_server->route("POST", u"/sandboxes/{id}/refreshes"_s, HttpResponse::empty(204));
+    auto client = api();
+    QVERIFY_RESULT(await(client->refreshSandbox(u"s"_s, 120)));
+    QCOMPARE(QJsonDocument::fromJson(m_server->lastRequest().body).object().value("duration"_L1).toInt(), 120);
+    QVERIFY_RESULT(await(client->refreshSandbox(u"s"_s, 99999)));
+    QCOMPARE(QJsonDocument::fromJson(m_server->lastRequest().body).object().value("duration"_L1).toInt(), 3600);
+}
+
+void tst_E2bApi::templatesAcrossPages()
+{
+    m_server->route("GET", u"/v2/templates"_s, [](const HttpRequest &request) -> HttpResponse {
+        const auto entry = [](const QString &id, const QString &alias) -> QJsonObject {
+            return QJsonObject{{u"templateID"_s, id}, {u"buildID"_s, QString(u"b-"_s + id)},
+                               {u"aliases"_s, QJsonArray{alias}}, {u"cpuCount"_s, 2},
+                               {u"memoryMB"_s, 512}, {u"diskSizeMB"_s, 1024}, {u"public"_s, true},
+                               {u"createdAt"_s, u"2026-01-02T03:04:05Z"_s}};
+        };
+        if (request.query.queryItemValue(u"nextToken"_s).isEmpty())
+            return HttpResponse::json(200, QJsonArray{entry(u"t1"_s, u"base"_s)}).withHeader("X-Next-Token", "n2");
+        return HttpResponse::json(200, QJsonArray{entry(u"t2"_s, u"python-3.12"_s)});
+    });
+    const auto templates = await(api()->listTemplates());
+    QVERIFY_RESULT(templates);
+    QCOMPARE(templates->size(), 2);
+    QCOMPARE(templates->at(1).aliases, QStringList{u"python-3.12"_s});
+    QCOMPARE(templates->at(0).memoryMb, 512);
+    QVERIFY(templates->at(0).isPublic);
+}
+
+void tst_E2bApi::latestMetricsAskAHundredAtATime()
+{
+    m_server->route("GET", u"/sandboxes/metrics"_s, [](const HttpRequest &request) {
+        const QStringList ids = request.query.queryItemValue(u"sandbox_ids"_s).split(u',');
+        if (ids.size() > 100)
+            return HttpResponse::json(400, errorBody(400, u"Too many sandboxes requested, maximum is 100"_s));
+        QJsonObject sandboxes;
+        for (const QString &id : ids) {
+            sandboxes.insert(id, QJsonObject{{u"timestampUnix"_s, 1795000000}, {u"cpuCount"_s, 2},
+                                             {u"cpuUsedPct"_s, 12.5}, {u"memUsed"_s, 1000},
+                                             {u"memTotal"_s, 4000}, {u"diskUsed"_s, 10}, {u"diskTotal"_s, 100}});
+        }
+        return HttpResponse::json(200, QJsonObject{{u"sandboxes"_s, sandboxes}});
+    });
+    QStringList ids;
+    for (int i = 0; i < 250; ++i)
+        ids << u"s%1"_s.arg(i);
+    const auto metrics = await(api()->latestMetrics(ids));
+    QVERIFY_RESULT(metrics);
+    QCOMPARE(metrics->size(), 250);
+    QCOMPARE(metrics->value(u"s249"_s).cpuUsedPercent, 12.5);
+    QCOMPARE(metrics->value(u"s0"_s).memoryTotalBytes, 4000);
+    QCOMPARE(metrics->value(u"s0"_s).timestamp, QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC));
+    QCOMPARE(m_server->requestCount(), 3);
+}
+
+void tst_E2bApi::logsComeOldestFirstWithoutSecrets()
+{
+    m_server->route("GET", u"/v2/sandboxes/{id}/logs"_s, HttpResponse::json(200, QJsonObject{{u"logs"_s, QJsonArray{
+        QJsonObject{{u"timestamp"_s, u"2026-11-27T06:00:02Z"_s}, {u"level"_s, u"info"_s}, {u"message"_s, u"second"_s}},
+        QJsonObject{{u"timestamp"_s, u"2026-11-27T06:00:01Z"_s}, {u"level"_s, u"warn"_s},
+                    {u"message"_s, u"clone https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/a/b"_s}}}}}));
+    const auto logs = await(api()->sandboxLogs(u"s"_s, 50));
+    QVERIFY_RESULT(logs);
+    QCOMPARE(logs->size(), 2);
+    QCOMPARE(logs->at(0).level, u"warn"_s);
+    QCOMPARE(logs->at(1).message, u"second"_s);
+    QVERIFY2(!logs->at(0).message.contains(u"ghp_abcdefghijklmnopqrstuvwxyz0123456789"_s), qPrintable(logs->at(0).message));
+    QCOMPARE(m_server->lastRequest().query.queryItemValue(u"limit"_s), u"50"_s);
+    QCOMPARE(m_server->lastRequest().query.queryItemValue(u"direction"_s), u"backward"_s);
+}
+
+void tst_E2bApi::healthCheckProvesTheKey()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s, [](const HttpRequest &request) {
+        if (request.header("x-api-key") != ApiKey.toUtf8())
+            return HttpResponse::json(401, errorBody(401, u"Invalid API key format"_s));
+        return HttpResponse::json(200, QJsonArray());
+    });
+    QVERIFY_RESULT(await(api()->checkHealth()));
+    QVERIFY_ERROR(await(api(u"e2b_ffff"_s)->checkHealth()), ErrorCode::Unauthenticated);
 }
 
 QTEST_GUILESS_MAIN(tst_E2bApi)
