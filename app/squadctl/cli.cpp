@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
 
+#include "accounts/profilestore.h"
 #include "console/consolecore.h"
+#include "console/consolesettings.h"
 #include "core/futures.h"
 #include "core/ids.h"
 #include "core/timestamp.h"
 #include "core/validation.h"
+#include "e2b/e2bprovider.h"
 #include "output.h"
 #include "sandbox/sandboxjson.h"
 #include "sandbox/sandboxservice.h"
@@ -17,6 +20,10 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPromise>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -66,6 +73,9 @@ const QList<CommandInfo> &commands()
          u"Add a profile."_s},
         {u"profiles"_s, u"remove"_s, u"NAME"_s, u"Remove a profile and delete its secrets."_s},
         {u"profiles"_s, u"use"_s, u"NAME"_s, u"Make a profile the active one."_s},
+        {u"templates"_s, u"list"_s, u"[--json]"_s, u"List the E2B templates the profile's key can use."_s},
+        {u"auth"_s, u"test"_s, u"e2b"_s,
+         u"Make one cheap authenticated call to E2B: ok, or why not."_s},
     };
     return all;
 }
@@ -215,7 +225,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         return usageError(u"unknown command '%1 %2'"_s.arg(invocation.group, invocation.verb));
     }
 
-    QCommandLineParser parser;
+    auto parserHolder = std::make_shared<QCommandLineParser>();
+    QCommandLineParser &parser = *parserHolder;
     parser.addOptions({DbOption, DataDirOption, ProfileOption, HelpOption, VersionOption});
     parser.setApplicationDescription(it->description);
 
@@ -232,7 +243,10 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         parser.addOption({u"task"_s, u"Task id."_s, u"ID"_s});
         parser.addOption({u"agent"_s, u"Agent id."_s, u"ID"_s});
         parser.addOption({u"repo"_s, u"Repository URL."_s, u"URL"_s});
-        parser.addOption({u"provider"_s, u"Provider (default: local)."_s, u"P"_s});
+        parser.addOption({u"provider"_s,
+                          u"local or e2b (default: e2b when the profile has an E2B key, else "
+                          "local)."_s,
+                          u"P"_s});
         parser.addOption(JsonOption);
         handler = &Cli::sandboxesCreate;
     } else if (key == u"sandboxes get") {
@@ -281,6 +295,11 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         handler = &Cli::profilesRemove;
     } else if (key == u"profiles use") {
         handler = &Cli::profilesUse;
+    } else if (key == u"templates list") {
+        parser.addOption(JsonOption);
+        handler = &Cli::templatesList;
+    } else if (key == u"auth test") {
+        handler = &Cli::authTest;
     }
 
     QStringList args = invocation.rest;
@@ -301,7 +320,21 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
                                                     : invocation.dataDir;
     m_options.profile = parser.isSet(ProfileOption) ? parser.value(ProfileOption)
                                                     : invocation.profile;
-    return (this->*handler)(parser);
+    // Commands that may reach E2B read its key first (the keychain answers asynchronously).
+    static const QStringList needE2b = {u"sandboxes create"_s, u"sandboxes get"_s,
+                                        u"sandboxes terminate"_s, u"sandboxes exec"_s,
+                                        u"templates list"_s, u"auth test"_s};
+    if (!needE2b.contains(key))
+        return (this->*handler)(parser);
+    auto promise = std::make_shared<QPromise<int>>();
+    promise->start();
+    loadE2bAccess().then(this, [this, promise, parserHolder, handler] {
+        (this->*handler)(*parserHolder).then(this, [promise](int code) {
+            promise->addResult(code);
+            promise->finish();
+        });
+    });
+    return promise->future();
 }
 
 std::optional<int> Cli::openCore()
@@ -312,7 +345,32 @@ std::optional<int> Cli::openCore()
         return exitCodeFor(core.error());
     }
     m_core = std::move(*core);
+    if (m_e2b) {
+        if (auto enabled = m_core->enableE2b(m_e2b->location, m_e2b->apiKey); !enabled) {
+            writeErr(u"squadctl: %1"_s.arg(enabled.error().toString()));
+            return exitCodeFor(enabled.error());
+        }
+    }
     return std::nullopt;
+}
+
+QFuture<void> Cli::loadE2bAccess()
+{
+    auto profileName = resolveProfile();
+    if (!profileName)
+        return QtFuture::makeReadyFuture();  // the command itself reports the profile problem
+    ConsoleSettings settings;
+    const auto profile = ProfileStore(settings).get(*profileName);
+    E2bLocation location;
+    if (profile) {
+        location.domain = profile->e2bDomain;
+        location.apiUrl = profile->e2bApiUrl;
+    }
+    return vault().resolve({*profileName, SecretKind::E2bApiKey})
+        .then(this, [this, location](const Result<ResolvedSecret> &key) {
+            if (key && !key->value.isEmpty())
+                m_e2b = E2bAccess{location, key->value};
+        });
 }
 
 QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)
@@ -680,6 +738,68 @@ QFuture<int> Cli::agentsCreate(const QCommandLineParser &parser)
         return failure(agent.error());
     printCreated(agent->id, u"name"_s, agent->name, parser.isSet(JsonOption));
     return done(Success);
+}
+
+QFuture<int> Cli::templatesList(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    if (auto code = openCore())
+        return done(*code);
+    if (!m_core->e2b())
+        return failure(noE2bKey());
+    const bool json = parser.isSet(JsonOption);
+    return m_core->e2b()->api().listTemplates().then(this, [json](const Result<QList<E2bTemplate>> &templates) {
+        if (!templates) {
+            writeErr(u"squadctl: %1"_s.arg(templates.error().toString()));
+            return exitCodeFor(templates.error());
+        }
+        if (json) {
+            QJsonArray array;
+            for (const E2bTemplate &t : *templates) {
+                array.append(QJsonObject{{u"templateID"_s, t.templateId},
+                                         {u"aliases"_s, QJsonArray::fromStringList(t.aliases)},
+                                         {u"cpuCount"_s, t.cpuCount},
+                                         {u"memoryMB"_s, t.memoryMb},
+                                         {u"diskSizeMB"_s, t.diskSizeMb},
+                                         {u"public"_s, t.isPublic}});
+            }
+            writeOut(QJsonDocument(array).toJson(QJsonDocument::Compact) + '\n');
+        } else {
+            for (const E2bTemplate &t : *templates) {
+                writeOut(u"%1  %2  %3 vCPU  %4 MB\n"_s.arg(t.templateId, t.aliases.join(u','))
+                             .arg(t.cpuCount)
+                             .arg(t.memoryMb));
+            }
+        }
+        return int(Success);
+    });
+}
+
+QFuture<int> Cli::authTest(const QCommandLineParser &parser)
+{
+    const QStringList words = parser.positionalArguments();
+    if (words != QStringList{u"e2b"_s})
+        return usageError(u"auth test takes one word: e2b"_s);
+    if (auto code = openCore())
+        return done(*code);
+    if (!m_core->e2b())
+        return failure(noE2bKey());
+    return m_core->e2b()->api().checkHealth().then(this, [](const Result<void> &checked) {
+        if (!checked) {
+            writeErr(u"squadctl: %1"_s.arg(checked.error().toString()));
+            return exitCodeFor(checked.error());
+        }
+        writeErr(u"E2B accepted the key."_s);
+        return int(Success);
+    });
+}
+
+Error Cli::noE2bKey() const
+{
+    return Error(ErrorCode::Unauthenticated,
+                 u"No E2B API key for this profile: store one with `squadctl auth set e2b` or "
+                 "set E2B_API_KEY."_s);
 }
 
 } // namespace squad::cli

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "console/consolecore.h"
+#include "e2b/e2bendpoint.h"
 
 #include <QFuture>
 #include <QObject>
@@ -49,6 +50,13 @@ private:
     QFuture<int> auditList(const QCommandLineParser &parser);
     QFuture<int> tasksCreate(const QCommandLineParser &parser);
     QFuture<int> agentsCreate(const QCommandLineParser &parser);
+    QFuture<int> templatesList(const QCommandLineParser &parser);
+    QFuture<int> authTest(const QCommandLineParser &parser);
+
+    // Reads the profile's E2B location and key (environment first, then the keychain); when
+    // there is a key, openCore() adds the E2B provider and makes it the default.
+    QFuture<void> loadE2bAccess();
+    Error noE2bKey() const;
 
     // authcommands.cpp: secrets and profiles.
     QFuture<int> authSet(const QCommandLineParser &parser);
@@ -68,6 +76,12 @@ private:
     std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<ConsoleCore> m_core;
     CommandRun *m_activeRun = nullptr;
+    struct E2bAccess
+    {
+        E2bLocation location;
+        QString apiKey;
+    };
+    std::optional<E2bAccess> m_e2b;
 };
 
 } // namespace squad::cli

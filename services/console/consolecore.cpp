@@ -2,6 +2,7 @@
 #include "consolecore.h"
 
 #include "core/platform.h"
+#include "e2b/e2bprovider.h"
 #include "local/localprovider.h"
 #include "sandbox/sandboxservice.h"
 #include "store/database.h"
@@ -36,6 +37,7 @@ ConsoleCore::~ConsoleCore()
 {
     // The service refers to the providers and the database: it goes first.
     m_sandboxes.reset();
+    m_e2bProvider.reset();
     m_localProvider.reset();
     m_database.reset();
 }
@@ -62,6 +64,19 @@ Result<std::unique_ptr<ConsoleCore>> ConsoleCore::open(const StartupOptions &opt
     core->m_sandboxes->addProvider(core->m_localProvider.get());
     core->m_sandboxes->setDefaultProvider(core->m_localProvider->name());
     return core;
+}
+
+Result<void> ConsoleCore::enableE2b(const E2bLocation &location, const QString &apiKey)
+{
+    auto endpoint = E2bEndpoint::resolve(location);
+    if (!endpoint)
+        return fail(endpoint.error());
+    if (m_e2bProvider)
+        return fail(ErrorCode::Conflict, u"E2B is already set up for this session."_s);
+    m_e2bProvider = std::make_unique<E2bProvider>(*endpoint, apiKey);
+    m_sandboxes->addProvider(m_e2bProvider.get());
+    m_sandboxes->setDefaultProvider(m_e2bProvider->name());
+    return {};
 }
 
 } // namespace squad

@@ -12,7 +12,9 @@ class QCoreApplication;
 namespace squad {
 
 class Database;
+class E2bProvider;
 class LocalProvider;
+struct E2bLocation;
 class SandboxService;
 
 // Names and version shared by both faces, so they find the same app-data folder.
@@ -42,12 +44,20 @@ public:
     Database &database() const { return *m_database; }
     SandboxService &sandboxes() const { return *m_sandboxes; }
 
+    // Adds E2B cloud sandboxes (provider "e2b") at `location`, with `apiKey`, and makes them
+    // the default for new sandboxes. An error when the location (or the environment's
+    // E2B_* variables) is malformed.
+    [[nodiscard]] Result<void> enableE2b(const E2bLocation &location, const QString &apiKey);
+    // Null until enableE2b().
+    E2bProvider *e2b() const { return m_e2bProvider.get(); }
+
 private:
     ConsoleCore() = default;
 
     QString m_dataDir;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<LocalProvider> m_localProvider;
+    std::unique_ptr<E2bProvider> m_e2bProvider;
     std::unique_ptr<SandboxService> m_sandboxes;
 };
 

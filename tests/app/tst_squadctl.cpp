@@ -67,6 +67,10 @@ Outcome tst_Squadctl::squadctl(const QStringList &arguments, bool withDb)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"SQUAD_DATA_DIR"_s, m_dataDir->path());
     env.remove(u"SQUAD_DB"_s);
+    // Local sandboxes only: an E2B key in the environment or in the session's keychain (other
+    // tests store one) would make E2B the default provider.
+    env.remove(u"E2B_API_KEY"_s);
+    env.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path=/nonexistent/bus"_s);
     // Global options go first: everything after "--" in exec belongs to the command.
     QStringList args = arguments;
     if (withDb)

@@ -253,7 +253,9 @@ void tst_SquadctlAuth::secretsLeakNowhere()
                  .exitCode,
              0);
     QCOMPARE(squadctl({u"profiles"_s, u"list"_s}).exitCode, 0);
-    const Outcome created = squadctl({u"sandboxes"_s, u"create"_s, u"--json"_s}, {}, env);
+    // Local: the E2B key stored above would otherwise send the create to E2B.
+    const Outcome created
+        = squadctl({u"sandboxes"_s, u"create"_s, u"--provider"_s, u"local"_s, u"--json"_s}, {}, env);
     QCOMPARE(created.exitCode, 0);
     const QString id = created.json().object()[u"id"_s].toString();
     // The command itself prints the token: that is the operator's doing, but the audit row and
