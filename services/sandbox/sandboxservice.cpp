@@ -296,4 +296,61 @@ CommandRun *SandboxService::run(const QString &id, const CommandSpec &spec, QObj
     return run;
 }
 
+QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &providerName)
+{
+    using Ready = Result<ReconcileReport>;
+    SandboxProvider *provider = providerFor(providerName);
+    if (!provider) {
+        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
+                                       u"Provider \"%1\" is not configured here"_s.arg(providerName)));
+    }
+    return provider->list().then(this, [this, providerName](const Result<QList<ProviderSandbox>> &listed) -> Ready {
+        if (!listed)
+            return fail(listed.error());
+        ReconcileReport report;
+        report.provider = providerName;
+        report.live = int(listed->size());
+        QHash<QString, const ProviderSandbox *> live;
+        for (const ProviderSandbox &sandbox : *listed)
+            live.insert(sandbox.providerId, &sandbox);
+
+        QList<SandboxRecord> stale;
+        QSet<QString> known;
+        auto visited = m_store.forEach({}, [&](const SandboxRecord &record) {
+            if (record.provider != providerName)
+                return;
+            known.insert(record.providerId);
+            const bool open = record.status == SandboxStatus::Running || record.status == SandboxStatus::Created;
+            if (!open || record.providerId.isEmpty())
+                return;
+            if (const ProviderSandbox *there = live.value(record.providerId)) {
+                if (!there->running)
+                    report.paused << record.id;
+            } else {
+                stale << record;
+            }
+        });
+        if (!visited)
+            return fail(visited.error());
+
+        const QDateTime now = nowUtc();
+        for (SandboxRecord record : std::as_const(stale)) {
+            record.status = SandboxStatus::Terminated;
+            record.updatedAt = record.endedAt = now;
+            record.statusDetail = u"gone at %1 (found by reconciling)"_s.arg(providerName);
+            const QString message = u"Sandbox %1 no longer exists at %2; marked terminated"_s.arg(
+                record.id, providerName);
+            if (auto saved = save(record, false, u"sandbox.reconcile"_s, u"terminated"_s, message); !saved)
+                return fail(saved.error());
+            Q_EMIT sandboxChanged(record);
+            report.closed << record;
+        }
+        for (const ProviderSandbox &sandbox : *listed) {
+            if (!known.contains(sandbox.providerId))
+                report.orphans << sandbox;
+        }
+        return report;
+    });
+}
+
 } // namespace squad

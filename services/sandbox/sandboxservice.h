@@ -38,6 +38,16 @@ struct TerminateOutcome
     QString message;  // one sentence for the operator
 };
 
+// What one reconciliation of the store with a provider's live list found and did.
+struct ReconcileReport
+{
+    QString provider;
+    QList<SandboxRecord> closed;        // RUNNING or CREATED here, absent there: now TERMINATED
+    QList<ProviderSandbox> orphans;     // live there, with no row here
+    QStringList paused;                 // our ids the provider reports as paused
+    int live = 0;                       // sandboxes the provider listed
+};
+
 // The sandbox lifecycle: the rules of the original system, over the SandboxProvider seam.
 // Status moves CREATED → RUNNING → TERMINATED, or → ERROR with the reason kept; every change
 // writes the row and its audit entry in one transaction.
@@ -73,6 +83,12 @@ public:
     // Runs a command in a RUNNING sandbox and stamps last_used_at. The run is owned by `parent`;
     // an audit row is written when it finishes.
     CommandRun *run(const QString &id, const CommandSpec &spec, QObject *parent);
+
+    // Compares the rows of `provider` with what it lists as live: a row RUNNING or CREATED
+    // here but absent there is closed as TERMINATED (audited "sandbox.reconcile"); a live
+    // sandbox with no row here is an orphan, reported for the operator to adopt or end. The
+    // provider's listing failing changes nothing.
+    QFuture<Result<ReconcileReport>> reconcile(const QString &provider);
 
 Q_SIGNALS:
     // A row changed (created, status moved, used); the GUI's models listen to it.

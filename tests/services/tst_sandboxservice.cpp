@@ -54,7 +54,9 @@ public:
     }
     QFuture<Result<QList<ProviderSandbox>>> list() override
     {
-        return readyFuture<Result<QList<ProviderSandbox>>>(QList<ProviderSandbox>());
+        if (listError)
+            return readyFuture<Result<QList<ProviderSandbox>>>(fail(*listError));
+        return readyFuture<Result<QList<ProviderSandbox>>>(live);
     }
     QFuture<Result<void>> terminate(const QString &providerId) override
     {
@@ -80,6 +82,8 @@ public:
 
     std::optional<Error> createError;
     std::optional<Error> terminateError;
+    std::optional<Error> listError;
+    QList<ProviderSandbox> live;  // what list() reports
     int runExitCode = 0;
     QList<SandboxSpec> createdSpecs;
     QStringList terminated;
@@ -112,6 +116,8 @@ private Q_SLOTS:
     void terminateErrorSandboxWithoutProviderId();
     void runStampsLastUsedAndAudits();
     void runRefusesStoppedSandbox();
+    void reconcileClosesGoneRowsAndFindsOrphans();
+    void reconcileWithAFailingListChangesNothing();
 
 private:
     Result<SandboxRecord> createOne(const CreateSandboxRequest &request = {});
@@ -453,6 +459,69 @@ void tst_SandboxService::runRefusesStoppedSandbox()
     QSignalSpy unknownFinished(unknown, &CommandRun::finished);
     QVERIFY(unknownFinished.wait());
     QVERIFY_ERROR(unknown->result(), ErrorCode::NotFound);
+}
+
+void tst_SandboxService::reconcileClosesGoneRowsAndFindsOrphans()
+{
+    auto alive = createOne();
+    auto paused = createOne();
+    auto gone = createOne();
+    auto ended = createOne();
+    QVERIFY_RESULT(alive);
+    QVERIFY_RESULT(paused);
+    QVERIFY_RESULT(gone);
+    QVERIFY_RESULT(ended);
+    auto terminated = m_service->terminate(ended->id);
+    QVERIFY(waitFor(terminated));
+    QVERIFY_RESULT(terminated.result());
+
+    m_provider->live = {ProviderSandbox{alive->providerId, u"base"_s, 2, 1024, true},
+                        ProviderSandbox{paused->providerId, u"base"_s, 2, 1024, false},
+                        ProviderSandbox{u"made-elsewhere"_s, u"base"_s, 1, 512, true}};
+    QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
+    auto reconciling = m_service->reconcile(u"fake"_s);
+    QVERIFY(waitFor(reconciling));
+    const Result<ReconcileReport> report = reconciling.result();
+    QVERIFY_RESULT(report);
+    QCOMPARE(report->live, 3);
+    QCOMPARE(report->closed.size(), 1);
+    QCOMPARE(report->closed.first().id, gone->id);
+    QCOMPARE(report->orphans.size(), 1);
+    QCOMPARE(report->orphans.first().providerId, u"made-elsewhere"_s);
+    QCOMPARE(report->paused, QStringList{paused->id});
+    QCOMPARE(changed.size(), 1);
+
+    auto closed = m_service->get(gone->id);
+    QVERIFY_RESULT(closed);
+    QCOMPARE(closed->status, SandboxStatus::Terminated);
+    QVERIFY(closed->endedAt.isValid());
+    QVERIFY(closed->statusDetail.contains(u"reconciling"_s));
+    QCOMPARE(m_service->get(alive->id)->status, SandboxStatus::Running);
+    QCOMPARE(m_service->get(paused->id)->status, SandboxStatus::Running);
+    const QList<AuditEntry> audit = auditOf(gone->id);
+    QVERIFY(std::any_of(audit.begin(), audit.end(), [](const AuditEntry &entry) {
+        return entry.action == u"sandbox.reconcile"_s && entry.outcome == u"terminated"_s;
+    }));
+
+    // Again: nothing left to close.
+    auto again = m_service->reconcile(u"fake"_s);
+    QVERIFY(waitFor(again));
+    QVERIFY_RESULT(again.result());
+    QVERIFY(again.result()->closed.isEmpty());
+}
+
+void tst_SandboxService::reconcileWithAFailingListChangesNothing()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    m_provider->listError = Error(ErrorCode::Unavailable, u"E2B could not be reached"_s);
+    auto reconciling = m_service->reconcile(u"fake"_s);
+    QVERIFY(waitFor(reconciling));
+    QVERIFY_ERROR(reconciling.result(), ErrorCode::Unavailable);
+    QCOMPARE(m_service->get(created->id)->status, SandboxStatus::Running);
+    auto unknown = m_service->reconcile(u"nowhere"_s);
+    QVERIFY(waitFor(unknown));
+    QVERIFY_ERROR(unknown.result(), ErrorCode::InvalidArgument);
 }
 
 QTEST_GUILESS_MAIN(tst_SandboxService)
