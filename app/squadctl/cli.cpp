@@ -51,6 +51,13 @@ const QList<CommandInfo> &commands()
         {u"sandboxes"_s, u"get"_s, u"ID [--json]"_s, u"Show one sandbox."_s},
         {u"sandboxes"_s, u"terminate"_s, u"ID... [--json]"_s,
          u"Terminate sandboxes; already terminated ones are left as they are."_s},
+        {u"sandboxes"_s, u"reconcile"_s, u"[--json]"_s,
+         u"Compare the store with E2B's live list: close rows E2B no longer has, list orphans."_s},
+        {u"sandboxes"_s, u"timeout"_s, u"ID SECONDS"_s,
+         u"Make an E2B sandbox end SECONDS from now."_s},
+        {u"sandboxes"_s, u"pause"_s, u"ID"_s, u"Pause an E2B sandbox (it stops costing compute)."_s},
+        {u"sandboxes"_s, u"resume"_s, u"ID [--timeout SECONDS]"_s,
+         u"Resume a paused E2B sandbox."_s},
         {u"sandboxes"_s, u"exec"_s,
          u"ID [--timeout SECONDS] [--cwd DIR] [--env NAME=VALUE]... [--shell] -- CMD [ARGS...]"_s,
          u"Run a command in a running sandbox, stream its output and exit with its exit code "
@@ -295,6 +302,14 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         handler = &Cli::profilesRemove;
     } else if (key == u"profiles use") {
         handler = &Cli::profilesUse;
+    } else if (key == u"sandboxes reconcile") {
+        parser.addOption(JsonOption);
+        handler = &Cli::sandboxesReconcile;
+    } else if (key == u"sandboxes timeout" || key == u"sandboxes pause") {
+        handler = &Cli::sandboxesE2bAction;
+    } else if (key == u"sandboxes resume") {
+        parser.addOption({u"timeout"_s, u"Seconds it may then run (default 300)."_s, u"SECONDS"_s});
+        handler = &Cli::sandboxesE2bAction;
     } else if (key == u"templates list") {
         parser.addOption(JsonOption);
         handler = &Cli::templatesList;
@@ -321,9 +336,12 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     m_options.profile = parser.isSet(ProfileOption) ? parser.value(ProfileOption)
                                                     : invocation.profile;
     // Commands that may reach E2B read its key first (the keychain answers asynchronously).
-    static const QStringList needE2b = {u"sandboxes create"_s, u"sandboxes get"_s,
-                                        u"sandboxes terminate"_s, u"sandboxes exec"_s,
-                                        u"templates list"_s, u"auth test"_s};
+    static const QStringList needE2b
+        = {u"sandboxes create"_s,    u"sandboxes get"_s,   u"sandboxes terminate"_s,
+           u"sandboxes exec"_s,      u"sandboxes reconcile"_s, u"sandboxes timeout"_s,
+           u"sandboxes pause"_s,     u"sandboxes resume"_s,    u"templates list"_s,
+           u"auth test"_s};
+    m_verb = invocation.verb;
     if (!needE2b.contains(key))
         return (this->*handler)(parser);
     auto promise = std::make_shared<QPromise<int>>();
@@ -800,6 +818,94 @@ Error Cli::noE2bKey() const
     return Error(ErrorCode::Unauthenticated,
                  u"No E2B API key for this profile: store one with `squadctl auth set e2b` or "
                  "set E2B_API_KEY."_s);
+}
+
+QFuture<int> Cli::sandboxesReconcile(const QCommandLineParser &parser)
+{
+    if (auto extra = unexpectedArguments(parser, 0))
+        return usageError(*extra);
+    if (auto code = openCore())
+        return done(*code);
+    if (!m_core->e2b())
+        return failure(noE2bKey());
+    const bool json = parser.isSet(JsonOption);
+    return m_core->sandboxes().reconcile(u"e2b"_s).then(this, [json](const Result<ReconcileReport> &report) {
+        if (!report) {
+            writeErr(u"squadctl: %1"_s.arg(report.error().toString()));
+            return exitCodeFor(report.error());
+        }
+        if (json) {
+            QJsonArray closed;
+            for (const SandboxRecord &record : report->closed)
+                closed.append(record.id);
+            QJsonArray orphans;
+            for (const ProviderSandbox &orphan : report->orphans) {
+                orphans.append(QJsonObject{{u"providerId"_s, orphan.providerId},
+                                           {u"template"_s, orphan.templateId},
+                                           {u"running"_s, orphan.running}});
+            }
+            writeOut(QJsonDocument(QJsonObject{{u"live"_s, report->live},
+                                               {u"closed"_s, closed},
+                                               {u"orphans"_s, orphans},
+                                               {u"paused"_s, QJsonArray::fromStringList(report->paused)}})
+                         .toJson(QJsonDocument::Compact)
+                     + '\n');
+        } else {
+            for (const SandboxRecord &record : report->closed)
+                writeOut(u"closed  %1  (gone at E2B)\n"_s.arg(record.id));
+            for (const ProviderSandbox &orphan : report->orphans)
+                writeOut(u"orphan  %1  %2\n"_s.arg(orphan.providerId, orphan.templateId));
+            writeErr(u"E2B lists %1 sandboxes: %2 rows closed, %3 orphans, %4 paused"_s.arg(report->live)
+                         .arg(report->closed.size())
+                         .arg(report->orphans.size())
+                         .arg(report->paused.size()));
+        }
+        return int(Success);
+    });
+}
+
+QFuture<int> Cli::sandboxesE2bAction(const QCommandLineParser &parser)
+{
+    const QStringList words = parser.positionalArguments();
+    const bool timeout = m_verb == u"timeout";
+    if (words.size() != (timeout ? 2 : 1))
+        return usageError(timeout ? u"usage: sandboxes timeout ID SECONDS"_s : u"usage: sandboxes %1 ID"_s.arg(m_verb));
+    int seconds = 300;
+    if (timeout || parser.isSet(u"timeout"_s)) {
+        bool ok = false;
+        seconds = (timeout ? words.at(1) : parser.value(u"timeout"_s)).toInt(&ok);
+        if (!ok || seconds <= 0)
+            return usageError(u"SECONDS must be a positive whole number"_s);
+    }
+    if (auto code = openCore())
+        return done(*code);
+    if (!m_core->e2b())
+        return failure(noE2bKey());
+    auto record = m_core->sandboxes().get(words.first());
+    if (!record)
+        return failure(record.error());
+    if (record->provider != u"e2b" || record->providerId.isEmpty()) {
+        return failure(Error(ErrorCode::InvalidArgument,
+                             u"Sandbox %1 is not an E2B sandbox; %2 applies to E2B ones only"_s.arg(
+                                 record->id, m_verb)));
+    }
+    E2bApi &api = m_core->e2b()->api();
+    const QString providerId = record->providerId;
+    const auto report = [this, id = record->id](const Result<void> &outcome) {
+        if (!outcome) {
+            writeErr(u"squadctl: %1"_s.arg(outcome.error().toString()));
+            return exitCodeFor(outcome.error());
+        }
+        writeErr(u"Sandbox %1: %2 done"_s.arg(id, m_verb));
+        return int(Success);
+    };
+    if (timeout)
+        return api.setTimeout(providerId, seconds).then(this, report);
+    if (m_verb == u"pause")
+        return api.pauseSandbox(providerId).then(this, report);
+    return api.connectSandbox(providerId, seconds).then(this, [report](const Result<E2bSandbox> &resumed) {
+        return report(resumed ? Result<void>() : Result<void>(tl::unexpected(resumed.error())));
+    });
 }
 
 } // namespace squad::cli

@@ -51,6 +51,9 @@ private:
     QFuture<int> tasksCreate(const QCommandLineParser &parser);
     QFuture<int> agentsCreate(const QCommandLineParser &parser);
     QFuture<int> templatesList(const QCommandLineParser &parser);
+    QFuture<int> sandboxesReconcile(const QCommandLineParser &parser);
+    // timeout, pause, resume: E2B's own lifecycle calls on one of our E2B rows.
+    QFuture<int> sandboxesE2bAction(const QCommandLineParser &parser);
     QFuture<int> authTest(const QCommandLineParser &parser);
 
     // Reads the profile's E2B location and key (environment first, then the keychain); when
@@ -82,6 +85,7 @@ private:
         QString apiKey;
     };
     std::optional<E2bAccess> m_e2b;
+    QString m_verb;  // the command's verb, for handlers that serve several
 };
 
 } // namespace squad::cli

@@ -48,6 +48,8 @@ private Q_SLOTS:
     void templatesList();
     void authTest();
     void noKeyIsAClearError();
+    void reconcileClosesAndFindsOrphans();
+    void timeoutPauseResume();
 
 private:
     // Runs squadctl while this thread's event loop keeps serving the loopback server.
@@ -186,6 +188,74 @@ void tst_SquadctlE2b::noKeyIsAClearError()
     QCOMPARE(listed.exitCode, 1);
     QVERIFY2(listed.err.contains("No E2B API key"), listed.err.constData());
     QCOMPARE(m_server->requestCount(), 0);
+}
+
+// A create answered by the server as E2B would, returning our row's id.
+static void routeCreate(test::LoopbackHttpServer &server, const QString &providerId)
+{
+    server.route("POST", u"/v2/sandboxes"_s, [providerId](const HttpRequest &) {
+        return HttpResponse::json(201, QJsonObject{{u"sandboxID"_s, providerId}, {u"templateID"_s, u"base"_s},
+                                                   {u"clientID"_s, u"x"_s}, {u"envdVersion"_s, u"0.2.0"_s},
+                                                   {u"envdAccessToken"_s, u"tok"_s}});
+    });
+}
+
+void tst_SquadctlE2b::reconcileClosesAndFindsOrphans()
+{
+    routeCreate(*m_server, u"kept"_s);
+    const Outcome kept = squadctl({u"sandboxes"_s, u"create"_s, u"--template"_s, u"base"_s, u"--json"_s});
+    QCOMPARE(kept.exitCode, 0);
+    routeCreate(*m_server, u"vanished"_s);
+    const Outcome vanished = squadctl({u"sandboxes"_s, u"create"_s, u"--template"_s, u"base"_s, u"--json"_s});
+    QCOMPARE(vanished.exitCode, 0);
+    const QString vanishedId = QJsonDocument::fromJson(vanished.out).object().value("id"_L1).toString();
+
+    const auto listed = [](const QString &id, const QString &state) {
+        return QJsonObject{{u"sandboxID"_s, id}, {u"templateID"_s, u"base"_s}, {u"clientID"_s, u"x"_s},
+                           {u"startedAt"_s, u"2026-11-27T06:00:00Z"_s}, {u"endAt"_s, u"2026-11-27T07:00:00Z"_s},
+                           {u"cpuCount"_s, 2}, {u"memoryMB"_s, 512}, {u"diskSizeMB"_s, 1024},
+                           {u"state"_s, state}, {u"envdVersion"_s, u"0.2.0"_s}};
+    };
+    m_server->route("GET", u"/v2/sandboxes"_s,
+                    HttpResponse::json(200, QJsonArray{listed(u"kept"_s, u"running"_s),
+                                                       listed(u"stray"_s, u"paused"_s)}));
+    const Outcome reconciled = squadctl({u"sandboxes"_s, u"reconcile"_s, u"--json"_s});
+    QVERIFY2(reconciled.exitCode == 0, reconciled.err.constData());
+    const QJsonObject report = QJsonDocument::fromJson(reconciled.out).object();
+    QCOMPARE(report.value("live"_L1).toInt(), 2);
+    QCOMPARE(report.value("closed"_L1).toArray(), QJsonArray{vanishedId});
+    QCOMPARE(report.value("orphans"_L1).toArray().at(0).toObject().value("providerId"_L1).toString(), u"stray"_s);
+
+    const Outcome row = squadctl({u"sandboxes"_s, u"get"_s, vanishedId, u"--json"_s});
+    QCOMPARE(QJsonDocument::fromJson(row.out).object().value("status"_L1).toString(), u"TERMINATED"_s);
+}
+
+void tst_SquadctlE2b::timeoutPauseResume()
+{
+    routeCreate(*m_server, u"sbx-t"_s);
+    const Outcome created = squadctl({u"sandboxes"_s, u"create"_s, u"--template"_s, u"base"_s, u"--json"_s});
+    QCOMPARE(created.exitCode, 0);
+    const QString id = QJsonDocument::fromJson(created.out).object().value("id"_L1).toString();
+    m_server->route("POST", u"/sandboxes/{id}/timeout"_s, HttpResponse::empty(204));
+    m_server->route("POST", u"/sandboxes/{id}/pause"_s, HttpResponse::empty(204));
+    m_server->route("POST", u"/v2/sandboxes/{id}/connect"_s, [](const HttpRequest &request) {
+        return HttpResponse::json(201, QJsonObject{{u"sandboxID"_s, request.param(u"id"_s)}, {u"templateID"_s, u"base"_s},
+                                                   {u"clientID"_s, u"x"_s}, {u"envdVersion"_s, u"0.2.0"_s}});
+    });
+
+    QCOMPARE(squadctl({u"sandboxes"_s, u"timeout"_s, id, u"900"_s}).exitCode, 0);
+    QCOMPARE(m_server->lastRequest().path, QByteArray("/sandboxes/sbx-t/timeout"));
+    QCOMPARE(QJsonDocument::fromJson(m_server->lastRequest().body).object().value("timeout"_L1).toInt(), 900);
+    QCOMPARE(squadctl({u"sandboxes"_s, u"pause"_s, id}).exitCode, 0);
+    QCOMPARE(m_server->lastRequest().path, QByteArray("/sandboxes/sbx-t/pause"));
+    QCOMPARE(squadctl({u"sandboxes"_s, u"resume"_s, id, u"--timeout"_s, u"120"_s}).exitCode, 0);
+    QCOMPARE(m_server->lastRequest().path, QByteArray("/v2/sandboxes/sbx-t/connect"));
+    QCOMPARE(QJsonDocument::fromJson(m_server->lastRequest().body).object().value("timeout"_L1).toInt(), 120);
+
+    // Bad input changes nothing and asks nothing.
+    const qsizetype before = m_server->requestCount();
+    QCOMPARE(squadctl({u"sandboxes"_s, u"timeout"_s, id, u"soon"_s}).exitCode, 2);
+    QCOMPARE(m_server->requestCount(), before);
 }
 
 QTEST_GUILESS_MAIN(tst_SquadctlE2b)
