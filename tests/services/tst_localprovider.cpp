@@ -705,7 +705,9 @@ void tst_LocalProvider::terminateKillsStrayProcesses()
         env.insert(u"SQUAD_SANDBOX_ID"_s, sandboxId);
         process.setProcessEnvironment(env);
         process.setChildProcessModifier([] { ::setsid(); });
-        process.start(u"sh"_s, QStringList{u"-c"_s, u"echo ready; exec sleep 60"_s});
+        // No exec after the word: while a process execs, its /proc environment can read as
+        // empty, and the test would race the scan rather than test it.
+        process.start(u"sh"_s, QStringList{u"-c"_s, u"echo ready; sleep 60; :"_s});
     };
     QProcess stray;
     QProcess bystander;
