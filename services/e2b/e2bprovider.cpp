@@ -139,49 +139,61 @@ EnvdClient *E2bProvider::envdFor(const E2bSandbox &sandbox)
     return client;
 }
 
+QFuture<Result<EnvdClient *>> E2bProvider::runningEnvd(const QString &providerId)
+{
+    return m_api->getSandbox(providerId).then(this, [this](const Result<E2bSandbox> &sandbox) -> Result<EnvdClient *> {
+        if (!sandbox) {
+            if (sandbox.error().code() == ErrorCode::NotFound) {
+                return fail(ErrorCode::NotFound, u"The sandbox is not running: E2B no longer has it."_s,
+                            sandbox.error().detail());
+            }
+            return fail(sandbox.error());
+        }
+        if (sandbox->state == u"paused") {
+            return fail(ErrorCode::Conflict,
+                        u"The sandbox is paused: resume it first (the console does not wake it by "
+                        "itself, since E2B bills a running sandbox)."_s);
+        }
+        if (sandbox->state != u"running") {
+            return fail(ErrorCode::Conflict,
+                        u"The sandbox is not running (E2B reports it as %1)."_s.arg(sandbox->state));
+        }
+        return envdFor(*sandbox);
+    });
+}
+
 CommandRun *E2bProvider::run(const QString &providerId, const CommandSpec &spec, QObject *parent)
 {
     auto *pending = new PendingCommandRun(parent);
     QPointer<PendingCommandRun> guard(pending);
-    m_api->getSandbox(providerId).then(this, [this, guard, spec](const Result<E2bSandbox> &sandbox) {
+    runningEnvd(providerId).then(this, [guard, spec](const Result<EnvdClient *> &envd) {
         if (!guard || guard->isFinished())
             return;
-        if (!sandbox) {
-            if (sandbox.error().code() == ErrorCode::NotFound) {
-                guard->fail(Error(ErrorCode::NotFound,
-                                  u"The sandbox is not running: E2B no longer has it."_s,
-                                  sandbox.error().detail()));
-            } else {
-                guard->fail(sandbox.error());
-            }
-            return;
-        }
-        if (sandbox->state == u"paused") {
-            guard->fail(Error(ErrorCode::Conflict,
-                              u"The sandbox is paused: resume it to run commands (the console "
-                              "does not wake it by itself, since E2B bills a running sandbox)."_s));
-            return;
-        }
-        if (sandbox->state != u"running") {
-            guard->fail(Error(ErrorCode::Conflict,
-                              u"The sandbox is not running (E2B reports it as %1)."_s.arg(sandbox->state)));
-            return;
-        }
-        guard->attach(envdFor(*sandbox)->start(spec, guard));
+        if (!envd)
+            guard->fail(envd.error());
+        else
+            guard->attach((*envd)->start(spec, guard));
     });
     return pending;
 }
 
-QFuture<Result<QByteArray>> E2bProvider::readFile(const QString &, const QString &)
+QFuture<Result<QByteArray>> E2bProvider::readFile(const QString &providerId, const QString &path)
 {
-    return readyFuture<Result<QByteArray>>(fail(
-        ErrorCode::Unavailable, u"Reading files from E2B sandboxes is not available in this version."_s));
+    return runningEnvd(providerId).then(this, [path](const Result<EnvdClient *> &envd) {
+        if (!envd)
+            return readyFuture<Result<QByteArray>>(tl::unexpected(envd.error()));
+        return (*envd)->readFile(path);
+    }).unwrap();
 }
 
-QFuture<Result<void>> E2bProvider::writeFile(const QString &, const QString &, const QByteArray &)
+QFuture<Result<void>> E2bProvider::writeFile(const QString &providerId, const QString &path,
+                                             const QByteArray &data)
 {
-    return readyFuture<Result<void>>(fail(
-        ErrorCode::Unavailable, u"Writing files into E2B sandboxes is not available in this version."_s));
+    return runningEnvd(providerId).then(this, [path, data](const Result<EnvdClient *> &envd) {
+        if (!envd)
+            return readyFuture<Result<void>>(tl::unexpected(envd.error()));
+        return (*envd)->writeFile(path, data);
+    }).unwrap();
 }
 
 } // namespace squad

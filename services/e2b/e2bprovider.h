@@ -29,8 +29,7 @@ public:
     QFuture<Result<QList<ProviderSandbox>>> list() override;
     // E2B's 404 comes back as NotFound: the sandbox has already ended there.
     QFuture<Result<void>> terminate(const QString &providerId) override;
-    // Reads the sandbox first: a paused one is never contacted (traffic would resume it, and
-    // E2B would bill for it), and a stopped one gives a clear "not running".
+    // Commands and files read the sandbox first (runningEnvd).
     CommandRun *run(const QString &providerId, const CommandSpec &spec, QObject *parent) override;
     QFuture<Result<QByteArray>> readFile(const QString &providerId, const QString &path) override;
     QFuture<Result<void>> writeFile(const QString &providerId, const QString &path,
@@ -41,6 +40,9 @@ public:
 
 private:
     EnvdClient *envdFor(const E2bSandbox &sandbox);
+    // The envd of a sandbox E2B reports as running; a paused one is never contacted (traffic
+    // would resume it, and E2B would bill for it), a gone one is "not running".
+    QFuture<Result<EnvdClient *>> runningEnvd(const QString &providerId);
 
     E2bEndpoint m_endpoint;
     E2bApi *m_api;

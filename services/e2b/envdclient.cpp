@@ -8,10 +8,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QHttpMultiPart>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QPromise>
 #include <QTimer>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -260,6 +262,83 @@ QFuture<Result<void>> EnvdClient::sendSignal(quint32 pid, Signal signal)
         } else {
             promise->addResult(fail(ErrorCode::Unavailable,
                                     u"Stopping the command failed: the sandbox could not be reached."_s,
+                                    reply->errorString()));
+        }
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QNetworkRequest EnvdClient::filesRequest(const QString &path) const
+{
+    QUrl url = m_route.baseUrl;
+    url.setPath(url.path() + u"/files"_s);
+    QUrlQuery query;
+    query.addQueryItem(u"path"_s, QString::fromLatin1(QUrl::toPercentEncoding(path)));
+    url.setQuery(query);
+    QNetworkRequest request(url);
+    for (const auto &[name, value] : m_route.headers)
+        request.setRawHeader(name, value);
+    if (!m_accessToken.isEmpty())
+        request.setRawHeader("X-Access-Token", m_accessToken.toUtf8());
+    request.setTransferTimeout(m_requestTimeoutMs);
+    return request;
+}
+
+QFuture<Result<QByteArray>> EnvdClient::readFile(const QString &path)
+{
+    auto promise = std::make_shared<QPromise<Result<QByteArray>>>();
+    promise->start();
+    QNetworkReply *reply = m_network->get(filesRequest(path));
+    connect(reply, &QNetworkReply::finished, this, [reply, promise, path] {
+        reply->deleteLater();
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        const QString what = u"Reading %1 from the sandbox"_s.arg(path);
+        if (status.toInt() == 200) {
+            promise->addResult(reply->readAll());
+        } else if (status.toInt() == 400) {
+            promise->addResult(fail(ErrorCode::InvalidArgument, u"%1 failed: it is a folder."_s.arg(what)));
+        } else if (status.toInt() == 404 && !e2bErrorMessage(reply->peek(4096)).contains(u"sandbox"_s, Qt::CaseInsensitive)) {
+            promise->addResult(fail(ErrorCode::NotFound, u"%1 failed: there is no such file."_s.arg(what)));
+        } else if (status.isValid()) {
+            promise->addResult(tl::unexpected(envdHttpError(status.toInt(), reply->readAll(), what)));
+        } else {
+            promise->addResult(fail(ErrorCode::Unavailable,
+                                    u"%1 failed: the sandbox could not be reached."_s.arg(what),
+                                    reply->errorString()));
+        }
+        promise->finish();
+    });
+    return promise->future();
+}
+
+QFuture<Result<void>> EnvdClient::writeFile(const QString &path, const QByteArray &data)
+{
+    auto promise = std::make_shared<QPromise<Result<void>>>();
+    promise->start();
+    auto *multipart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+    QHttpPart part;
+    part.setHeader(QNetworkRequest::ContentDispositionHeader,
+                   QVariant(u"form-data; name=\"file\"; filename=\"%1\""_s.arg(
+                       QString(path).replace(u'"', u'_'))));
+    part.setHeader(QNetworkRequest::ContentTypeHeader, u"application/octet-stream"_s);
+    part.setBody(data);
+    multipart->append(part);
+    QNetworkReply *reply = m_network->post(filesRequest(path), multipart);
+    multipart->setParent(reply);
+    connect(reply, &QNetworkReply::finished, this, [reply, promise, path] {
+        reply->deleteLater();
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        const QString what = u"Writing %1 into the sandbox"_s.arg(path);
+        if (status.toInt() == 200) {
+            promise->addResult(Result<void>());
+        } else if (status.toInt() == 507) {
+            promise->addResult(fail(ErrorCode::Provider, u"%1 failed: the sandbox's disk is full."_s.arg(what)));
+        } else if (status.isValid()) {
+            promise->addResult(tl::unexpected(envdHttpError(status.toInt(), reply->readAll(), what)));
+        } else {
+            promise->addResult(fail(ErrorCode::Unavailable,
+                                    u"%1 failed: the sandbox could not be reached."_s.arg(what),
                                     reply->errorString()));
         }
         promise->finish();

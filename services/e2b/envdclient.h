@@ -28,6 +28,12 @@ public:
     // leaves it running in the sandbox. A timeout kills it too and finishes with 124.
     CommandRun *start(const CommandSpec &spec, QObject *parent);
 
+    // A file's bytes (GET /files), by a path absolute or relative to the user's home.
+    QFuture<Result<QByteArray>> readFile(const QString &path);
+    // Writes a file, creating its folders, replacing what was there (POST /files, multipart:
+    // every envd version accepts it).
+    QFuture<Result<void>> writeFile(const QString &path, const QByteArray &data);
+
     enum class Signal { Terminate = 15, Kill = 9 };
     QFuture<Result<void>> sendSignal(quint32 pid, Signal signal);
 
@@ -41,6 +47,7 @@ private:
     // A POST to `rpc` ("process.Process/Start"): streamed calls use the Connect envelope
     // content type, unary ones plain JSON.
     QNetworkRequest request(const QString &rpc, bool streaming) const;
+    QNetworkRequest filesRequest(const QString &path) const;
 
     E2bEndpoint::EnvdRoute m_route;
     QString m_accessToken;

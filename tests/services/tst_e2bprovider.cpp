@@ -67,6 +67,7 @@ private Q_SLOTS:
     void pausedSandboxIsNeverContacted();
     void goneSandboxIsNotRunning();
     void noConnectionIsUnavailable();
+    void filesGoThroughTheRunningSandboxOnly();
 
 private:
     std::unique_ptr<E2bProvider> provider(const QString &key = ApiKey);
@@ -243,6 +244,28 @@ void tst_E2bProvider::noConnectionIsUnavailable()
     e2b.api().setOptions(options);
     QVERIFY_ERROR(await(e2b.list()), ErrorCode::Unavailable);
     QVERIFY_ERROR(await(e2b.terminate(u"sbx"_s)), ErrorCode::Unavailable);
+}
+
+void tst_E2bProvider::filesGoThroughTheRunningSandboxOnly()
+{
+    m_server->route("GET", u"/sandboxes/{id}"_s, [](const HttpRequest &request) {
+        const QString id = request.param(u"id"_s);
+        return HttpResponse::json(200, sandboxJson(id, id == u"asleep"_s ? u"paused"_s : u"running"_s));
+    });
+    m_server->route("GET", u"/files"_s, HttpResponse::text(200, "content", "application/octet-stream"));
+    m_server->route("POST", u"/files"_s, HttpResponse::json(200, QJsonArray()));
+    auto e2b = provider();
+    const auto read = await(e2b->readFile(u"awake"_s, u"a.txt"_s));
+    QVERIFY_RESULT(read);
+    QCOMPARE(*read, QByteArray("content"));
+    QCOMPARE(m_server->lastRequest().header("x-access-token"), QByteArray("token-of-awake"));
+    QVERIFY_RESULT(await(e2b->writeFile(u"awake"_s, u"b.txt"_s, "data")));
+
+    m_server->clearRequests();
+    QVERIFY_ERROR(await(e2b->readFile(u"asleep"_s, u"a.txt"_s)), ErrorCode::Conflict);
+    QVERIFY_ERROR(await(e2b->writeFile(u"asleep"_s, u"a.txt"_s, "x")), ErrorCode::Conflict);
+    for (const HttpRequest &request : m_server->requests())
+        QVERIFY2(request.path != "/files", request.target.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_E2bProvider)

@@ -75,6 +75,8 @@ private Q_SLOTS:
     void proxyErrors();
     void cancelKillsTheProcess();
     void timeoutKillsTheProcess();
+    void readsFiles();
+    void writesFiles();
 
 private:
     CommandRun *start(const CommandSpec &spec, Collected *collected);
@@ -290,6 +292,52 @@ void tst_EnvdClient::timeoutKillsTheProcess()
     QVERIFY(run->result()->timedOut);
     QCOMPARE(run->result()->exitCode, 124);
     QCOMPARE(m_server->requests().first().header("connect-timeout-ms"), QByteArray("300"));
+}
+
+template<typename T>
+static Result<T> await(QFuture<Result<T>> future)
+{
+    if (!squad::test::waitFor(future, 20000))
+        return fail(ErrorCode::Internal, u"the call did not finish"_s);
+    return future.result();
+}
+
+void tst_EnvdClient::readsFiles()
+{
+    m_server->route("GET", u"/files"_s, [](const HttpRequest &request) {
+        const QString path = request.query.queryItemValue(u"path"_s, QUrl::FullyDecoded);
+        if (path == u"repo/README.md"_s)
+            return HttpResponse::text(200, "# hello\n", "application/octet-stream");
+        if (path == u"repo"_s)
+            return HttpResponse::json(400, QJsonObject{{u"code"_s, 400}, {u"message"_s, u"path is a directory"_s}});
+        return HttpResponse::json(404, QJsonObject{{u"code"_s, 404}, {u"message"_s, u"path not found"_s}});
+    });
+    const auto content = await(m_client->readFile(u"repo/README.md"_s));
+    QVERIFY_RESULT(content);
+    QCOMPARE(*content, QByteArray("# hello\n"));
+    QCOMPARE(m_server->lastRequest().header("x-access-token"), QByteArray("envd-token-1"));
+    QCOMPARE(m_server->lastRequest().header("e2b-sandbox-id"), QByteArray("sbx-7"));
+    QVERIFY_ERROR(await(m_client->readFile(u"repo"_s)), ErrorCode::InvalidArgument);
+    QVERIFY_ERROR(await(m_client->readFile(u"missing.txt"_s)), ErrorCode::NotFound);
+}
+
+void tst_EnvdClient::writesFiles()
+{
+    m_server->route("POST", u"/files"_s, [](const HttpRequest &request) {
+        if (request.query.queryItemValue(u"path"_s, QUrl::FullyDecoded) == u"full/disk.bin"_s)
+            return HttpResponse::json(507, QJsonObject{{u"code"_s, 507}, {u"message"_s, u"no space left"_s}});
+        return HttpResponse::json(200, QJsonArray{QJsonObject{{u"path"_s, u"/home/user/notes/a b.txt"_s},
+                                                              {u"name"_s, u"a b.txt"_s},
+                                                              {u"type"_s, u"file"_s}}});
+    });
+    const QByteArray data("line one\nline two\n\x00\x01binary", 26);
+    QVERIFY_RESULT(await(m_client->writeFile(u"notes/a b.txt"_s, data)));
+    const HttpRequest request = m_server->lastRequest();
+    QCOMPARE(request.query.queryItemValue(u"path"_s, QUrl::FullyDecoded), u"notes/a b.txt"_s);
+    QVERIFY(request.header("content-type").startsWith("multipart/form-data; boundary="));
+    QVERIFY(request.body.contains("name=\"file\""));
+    QVERIFY(request.body.contains(data));
+    QVERIFY_ERROR(await(m_client->writeFile(u"full/disk.bin"_s, "x")), ErrorCode::Provider);
 }
 
 QTEST_GUILESS_MAIN(tst_EnvdClient)
