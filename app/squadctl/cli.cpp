@@ -43,8 +43,8 @@ struct CommandInfo
 const QList<CommandInfo> &commands()
 {
     static const QList<CommandInfo> all = {
-        {u"sandboxes"_s, u"list"_s, u"[--status S] [--task ID] [--json]"_s,
-         u"List sandboxes, newest first."_s},
+        {u"sandboxes"_s, u"list"_s, u"[--status S] [--task ID] [--remote] [--json]"_s,
+         u"List sandboxes, newest first (--remote: as E2B lists them, running and paused)."_s},
         {u"sandboxes"_s, u"create"_s,
          u"[--template T] [--task ID] [--agent ID] [--repo URL] [--provider P] [--json]"_s,
          u"Create a sandbox and wait until it runs."_s},
@@ -243,6 +243,7 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     if (key == u"sandboxes list") {
         parser.addOption({u"status"_s, u"Only sandboxes in this status."_s, u"S"_s});
         parser.addOption({u"task"_s, u"Only sandboxes of this task."_s, u"ID"_s});
+        parser.addOption({u"remote"_s, u"E2B's live list instead of the store."_s});
         parser.addOption(JsonOption);
         handler = &Cli::sandboxesList;
     } else if (key == u"sandboxes create") {
@@ -342,7 +343,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
            u"sandboxes pause"_s,     u"sandboxes resume"_s,    u"templates list"_s,
            u"auth test"_s};
     m_verb = invocation.verb;
-    if (!needE2b.contains(key))
+    const bool remoteList = key == u"sandboxes list" && parser.isSet(u"remote"_s);
+    if (!needE2b.contains(key) && !remoteList)
         return (this->*handler)(parser);
     auto promise = std::make_shared<QPromise<int>>();
     promise->start();
@@ -395,6 +397,8 @@ QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)
 {
     if (auto extra = unexpectedArguments(parser, 0))
         return usageError(*extra);
+    if (parser.isSet(u"remote"_s))
+        return remoteList(parser.isSet(JsonOption));
     SandboxFilter filter;
     if (parser.isSet(u"status"_s)) {
         const QString status = parser.value(u"status"_s);
@@ -905,6 +909,53 @@ QFuture<int> Cli::sandboxesE2bAction(const QCommandLineParser &parser)
         return api.pauseSandbox(providerId).then(this, report);
     return api.connectSandbox(providerId, seconds).then(this, [report](const Result<E2bSandbox> &resumed) {
         return report(resumed ? Result<void>() : Result<void>(tl::unexpected(resumed.error())));
+    });
+}
+
+QFuture<int> Cli::remoteList(bool json)
+{
+    if (auto code = openCore())
+        return done(*code);
+    if (!m_core->e2b())
+        return failure(noE2bKey());
+    return m_core->e2b()->api().listSandboxes().then(this, [json](const Result<QList<E2bSandbox>> &listed) {
+        if (!listed) {
+            writeErr(u"squadctl: %1"_s.arg(listed.error().toString()));
+            return exitCodeFor(listed.error());
+        }
+        QByteArray out;
+        out.reserve(listed->size() * 256);
+        if (json)
+            out += '[';
+        for (qsizetype i = 0; i < listed->size(); ++i) {
+            const E2bSandbox &sandbox = listed->at(i);
+            if (json) {
+                QJsonObject metadata;
+                for (auto it = sandbox.metadata.begin(); it != sandbox.metadata.end(); ++it)
+                    metadata.insert(it.key(), it.value());
+                if (i > 0)
+                    out += ',';
+                out += QJsonDocument(QJsonObject{{u"sandbox_id"_s, sandbox.sandboxId},
+                                                 {u"template_id"_s, sandbox.templateId},
+                                                 {u"alias"_s, sandbox.alias},
+                                                 {u"state"_s, sandbox.state},
+                                                 {u"started_at"_s, sandbox.startedAt.toString(Qt::ISODateWithMs)},
+                                                 {u"end_at"_s, sandbox.endAt.toString(Qt::ISODateWithMs)},
+                                                 {u"cpu_count"_s, sandbox.cpuCount},
+                                                 {u"memory_mb"_s, sandbox.memoryMb},
+                                                 {u"metadata"_s, metadata}})
+                           .toJson(QJsonDocument::Compact);
+            } else {
+                out += u"%1  %2  %3  ends %4\n"_s.arg(sandbox.sandboxId, sandbox.state,
+                                                      sandbox.alias.isEmpty() ? sandbox.templateId : sandbox.alias,
+                                                      sandbox.endAt.toString(Qt::ISODate))
+                           .toUtf8();
+            }
+        }
+        if (json)
+            out += "]\n";
+        writeOut(out);
+        return int(Success);
     });
 }
 

@@ -52,6 +52,7 @@ private:
     QFuture<int> agentsCreate(const QCommandLineParser &parser);
     QFuture<int> templatesList(const QCommandLineParser &parser);
     QFuture<int> sandboxesReconcile(const QCommandLineParser &parser);
+    QFuture<int> remoteList(bool json);
     // timeout, pause, resume: E2B's own lifecycle calls on one of our E2B rows.
     QFuture<int> sandboxesE2bAction(const QCommandLineParser &parser);
     QFuture<int> authTest(const QCommandLineParser &parser);

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void noKeyIsAClearError();
     void reconcileClosesAndFindsOrphans();
     void timeoutPauseResume();
+    void remoteListFollowsPages();
 
 private:
     // Runs squadctl while this thread's event loop keeps serving the loopback server.
@@ -256,6 +257,27 @@ void tst_SquadctlE2b::timeoutPauseResume()
     const qsizetype before = m_server->requestCount();
     QCOMPARE(squadctl({u"sandboxes"_s, u"timeout"_s, id, u"soon"_s}).exitCode, 2);
     QCOMPARE(m_server->requestCount(), before);
+}
+
+void tst_SquadctlE2b::remoteListFollowsPages()
+{
+    m_server->route("GET", u"/v2/sandboxes"_s, [](const HttpRequest &request) {
+        const auto sandbox = [](const QString &id) {
+            return QJsonObject{{u"sandboxID"_s, id}, {u"templateID"_s, u"base"_s}, {u"clientID"_s, u"x"_s},
+                               {u"startedAt"_s, u"2026-11-27T06:00:00Z"_s}, {u"endAt"_s, u"2026-11-27T07:00:00Z"_s},
+                               {u"cpuCount"_s, 2}, {u"memoryMB"_s, 512}, {u"diskSizeMB"_s, 1024},
+                               {u"state"_s, u"running"_s}, {u"envdVersion"_s, u"0.2.0"_s}};
+        };
+        if (request.query.queryItemValue(u"nextToken"_s).isEmpty())
+            return HttpResponse::json(200, QJsonArray{sandbox(u"one"_s)}).withHeader("X-Next-Token", "p2");
+        return HttpResponse::json(200, QJsonArray{sandbox(u"two"_s)});
+    });
+    const Outcome listed = squadctl({u"sandboxes"_s, u"list"_s, u"--remote"_s, u"--json"_s});
+    QVERIFY2(listed.exitCode == 0, listed.err.constData());
+    const QJsonArray rows = QJsonDocument::fromJson(listed.out).array();
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows.at(1).toObject().value("sandbox_id"_L1).toString(), u"two"_s);
+    QCOMPARE(rows.at(0).toObject().value("state"_L1).toString(), u"running"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_SquadctlE2b)
