@@ -31,6 +31,8 @@ APT_PACKAGES=(
     postgresql gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
     # tools used by tests, packaging checks and screenshots
     imagemagick sqlite3 git desktop-file-utils appstream fonts-dejavu-core
+    # the reference of bench_e2b
+    curl
 )
 
 print_other_platforms() {
