@@ -361,14 +361,12 @@ std::optional<int> Cli::openCore()
 {
     auto core = ConsoleCore::open(m_options);
     if (!core) {
-        writeErr(u"squadctl: %1"_s.arg(core.error().toString()));
-        return exitCodeFor(core.error());
+        return reported(core.error());
     }
     m_core = std::move(*core);
     if (m_e2b) {
         if (auto enabled = m_core->enableE2b(m_e2b->location, m_e2b->apiKey); !enabled) {
-            writeErr(u"squadctl: %1"_s.arg(enabled.error().toString()));
-            return exitCodeFor(enabled.error());
+            return reported(enabled.error());
         }
     }
     return std::nullopt;
@@ -489,8 +487,7 @@ QFuture<int> Cli::sandboxesCreate(const QCommandLineParser &parser)
     const bool json = parser.isSet(JsonOption);
     return m_core->sandboxes().create(request).then(this, [json](Result<SandboxRecord> created) {
         if (!created) {
-            writeErr(u"squadctl: %1"_s.arg(created.error().toString()));
-            return exitCodeFor(created.error());
+            return reported(created.error());
         }
         if (json) {
             QByteArray out;
@@ -766,15 +763,12 @@ QFuture<int> Cli::templatesList(const QCommandLineParser &parser)
 {
     if (auto extra = unexpectedArguments(parser, 0))
         return usageError(*extra);
-    if (auto code = openCore())
+    if (auto code = openE2b())
         return done(*code);
-    if (!m_core->e2b())
-        return failure(noE2bKey());
     const bool json = parser.isSet(JsonOption);
     return m_core->e2b()->api().listTemplates().then(this, [json](const Result<QList<E2bTemplate>> &templates) {
         if (!templates) {
-            writeErr(u"squadctl: %1"_s.arg(templates.error().toString()));
-            return exitCodeFor(templates.error());
+            return reported(templates.error());
         }
         if (json) {
             QJsonArray array;
@@ -803,40 +797,39 @@ QFuture<int> Cli::authTest(const QCommandLineParser &parser)
     const QStringList words = parser.positionalArguments();
     if (words != QStringList{u"e2b"_s})
         return usageError(u"auth test takes one word: e2b"_s);
-    if (auto code = openCore())
+    if (auto code = openE2b())
         return done(*code);
-    if (!m_core->e2b())
-        return failure(noE2bKey());
     return m_core->e2b()->api().checkHealth().then(this, [](const Result<void> &checked) {
         if (!checked) {
-            writeErr(u"squadctl: %1"_s.arg(checked.error().toString()));
-            return exitCodeFor(checked.error());
+            return reported(checked.error());
         }
         writeErr(u"E2B accepted the key."_s);
         return int(Success);
     });
 }
 
-Error Cli::noE2bKey() const
+std::optional<int> Cli::openE2b()
 {
-    return Error(ErrorCode::Unauthenticated,
-                 u"No E2B API key for this profile: store one with `squadctl auth set e2b` or "
-                 "set E2B_API_KEY."_s);
+    if (auto code = openCore())
+        return code;
+    if (!m_core->e2b()) {
+        return reported(Error(ErrorCode::Unauthenticated,
+                              u"No E2B API key for this profile: store one with `squadctl auth "
+                              "set e2b` or set E2B_API_KEY."_s));
+    }
+    return std::nullopt;
 }
 
 QFuture<int> Cli::sandboxesReconcile(const QCommandLineParser &parser)
 {
     if (auto extra = unexpectedArguments(parser, 0))
         return usageError(*extra);
-    if (auto code = openCore())
+    if (auto code = openE2b())
         return done(*code);
-    if (!m_core->e2b())
-        return failure(noE2bKey());
     const bool json = parser.isSet(JsonOption);
     return m_core->sandboxes().reconcile(u"e2b"_s).then(this, [json](const Result<ReconcileReport> &report) {
         if (!report) {
-            writeErr(u"squadctl: %1"_s.arg(report.error().toString()));
-            return exitCodeFor(report.error());
+            return reported(report.error());
         }
         if (json) {
             QJsonArray closed;
@@ -881,10 +874,8 @@ QFuture<int> Cli::sandboxesE2bAction(const QCommandLineParser &parser)
         if (!ok || seconds <= 0)
             return usageError(u"SECONDS must be a positive whole number"_s);
     }
-    if (auto code = openCore())
+    if (auto code = openE2b())
         return done(*code);
-    if (!m_core->e2b())
-        return failure(noE2bKey());
     auto record = m_core->sandboxes().get(words.first());
     if (!record)
         return failure(record.error());
@@ -897,8 +888,7 @@ QFuture<int> Cli::sandboxesE2bAction(const QCommandLineParser &parser)
     const QString providerId = record->providerId;
     const auto report = [this, id = record->id](const Result<void> &outcome) {
         if (!outcome) {
-            writeErr(u"squadctl: %1"_s.arg(outcome.error().toString()));
-            return exitCodeFor(outcome.error());
+            return reported(outcome.error());
         }
         writeErr(u"Sandbox %1: %2 done"_s.arg(id, m_verb));
         return int(Success);
@@ -914,14 +904,11 @@ QFuture<int> Cli::sandboxesE2bAction(const QCommandLineParser &parser)
 
 QFuture<int> Cli::remoteList(bool json)
 {
-    if (auto code = openCore())
+    if (auto code = openE2b())
         return done(*code);
-    if (!m_core->e2b())
-        return failure(noE2bKey());
     return m_core->e2b()->api().listSandboxes().then(this, [json](const Result<QList<E2bSandbox>> &listed) {
         if (!listed) {
-            writeErr(u"squadctl: %1"_s.arg(listed.error().toString()));
-            return exitCodeFor(listed.error());
+            return reported(listed.error());
         }
         QByteArray out;
         out.reserve(listed->size() * 256);

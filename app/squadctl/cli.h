@@ -60,7 +60,8 @@ private:
     // Reads the profile's E2B location and key (environment first, then the keychain); when
     // there is a key, openCore() adds the E2B provider and makes it the default.
     QFuture<void> loadE2bAccess();
-    Error noE2bKey() const;
+    // openCore(), and an error when the profile has no E2B key.
+    std::optional<int> openE2b();
 
     // authcommands.cpp: secrets and profiles.
     QFuture<int> authSet(const QCommandLineParser &parser);

@@ -29,10 +29,15 @@ int exitCodeFor(const Error &error)
     return error.code() == ErrorCode::InvalidArgument ? Usage : Failure;
 }
 
-QFuture<int> failure(const Error &error)
+int reported(const Error &error)
 {
     writeErr(u"squadctl: %1"_s.arg(error.toString()));
-    return done(exitCodeFor(error));
+    return exitCodeFor(error);
+}
+
+QFuture<int> failure(const Error &error)
+{
+    return done(reported(error));
 }
 
 std::optional<QString> unexpectedArguments(const QCommandLineParser &parser, int allowed)

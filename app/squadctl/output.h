@@ -22,6 +22,9 @@ QFuture<int> usageError(const QString &message);
 // Prints the error to stderr; exit 2 for malformed input, else 1.
 QFuture<int> failure(const Error &error);
 int exitCodeFor(const Error &error);
+// Prints "squadctl: <error>" on stderr and returns its exit code: the end of a failed command
+// inside a continuation.
+int reported(const Error &error);
 // Positional words a verb does not take are usage errors, not silently ignored.
 std::optional<QString> unexpectedArguments(const QCommandLineParser &parser, int allowed);
 

@@ -37,6 +37,16 @@ QJsonObject startRequest(const CommandSpec &spec)
     return {{u"process"_s, process}, {u"stdin"_s, false}};
 }
 
+// Why a plain HTTP exchange with envd failed: its status mapped, or the sandbox unreachable.
+Error replyError(QNetworkReply *reply, const QString &what)
+{
+    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (status.isValid())
+        return envdHttpError(status.toInt(), reply->readAll(), what);
+    return {ErrorCode::Unavailable, u"%1 failed: the sandbox could not be reached."_s.arg(what),
+            reply->errorString()};
+}
+
 } // namespace
 
 // One `process.Process/Start` stream.
@@ -334,12 +344,8 @@ QFuture<Result<QByteArray>> EnvdClient::readFile(const QString &path)
             promise->addResult(fail(ErrorCode::InvalidArgument, u"%1 failed: it is a folder."_s.arg(what)));
         } else if (status.toInt() == 404 && !e2bErrorMessage(reply->peek(4096)).contains(u"sandbox"_s, Qt::CaseInsensitive)) {
             promise->addResult(fail(ErrorCode::NotFound, u"%1 failed: there is no such file."_s.arg(what)));
-        } else if (status.isValid()) {
-            promise->addResult(tl::unexpected(envdHttpError(status.toInt(), reply->readAll(), what)));
         } else {
-            promise->addResult(fail(ErrorCode::Unavailable,
-                                    u"%1 failed: the sandbox could not be reached."_s.arg(what),
-                                    reply->errorString()));
+            promise->addResult(tl::unexpected(replyError(reply, what)));
         }
         promise->finish();
     });
@@ -368,12 +374,8 @@ QFuture<Result<void>> EnvdClient::writeFile(const QString &path, const QByteArra
             promise->addResult(Result<void>());
         } else if (status.toInt() == 507) {
             promise->addResult(fail(ErrorCode::Provider, u"%1 failed: the sandbox's disk is full."_s.arg(what)));
-        } else if (status.isValid()) {
-            promise->addResult(tl::unexpected(envdHttpError(status.toInt(), reply->readAll(), what)));
         } else {
-            promise->addResult(fail(ErrorCode::Unavailable,
-                                    u"%1 failed: the sandbox could not be reached."_s.arg(what),
-                                    reply->errorString()));
+            promise->addResult(tl::unexpected(replyError(reply, what)));
         }
         promise->finish();
     });

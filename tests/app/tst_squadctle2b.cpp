@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -83,20 +82,8 @@ Outcome tst_SquadctlE2b::squadctl(const QStringList &arguments, const QString &k
     } else {
         env.insert(u"E2B_API_KEY"_s, key);
     }
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(SQUADCTL_PATH), arguments);
-    process.closeWriteChannel();
-    Outcome outcome;
-    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000)) {
-        process.kill();
-        process.waitForFinished();
-        return outcome;
-    }
-    outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    outcome.out = process.readAllStandardOutput();
-    outcome.err = process.readAllStandardError();
-    return outcome;
+    const test::ProcessOutcome ran = test::runProgram(QStringLiteral(SQUADCTL_PATH), arguments, env, {}, 30000);
+    return {ran.exitCode, ran.out, ran.err};
 }
 
 void tst_SquadctlE2b::createExecTerminate()

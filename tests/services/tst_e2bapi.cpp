@@ -12,6 +12,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace squad;
+using squad::test::await;
 using squad::test::HttpRequest;
 using squad::test::HttpResponse;
 using squad::test::LoopbackHttpServer;
@@ -41,14 +42,6 @@ QJsonObject errorBody(int code, const QString &message)
     return {{u"code"_s, code}, {u"message"_s, message}};
 }
 
-// The call's result once the event loop has carried it out; a hung call fails the test.
-template<typename T>
-Result<T> await(QFuture<Result<T>> future)
-{
-    if (!squad::test::waitFor(future, 20000))
-        return fail(ErrorCode::Internal, u"the call did not finish"_s);
-    return future.result();
-}
 
 } // namespace
 

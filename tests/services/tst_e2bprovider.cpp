@@ -16,6 +16,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace squad;
+using squad::test::await;
 using squad::test::HttpRequest;
 using squad::test::HttpResponder;
 using squad::test::HttpResponse;
@@ -41,13 +42,6 @@ QByteArray frame(const QJsonObject &event)
         QJsonDocument(QJsonObject{{u"event"_s, event}}).toJson(QJsonDocument::Compact));
 }
 
-template<typename T>
-Result<T> await(QFuture<Result<T>> future)
-{
-    if (!squad::test::waitFor(future, 20000))
-        return fail(ErrorCode::Internal, u"the call did not finish"_s);
-    return future.result();
-}
 
 } // namespace
 

@@ -15,6 +15,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace squad;
+using squad::test::await;
 using squad::test::HttpRequest;
 using squad::test::HttpResponder;
 using squad::test::HttpResponse;
@@ -294,13 +295,6 @@ void tst_EnvdClient::timeoutKillsTheProcess()
     QCOMPARE(m_server->requests().first().header("connect-timeout-ms"), QByteArray("300"));
 }
 
-template<typename T>
-static Result<T> await(QFuture<Result<T>> future)
-{
-    if (!squad::test::waitFor(future, 20000))
-        return fail(ErrorCode::Internal, u"the call did not finish"_s);
-    return future.result();
-}
 
 void tst_EnvdClient::readsFiles()
 {

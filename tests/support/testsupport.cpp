@@ -88,7 +88,7 @@ ProcessOutcome runProgram(const QString &program, const QStringList &arguments,
     process.write(input);
     process.closeWriteChannel();
     ProcessOutcome outcome;
-    if (!process.waitForFinished(timeoutMs)) {
+    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, timeoutMs)) {
         process.kill();
         process.waitForFinished();
         return outcome;

@@ -4,6 +4,7 @@
 #include "console/consolecore.h"
 #include "core/result.h"
 
+#include <QFuture>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QTest>
@@ -86,7 +87,8 @@ struct ProcessOutcome
     QJsonDocument json() const { return QJsonDocument::fromJson(out); }
 };
 
-// Runs `program` to its end (killed after `timeoutMs`), feeding `input` on its stdin.
+// Runs `program` to its end (killed after `timeoutMs`), feeding `input` on its stdin. The
+// event loop keeps turning meanwhile, so a loopback server in the test can answer it.
 ProcessOutcome runProgram(const QString &program, const QStringList &arguments,
                           const QProcessEnvironment &environment, const QByteArray &input = {},
                           int timeoutMs = 60000);
@@ -96,6 +98,16 @@ template<class Future>
 bool waitFor(const Future &future, int timeoutMs = 30000)
 {
     return QTest::qWaitFor([&] { return future.isFinished(); }, timeoutMs);
+}
+
+// The result of an asynchronous call once the event loop has carried it out; a call that
+// hangs becomes an Internal error, so the test fails rather than stalls.
+template<typename T>
+Result<T> await(QFuture<Result<T>> future, int timeoutMs = 20000)
+{
+    if (!waitFor(future, timeoutMs))
+        return tl::unexpected(Error(ErrorCode::Internal, QStringLiteral("the call did not finish")));
+    return future.result();
 }
 
 } // namespace squad::test
