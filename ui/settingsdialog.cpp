@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "settingsdialog.h"
 
+#include "e2b/e2bapi.h"
+
 #include "core/redaction.h"
 #include "fieldhint.h"
 #include "secrets/secretformat.h"
@@ -381,6 +383,13 @@ QWidget *SettingsDialog::buildSecretsBox(QWidget *parent)
                 [this, index] { confirmClearSecret(m_rows[index]); });
         connect(row.edit, &QLineEdit::textChanged, this,
                 [this, index] { onSecretEdited(m_rows[index]); });
+        if (kind == SecretKind::E2bApiKey) {
+            row.test = new QPushButton(tr("&Test Connection"), box);
+            row.test->setObjectName(key + u"TestButton"_s);
+            row.test->setAutoDefault(false);
+            row.test->setToolTip(tr("One authenticated call to E2B with this profile's saved key"));
+            connect(row.test, &QPushButton::clicked, this, [this, index] { testE2b(m_rows[index]); });
+        }
         // A PEM key is several lines: loading its file beats pasting it.
         if (kind == SecretKind::GitHubAppKey) {
             row.load = new QPushButton(tr("&Load from File…"), box);
@@ -415,6 +424,8 @@ QWidget *SettingsDialog::buildSecretsBox(QWidget *parent)
         sourceRow->addWidget(row.source, 1);
         if (row.load)
             sourceRow->addWidget(row.load);
+        if (row.test)
+            sourceRow->addWidget(row.test);
         auto *column = new QVBoxLayout(box);
         column->setContentsMargins(0, 0, 0, 0);
         column->setSpacing(2);
@@ -1031,6 +1042,45 @@ void SettingsDialog::onSecretEdited(SecretRow &row)
         setRowMessage(row, tr("Not saved yet: press Save, Apply or OK."), Tone::Plain);
     }
     updateButtons();
+}
+
+void SettingsDialog::testE2b(SecretRow &row)
+{
+    const SecretRef ref{m_loaded, row.kind};
+    if (ref.profile.isEmpty() || m_e2bTest)
+        return;
+    // The profile's location as the fields show it now, saved or not; E2B_* still win.
+    const E2bLocation location{m_fields[DomainField].edit->text(), m_fields[ApiUrlField].edit->text(), {}};
+    const auto endpoint = E2bEndpoint::resolve(location);
+    if (!endpoint) {
+        setRowMessage(row, endpoint.error().message(), Tone::Error);
+        return;
+    }
+    row.test->setEnabled(false);
+    setRowMessage(row, tr("Testing the connection to %1…").arg(endpoint->apiUrl().toDisplayString()),
+                  Tone::Plain);
+    after(m_vault->resolve(ref), [this, ref, endpoint = *endpoint](const Result<ResolvedSecret> &key) {
+        SecretRow *target = rowFor(ref);
+        if (!target)
+            return;
+        if (!key || key->value.isEmpty()) {
+            target->test->setEnabled(true);
+            setRowMessage(*target, key ? tr("There is no saved E2B API key to test.")
+                                       : key.error().message(),
+                          Tone::Error);
+            return;
+        }
+        m_e2bTest = new E2bApi(endpoint, key->value, this);
+        after(m_e2bTest->checkHealth(), [this, ref](const Result<void> &checked) {
+            m_e2bTest->deleteLater();
+            m_e2bTest = nullptr;
+            if (SecretRow *row = rowFor(ref)) {
+                row->test->setEnabled(true);
+                setRowMessage(*row, checked ? tr("E2B accepted the key.") : checked.error().message(),
+                              checked ? Tone::Plain : Tone::Error);
+            }
+        });
+    });
 }
 
 void SettingsDialog::saveSecret(SecretRow &row)

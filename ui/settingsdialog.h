@@ -27,6 +27,8 @@ class QToolButton;
 
 namespace squad {
 
+class E2bApi;
+
 // Preferences (Ctrl+,). "Profiles": the profiles (add, rename, remove, make active), the
 // selected profile's connection fields (checked as typed) and its secrets — where each comes
 // from, never its value once saved; a masked field with a show toggle to paste a new one.
@@ -106,6 +108,7 @@ private:
         QLineEdit *edit = nullptr;
         QToolButton *show = nullptr;
         QPushButton *load = nullptr; // App private key only
+        QPushButton *test = nullptr; // E2B key only: one authenticated call
         QPushButton *save = nullptr;
         QPushButton *clear = nullptr;
         SecretSource current = SecretSource::None;
@@ -142,6 +145,8 @@ private:
     void refreshSecretStatus();
     void setSource(SecretRow &row, SecretSource source);
     void saveSecret(SecretRow &row);
+    // Checks the saved E2B key against the location the fields name (E2B_* first).
+    void testE2b(SecretRow &row);
     void startSave(const SecretRef &ref, const QString &value);
     void confirmClearSecret(SecretRow &row);
     void clearSecret(const SecretRef &ref);
@@ -167,6 +172,8 @@ private:
     void after(QFuture<T> future, F function);
 
     SecretVault *m_vault = nullptr;
+
+    E2bApi *m_e2bTest = nullptr;  // the connection test under way
     QSettings *m_settings = nullptr;
     ProfileStore m_profiles;
 

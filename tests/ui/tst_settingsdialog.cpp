@@ -3,6 +3,7 @@
 // fields checked as typed, secrets saved and cleared without their values ever showing, the
 // no-keychain banner, and the general settings — over a SecretVault on a fake keychain and a
 // QSettings on a scratch INI file.
+#include "loopbackhttpserver.h"
 #include "testsupport.h"
 
 #include "accounts/profilestore.h"
@@ -28,6 +29,8 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 #include <QToolButton>
 
@@ -190,6 +193,7 @@ private Q_SLOTS:
     void cleanup();
 
     void opensOnTheActiveProfile();
+    void testConnectionChecksTheKey();
     void addRenameRemoveThroughWidgets();
     void removeAsksAndDeletesSecrets();
     void renameTakesSecretsAlong();
@@ -268,6 +272,42 @@ QString tst_SettingsDialog::settingsFileText() const
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
+}
+
+void tst_SettingsDialog::testConnectionChecksTheKey()
+{
+    const QString good = u"e2b_0123456789abcdef0123456789abcdef01234567"_s;
+    squad::test::LoopbackHttpServer server;
+    server.route("GET", u"/v2/sandboxes"_s, [good](const squad::test::HttpRequest &request) {
+        if (request.header("x-api-key") != good.toUtf8()) {
+            return squad::test::HttpResponse::json(
+                401, QJsonObject{{u"code"_s, 401}, {u"message"_s, u"Invalid API key"_s}});
+        }
+        return squad::test::HttpResponse::json(200, QJsonArray());
+    });
+    openDialog();
+    auto *apiUrl = m_dialog->findChild<QLineEdit *>(u"e2bApiUrlField"_s);
+    QVERIFY(apiUrl);
+    apiUrl->setText(server.url().toString());
+    auto *message = m_dialog->findChild<QLabel *>(u"e2bApiKeyMessage"_s);
+    QVERIFY(message);
+
+    // No key anywhere: said at once, nothing sent.
+    QTest::mouseClick(button(u"e2bApiKeyTestButton"_s), Qt::LeftButton);
+    QTRY_VERIFY(message->text().contains(u"no saved E2B API key"_s));
+    QCOMPARE(server.requestCount(), 0);
+
+    m_env.insert("E2B_API_KEY", good);
+    QTRY_VERIFY(button(u"e2bApiKeyTestButton"_s)->isEnabled());
+    QTest::mouseClick(button(u"e2bApiKeyTestButton"_s), Qt::LeftButton);
+    QTRY_COMPARE(message->text(), u"E2B accepted the key."_s);
+    QCOMPARE(server.requestCount(), 1);
+
+    m_env.insert("E2B_API_KEY", u"e2b_ffff"_s);
+    QTRY_VERIFY(button(u"e2bApiKeyTestButton"_s)->isEnabled());
+    QTest::mouseClick(button(u"e2bApiKeyTestButton"_s), Qt::LeftButton);
+    QTRY_VERIFY(message->text().contains(u"rejected the API key"_s));
+    QVERIFY(!message->text().contains(u"e2b_ffff"_s));
 }
 
 void tst_SettingsDialog::opensOnTheActiveProfile()
