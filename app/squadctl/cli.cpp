@@ -926,8 +926,8 @@ QFuture<int> Cli::remoteList(bool json)
                                                  {u"template_id"_s, sandbox.templateId},
                                                  {u"alias"_s, sandbox.alias},
                                                  {u"state"_s, sandbox.state},
-                                                 {u"started_at"_s, sandbox.startedAt.toString(Qt::ISODateWithMs)},
-                                                 {u"end_at"_s, sandbox.endAt.toString(Qt::ISODateWithMs)},
+                                                 {u"started_at"_s, formatTimestamp(sandbox.startedAt)},
+                                                 {u"end_at"_s, formatTimestamp(sandbox.endAt)},
                                                  {u"cpu_count"_s, sandbox.cpuCount},
                                                  {u"memory_mb"_s, sandbox.memoryMb},
                                                  {u"metadata"_s, metadata}})

@@ -2,6 +2,7 @@
 #include "e2bapi.h"
 
 #include "core/redaction.h"
+#include "core/timestamp.h"
 #include "e2b/e2berrors.h"
 
 #include <QJsonArray>
@@ -20,7 +21,9 @@ namespace {
 
 QDateTime dateFrom(const QJsonValue &value)
 {
-    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs).toUTC();
+    // E2B writes RFC 3339 in UTC; the store's parser reads its common shapes without
+    // QDateTime's general one, which dominates a 10,000-sandbox listing.
+    return parseTimestamp(value.toString()).toUTC();
 }
 
 E2bSandbox sandboxFrom(const QJsonObject &json)
