@@ -182,18 +182,28 @@ int main(int argc, char *argv[])
     }
 
     std::printf("bench_e2b: medians of %d runs each, loopback E2B and envd\n", Runs);
-    QList<double> ours, curls, listOurs, listCurls;
+    // `bench_e2b stream` or `bench_e2b list` runs one part (for profiling); both by default.
+    const QString only = app.arguments().value(1);
+    const bool stream = only.isEmpty() || only == u"stream";
+    const bool listing = only.isEmpty() || only == u"list";
+    QList<double> ours{0}, curls{1}, listOurs{0}, listCurls{1};
     long peakKb = 0;
     for (int run = 0; run < Runs; ++run) {
-        const Run exec = timed(squadctl, {u"sandboxes"_s, u"exec"_s, id, u"--"_s, u"cat"_s, u"big"_s}, env);
+        const Run exec = stream ? timed(squadctl, {u"sandboxes"_s, u"exec"_s, id, u"--"_s, u"cat"_s, u"big"_s}, env) : Run{0, 0};
         peakKb = std::max(peakKb, childrenPeakRssKb());
-        const Run curl = timed(u"curl"_s, curlStream, env);
-        const Run list = timed(squadctl, {u"sandboxes"_s, u"list"_s, u"--remote"_s, u"--json"_s}, env);
-        const Run curlPages = timed(u"curl"_s, curlList, env);
+        const Run curl = stream ? timed(u"curl"_s, curlStream, env) : Run{1, 0};
+        const Run list = listing ? timed(squadctl, {u"sandboxes"_s, u"list"_s, u"--remote"_s, u"--json"_s}, env) : Run{0, 0};
+        const Run curlPages = listing ? timed(u"curl"_s, curlList, env) : Run{1, 0};
         if (exec.exitCode != 0 || curl.exitCode != 0 || list.exitCode != 0 || curlPages.exitCode != 0) {
             std::fprintf(stderr, "a run failed: exec %d, curl %d, list %d, curl pages %d\n",
                          exec.exitCode, curl.exitCode, list.exitCode, curlPages.exitCode);
             return 1;
+        }
+        if (run == 0) {
+            ours.clear();
+            curls.clear();
+            listOurs.clear();
+            listCurls.clear();
         }
         ours << exec.ms;
         curls << curl.ms;
