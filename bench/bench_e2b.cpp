@@ -81,6 +81,26 @@ long childrenPeakRssKb()
     return usage.ru_maxrss;
 }
 
+void reportStream(const QList<double> &ours, const QList<double> &curls, long peakKb)
+{
+    const double mib = double(StreamBytes) / (1024 * 1024);
+    const double oursRate = mib / (median(ours) / 1000);
+    const double curlRate = mib / (median(curls) / 1000);
+    std::printf("  (1) 256 MiB of stdout: squadctl exec %7.1f MiB/s, curl %7.1f MiB/s, ratio %.2f "
+                "(target >= 0.70: %s)\n",
+                oursRate, curlRate, oursRate / curlRate, oursRate / curlRate >= 0.7 ? "met" : "NOT met");
+    std::printf("      peak memory of squadctl: %.1f MB (target <= 100: %s)\n", double(peakKb) / 1024,
+                peakKb / 1024.0 <= 100 ? "met" : "NOT met");
+}
+
+void reportListing(const QList<double> &ours, const QList<double> &curls)
+{
+    const double ratio = median(ours) / median(curls);
+    std::printf("  (2) 10,000 sandboxes in 100 pages: squadctl %7.1f ms, curl %7.1f ms, ratio %.2f "
+                "(target <= 1.50: %s)\n",
+                median(ours), median(curls), ratio, ratio <= 1.5 ? "met" : "NOT met");
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -186,41 +206,34 @@ int main(int argc, char *argv[])
     const QString only = app.arguments().value(1);
     const bool stream = only.isEmpty() || only == u"stream";
     const bool listing = only.isEmpty() || only == u"list";
-    QList<double> ours{0}, curls{1}, listOurs{0}, listCurls{1};
+    QList<double> ours, curls, listOurs, listCurls;
     long peakKb = 0;
+    // One timed child; false (after saying which) when it failed.
+    const auto measure = [&](QList<double> &into, const QString &program, const QStringList &arguments) {
+        const Run run = timed(program, arguments, env);
+        if (run.exitCode != 0)
+            std::fprintf(stderr, "%s %s failed (%d)\n", qPrintable(program), qPrintable(arguments.value(1)), run.exitCode);
+        into << run.ms;
+        return run.exitCode == 0;
+    };
     for (int run = 0; run < Runs; ++run) {
-        const Run exec = stream ? timed(squadctl, {u"sandboxes"_s, u"exec"_s, id, u"--"_s, u"cat"_s, u"big"_s}, env) : Run{0, 0};
-        peakKb = std::max(peakKb, childrenPeakRssKb());
-        const Run curl = stream ? timed(u"curl"_s, curlStream, env) : Run{1, 0};
-        const Run list = listing ? timed(squadctl, {u"sandboxes"_s, u"list"_s, u"--remote"_s, u"--json"_s}, env) : Run{0, 0};
-        const Run curlPages = listing ? timed(u"curl"_s, curlList, env) : Run{1, 0};
-        if (exec.exitCode != 0 || curl.exitCode != 0 || list.exitCode != 0 || curlPages.exitCode != 0) {
-            std::fprintf(stderr, "a run failed: exec %d, curl %d, list %d, curl pages %d\n",
-                         exec.exitCode, curl.exitCode, list.exitCode, curlPages.exitCode);
-            return 1;
+        if (stream) {
+            if (!measure(ours, squadctl, {u"sandboxes"_s, u"exec"_s, id, u"--"_s, u"cat"_s, u"big"_s}))
+                return 1;
+            peakKb = std::max(peakKb, childrenPeakRssKb());
+            if (!measure(curls, u"curl"_s, curlStream))
+                return 1;
         }
-        if (run == 0) {
-            ours.clear();
-            curls.clear();
-            listOurs.clear();
-            listCurls.clear();
+        if (listing) {
+            if (!measure(listOurs, squadctl, {u"sandboxes"_s, u"list"_s, u"--remote"_s, u"--json"_s})
+                || !measure(listCurls, u"curl"_s, curlList)) {
+                return 1;
+            }
         }
-        ours << exec.ms;
-        curls << curl.ms;
-        listOurs << list.ms;
-        listCurls << curlPages.ms;
     }
-    const double mib = double(StreamBytes) / (1024 * 1024);
-    const double oursRate = mib / (median(ours) / 1000);
-    const double curlRate = mib / (median(curls) / 1000);
-    std::printf("  (1) 256 MiB of stdout: squadctl exec %7.1f MiB/s, curl %7.1f MiB/s, ratio %.2f "
-                "(target >= 0.70: %s)\n",
-                oursRate, curlRate, oursRate / curlRate, oursRate / curlRate >= 0.7 ? "met" : "NOT met");
-    std::printf("      peak memory of squadctl: %.1f MB (target <= 100: %s)\n", double(peakKb) / 1024,
-                peakKb / 1024.0 <= 100 ? "met" : "NOT met");
-    const double ratio = median(listOurs) / median(listCurls);
-    std::printf("  (2) 10,000 sandboxes in 100 pages: squadctl %7.1f ms, curl %7.1f ms, ratio %.2f "
-                "(target <= 1.50: %s)\n",
-                median(listOurs), median(listCurls), ratio, ratio <= 1.5 ? "met" : "NOT met");
+    if (stream)
+        reportStream(ours, curls, peakKb);
+    if (listing)
+        reportListing(listOurs, listCurls);
     return 0;
 }
