@@ -149,11 +149,12 @@ private:
             const QByteArrayView suffix(R"("}}})");
             if (!payload.endsWith(suffix))
                 return false;
-            const QByteArrayView encoded = QByteArrayView(payload).sliced(
-                prefix.size(), payload.size() - prefix.size() - suffix.size());
-            if (encoded.contains('"') || encoded.contains('\\'))
-                return false;
-            auto decoded = QByteArray::fromBase64Encoding(encoded.toByteArray());
+            // Decoded straight from the payload; a quote, an escape or anything else outside
+            // base64 fails the decoding and sends the event down the general path.
+            const QByteArray encoded = QByteArray::fromRawData(
+                payload.constData() + prefix.size(), payload.size() - prefix.size() - suffix.size());
+            auto decoded
+                = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded)
                 return false;
             Q_EMIT this->output(channel, *decoded);

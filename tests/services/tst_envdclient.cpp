@@ -168,7 +168,10 @@ void tst_EnvdClient::exitCodeZeroIsOmittedOnTheWire()
 {
     m_server->route("POST", u"/process.Process/Start"_s, [](const HttpRequest &, HttpResponder responder) {
         responder.begin(200, StreamHeaders);
-        responder.write(startFrame(9) + endFrame({{u"exited"_s, true}, {u"status"_s, u"exit status 0"_s}})
+        // Output written with other spacing than envd's own takes the general JSON path.
+        responder.write(startFrame(9)
+                        + connect::encodeEnvelope(R"({ "event": { "data": { "stdout": "aGkK" } } })")
+                        + endFrame({{u"exited"_s, true}, {u"status"_s, u"exit status 0"_s}})
                         + endOfStream());
         responder.finish();
     });
@@ -178,6 +181,7 @@ void tst_EnvdClient::exitCodeZeroIsOmittedOnTheWire()
     QVERIFY(finished.wait(10000));
     QVERIFY_RESULT(run->result());
     QCOMPARE(run->result()->exitCode, 0);
+    QCOMPARE(collected.out, QByteArray("hi\n"));
 }
 
 void tst_EnvdClient::endOfStreamErrorBecomesAnError()
