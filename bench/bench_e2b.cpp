@@ -35,7 +35,7 @@ constexpr int PieceBytes = 48 * 1024;  // raw stdout per event (base64 grows it 
 constexpr int Pages = 100;
 constexpr int PerPage = 100;
 constexpr int Runs = 5;
-const QString ApiKey = u"e2b_00000000000000000000000000000000bench"_s;
+const QString ApiKey = u"loopback-bench-key"_s;  // the loopback server accepts any key
 
 QByteArray frame(const QJsonObject &event)
 {

@@ -132,11 +132,4 @@ void TextCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     paintCellFocus(painter, option);
 }
 
-void TextCellDelegate::initStyleOption(QStyleOptionViewItem *option,
-                                       const QModelIndex &index) const
-{
-    QStyledItemDelegate::initStyleOption(option, index);
-    option->textElideMode = m_mode;
-}
-
 } // namespace squad

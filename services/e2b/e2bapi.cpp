@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "e2bapi.h"
 
+#include "core/futures.h"
 #include "core/redaction.h"
 #include "core/timestamp.h"
 #include "e2b/e2berrors.h"
@@ -55,6 +56,16 @@ Error transportError(QNetworkReply::NetworkError code, const QString &what, cons
     return {ErrorCode::Unavailable,
             u"%1 failed: E2B could not be reached; check the network and the API URL."_s.arg(what),
             text};
+}
+
+QString encodedId(const QString &sandboxId)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(sandboxId));
+}
+
+QByteArray jsonBody(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 bool retryableStatus(int status)
@@ -221,7 +232,7 @@ QFuture<Result<E2bSandbox>> E2bApi::getSandbox(const QString &sandboxId)
 {
     auto promise = std::make_shared<QPromise<Result<E2bSandbox>>>();
     promise->start();
-    const Call call{"GET", u"/sandboxes/"_s + QString::fromLatin1(QUrl::toPercentEncoding(sandboxId)),
+    const Call call{"GET", u"/sandboxes/"_s + encodedId(sandboxId),
                     {}, {}, u"Reading sandbox %1 from E2B"_s.arg(sandboxId), true};
     send(call, [promise](Result<Response> response) {
         if (!response) {
@@ -240,37 +251,20 @@ QFuture<Result<E2bSandbox>> E2bApi::getSandbox(const QString &sandboxId)
 
 QFuture<Result<void>> E2bApi::killSandbox(const QString &sandboxId)
 {
-    auto promise = std::make_shared<QPromise<Result<void>>>();
-    promise->start();
-    const Call call{"DELETE", u"/sandboxes/"_s + QString::fromLatin1(QUrl::toPercentEncoding(sandboxId)),
-                    {}, {}, u"Terminating sandbox %1"_s.arg(sandboxId), true};
-    send(call, [promise](Result<Response> response) {
-        promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
-        promise->finish();
-    });
-    return promise->future();
+    return simple({"DELETE", u"/sandboxes/"_s + encodedId(sandboxId), {}, {},
+                   u"Terminating sandbox %1"_s.arg(sandboxId), true});
 }
 
 QFuture<Result<void>> E2bApi::setTimeout(const QString &sandboxId, int seconds)
 {
-    auto promise = std::make_shared<QPromise<Result<void>>>();
-    promise->start();
     if (seconds <= 0) {
-        promise->addResult(fail(ErrorCode::InvalidArgument, u"A sandbox's timeout must be at least one second."_s));
-        promise->finish();
-        return promise->future();
+        return readyFuture<Result<void>>(
+            fail(ErrorCode::InvalidArgument, u"A sandbox's timeout must be at least one second."_s));
     }
-    const Call call{"POST",
-                    u"/sandboxes/%1/timeout"_s.arg(QString::fromLatin1(QUrl::toPercentEncoding(sandboxId))),
-                    {},
-                    QJsonDocument(QJsonObject{{u"timeout"_s, seconds}}).toJson(QJsonDocument::Compact),
-                    u"Setting the timeout of sandbox %1"_s.arg(sandboxId),
-                    true};  // it sets an absolute deadline from now: repeating it is harmless
-    send(call, [promise](Result<Response> response) {
-        promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
-        promise->finish();
-    });
-    return promise->future();
+    // It sets an absolute deadline from now: repeating it is harmless.
+    return simple({"POST", u"/sandboxes/%1/timeout"_s.arg(encodedId(sandboxId)), {},
+                   jsonBody({{u"timeout"_s, seconds}}),
+                   u"Setting the timeout of sandbox %1"_s.arg(sandboxId), true});
 }
 
 QFuture<Result<E2bSandbox>> E2bApi::createSandbox(const E2bCreateRequest &request)
@@ -375,16 +369,6 @@ void E2bApi::recoverCreate(const E2bCreateRequest &request, bool legacy, int att
 
 namespace {
 
-QString encodedId(const QString &sandboxId)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(sandboxId));
-}
-
-QByteArray jsonBody(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
 E2bMetric metricFrom(const QJsonObject &json)
 {
     E2bMetric metric;
@@ -430,14 +414,8 @@ QFuture<Result<void>> E2bApi::refreshSandbox(const QString &sandboxId, int secon
 QFuture<Result<void>> E2bApi::checkHealth()
 {
     // /health answers without a key; listing one sandbox proves the key as well.
-    auto promise = std::make_shared<QPromise<Result<void>>>();
-    promise->start();
-    send({"GET", u"/v2/sandboxes"_s, {{"limit", "1"}}, {}, u"Checking the connection to E2B"_s, true},
-         [promise](Result<Response> response) {
-             promise->addResult(response ? Result<void>() : Result<void>(tl::unexpected(response.error())));
-             promise->finish();
-         });
-    return promise->future();
+    return simple({"GET", u"/v2/sandboxes"_s, {{"limit", "1"}}, {},
+                   u"Checking the connection to E2B"_s, true});
 }
 
 QFuture<Result<E2bSandbox>> E2bApi::connectSandbox(const QString &sandboxId, int timeoutSeconds)
