@@ -149,6 +149,13 @@ int compareBy(const SandboxRecord &a, const SandboxRecord &b, int column)
     case SandboxTableModel::LastUsedColumn:
         return compareValues(SandboxTableModel::timeSortKey(a.lastUsedAt),
                              SandboxTableModel::timeSortKey(b.lastUsedAt));
+    case SandboxTableModel::TimeLeftColumn:
+        return compareValues(SandboxTableModel::timeLeftSortKey(a),
+                             SandboxTableModel::timeLeftSortKey(b));
+    case SandboxTableModel::CpuColumn:
+        return compareValues(a.cpuCount, b.cpuCount);
+    case SandboxTableModel::MemoryColumn:
+        return compareValues(a.memoryMb, b.memoryMb);
     default:
         return 0;
     }
@@ -562,9 +569,9 @@ QList<SandboxFilterModel::SearchTerm> SandboxFilterModel::parseSearch(const QStr
             term.folded = text.sliced(start, i - start).toCaseFolded();
             term.ascii = std::all_of(term.folded.cbegin(), term.folded.cend(),
                                      [](QChar c) { return c.unicode() < 128; });
-            for (SandboxStatus status : AllSandboxStatuses) {
-                term.inStatusLabel[std::size_t(status)]
-                    = presentationOf(status).label.contains(term.folded, Qt::CaseInsensitive);
+            for (std::size_t badge = 0; badge < term.inStatusLabel.size(); ++badge) {
+                term.inStatusLabel[badge] = presentationOf(SandboxBadge(badge))
+                                                .label.contains(term.folded, Qt::CaseInsensitive);
             }
             // The same word twice narrows nothing.
             if (!terms.contains(term))
@@ -577,7 +584,7 @@ QList<SandboxFilterModel::SearchTerm> SandboxFilterModel::parseSearch(const QStr
 
 bool SandboxFilterModel::matches(const SandboxRecord &r, const SearchTerm &term)
 {
-    if (term.inStatusLabel[std::size_t(r.status)])
+    if (term.inStatusLabel[std::size_t(badgeOf(r))])
         return true;
     const auto in = [&term](const QString &field) {
         return term.ascii ? containsFolded(field, term.folded)

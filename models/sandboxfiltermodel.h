@@ -55,7 +55,7 @@ private:
     {
         QString folded;                      // case-folded
         bool ascii = true;                   // plain ASCII: the fast scan applies
-        std::array<bool, 4> inStatusLabel{}; // per SandboxStatus: its label contains the term
+        std::array<bool, 6> inStatusLabel{}; // per SandboxBadge: its label contains the term
         friend bool operator==(const SearchTerm &, const SearchTerm &) = default;
     };
     class SortIndex;

@@ -17,6 +17,16 @@ struct StatusPresentation
     QColor colour;
 };
 
-StatusPresentation presentationOf(SandboxStatus status);
+// What a sandbox's status reads as: its lifecycle status, refined by what the provider
+// reports (a running E2B sandbox may be paused) and by whether it has a row here at all.
+enum class SandboxBadge : quint8 { Created, Running, Paused, Orphan, Terminated, Error };
+
+SandboxBadge badgeOf(SandboxStatus status);
+SandboxBadge badgeOf(const SandboxRecord &record);
+StatusPresentation presentationOf(SandboxBadge badge);
+inline StatusPresentation presentationOf(SandboxStatus status)
+{
+    return presentationOf(badgeOf(status));
+}
 
 } // namespace squad

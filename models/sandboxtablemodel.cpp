@@ -88,6 +88,8 @@ inline bool sameTime(const QDateTime &a, const QDateTime &b)
 bool sameContent(const SandboxRecord &a, const SandboxRecord &b)
 {
     return a.status == b.status && a.cpuCount == b.cpuCount && a.memoryMb == b.memoryMb
+           && a.diskMb == b.diskMb && a.providerState == b.providerState && a.orphan == b.orphan
+           && sameTime(a.startedAt, b.startedAt) && sameTime(a.endsAt, b.endsAt)
            && sameTime(a.createdAt, b.createdAt) && sameTime(a.updatedAt, b.updatedAt)
            && sameTime(a.lastUsedAt, b.lastUsedAt) && sameTime(a.endedAt, b.endedAt)
            && sameText(a.providerId, b.providerId) && sameText(a.provider, b.provider)
@@ -123,6 +125,12 @@ uint changedColumns(const SandboxRecord &a, const SandboxRecord &b)
         mask |= columnBit(SandboxTableModel::RepoColumn);
     if (a.lastUsedAt != b.lastUsedAt)
         mask |= columnBit(SandboxTableModel::LastUsedColumn);
+    if (a.endsAt != b.endsAt || a.providerState != b.providerState || a.orphan != b.orphan)
+        mask |= columnBit(SandboxTableModel::TimeLeftColumn) | columnBit(SandboxTableModel::StatusColumn);
+    if (a.cpuCount != b.cpuCount)
+        mask |= columnBit(SandboxTableModel::CpuColumn);
+    if (a.memoryMb != b.memoryMb)
+        mask |= columnBit(SandboxTableModel::MemoryColumn);
     // Only fields behind RecordRole changed (metadata, sizes, updated/ended): announce them on
     // the identity column, which no sort depends on beyond its own (unchanged) value.
     if (mask == 0)
@@ -237,11 +245,8 @@ QVariant SandboxTableModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         return toolTipData(r, column);
-    case Qt::TextAlignmentRole: {
-        const Qt::Alignment horizontal
-            = column == AgeColumn || column == LastUsedColumn ? Qt::AlignRight : Qt::AlignLeft;
-        return (horizontal | Qt::AlignVCenter).toInt();
-    }
+    case Qt::TextAlignmentRole:
+        return (horizontalAlignment(column) | Qt::AlignVCenter).toInt();
     case Qt::ForegroundRole:
         if (r.status == SandboxStatus::Terminated)
             return QBrush(presentationOf(SandboxStatus::Terminated).colour);
@@ -250,6 +255,8 @@ QVariant SandboxTableModel::data(const QModelIndex &index, int role) const
         return r.id;
     case StatusRole:
         return static_cast<int>(r.status);
+    case BadgeRole:
+        return static_cast<int>(badgeOf(r));
     case SortRole:
         return sortData(r, column);
     case RecordRole:
@@ -263,7 +270,7 @@ QVariant SandboxTableModel::displayData(const SandboxRecord &r, int column) cons
 {
     switch (column) {
     case StatusColumn:
-        return presentationOf(r.status).label;
+        return presentationOf(badgeOf(r)).label;
     case IdColumn:
         return r.id;
     case ProviderColumn:
@@ -280,6 +287,14 @@ QVariant SandboxTableModel::displayData(const SandboxRecord &r, int column) cons
         return ageText(r.createdAt, now());
     case LastUsedColumn:
         return ageText(r.lastUsedAt, now());
+    case TimeLeftColumn:
+        if (!r.isLive())
+            return u"—"_s;
+        return r.isPaused() ? tr("paused") : timeLeftText(r.endsAt, now());
+    case CpuColumn:
+        return r.cpuCount > 0 ? QString::number(r.cpuCount) : u"—"_s;
+    case MemoryColumn:
+        return memoryText(r.memoryMb);
     default:
         return {};
     }
@@ -306,6 +321,12 @@ QVariant SandboxTableModel::sortData(const SandboxRecord &r, int column) const
         return timeSortKey(r.createdAt);
     case LastUsedColumn:
         return timeSortKey(r.lastUsedAt);
+    case TimeLeftColumn:
+        return timeLeftSortKey(r);
+    case CpuColumn:
+        return r.cpuCount;
+    case MemoryColumn:
+        return r.memoryMb;
     default:
         return {};
     }
@@ -315,7 +336,7 @@ QVariant SandboxTableModel::toolTipData(const SandboxRecord &r, int column) cons
 {
     switch (column) {
     case StatusColumn: {
-        const QString label = presentationOf(r.status).label;
+        const QString label = presentationOf(badgeOf(r)).label;
         return r.statusDetail.isEmpty() ? label : label + u": "_s + r.statusDetail;
     }
     case IdColumn:
@@ -327,6 +348,15 @@ QVariant SandboxTableModel::toolTipData(const SandboxRecord &r, int column) cons
     case LastUsedColumn:
         return r.lastUsedAt.isValid() ? tr("Last used %1").arg(timeText(r.lastUsedAt))
                                       : tr("Never used");
+    case TimeLeftColumn:
+        if (r.isLive() && r.isPaused())
+            return tr("Paused: E2B keeps it without a timeout until it is resumed");
+        if (r.isLive() && r.endsAt.isValid())
+            return tr("%1 ends it at %2 unless the timeout is extended").arg(r.provider, timeText(r.endsAt));
+        return {};
+    case MemoryColumn:
+        return r.diskMb > 0 ? tr("Memory %1, disk %2").arg(memoryText(r.memoryMb), memoryText(r.diskMb))
+                            : QVariant();
     default:
         return {};
     }
@@ -358,6 +388,12 @@ QVariant SandboxTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Age");
         case LastUsedColumn:
             return tr("Last used");
+        case TimeLeftColumn:
+            return tr("Time left");
+        case CpuColumn:
+            return tr("vCPU");
+        case MemoryColumn:
+            return tr("Memory");
         }
     } else if (role == Qt::ToolTipRole) {
         switch (section) {
@@ -379,11 +415,15 @@ QVariant SandboxTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Time since the sandbox was created");
         case LastUsedColumn:
             return tr("Time since the sandbox was last used");
+        case TimeLeftColumn:
+            return tr("Time until the provider ends the sandbox by itself (its timeout)");
+        case CpuColumn:
+            return tr("Virtual CPUs");
+        case MemoryColumn:
+            return tr("Memory");
         }
     } else if (role == Qt::TextAlignmentRole) {
-        const Qt::Alignment horizontal
-            = section == AgeColumn || section == LastUsedColumn ? Qt::AlignRight : Qt::AlignLeft;
-        return (horizontal | Qt::AlignVCenter).toInt();
+        return (horizontalAlignment(section) | Qt::AlignVCenter).toInt();
     }
     return {};
 }
@@ -414,6 +454,58 @@ QString SandboxTableModel::ageText(const QDateTime &since, const QDateTime &now)
     if (seconds < 86400)
         return u"%1h"_s.arg(seconds / 3600);
     return u"%1d"_s.arg(seconds / 86400);
+}
+
+QString SandboxTableModel::timeLeftText(const QDateTime &endsAt, const QDateTime &now)
+{
+    if (!endsAt.isValid())
+        return u"—"_s;
+    const QDateTime reference = now.isValid() ? now : QDateTime::currentDateTimeUtc();
+    const qint64 seconds = std::max<qint64>(reference.msecsTo(endsAt) / 1000, 0);
+    if (seconds < 60)
+        return u"%1s"_s.arg(seconds);
+    if (seconds < 3600)
+        return u"%1m %2s"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QChar(u'0'));
+    if (seconds < 86400)
+        return u"%1h %2m"_s.arg(seconds / 3600).arg(seconds % 3600 / 60, 2, 10, QChar(u'0'));
+    return u"%1d %2h"_s.arg(seconds / 86400).arg(seconds % 86400 / 3600);
+}
+
+QString SandboxTableModel::memoryText(int memoryMb)
+{
+    if (memoryMb <= 0)
+        return u"—"_s;
+    if (memoryMb < 1024)
+        return u"%1 MiB"_s.arg(memoryMb);
+    if (memoryMb % 1024 == 0)
+        return u"%1 GiB"_s.arg(memoryMb / 1024);
+    return u"%1 GiB"_s.arg(QLocale().toString(memoryMb / 1024.0, 'f', 1));
+}
+
+qint64 SandboxTableModel::timeLeftSortKey(const SandboxRecord &record)
+{
+    // Soonest end first; then sandboxes with no end, paused ones, and the ended ones.
+    if (!record.isLive())
+        return std::numeric_limits<qint64>::max();
+    if (record.isPaused())
+        return std::numeric_limits<qint64>::max() - 1;
+    if (!record.endsAt.isValid())
+        return std::numeric_limits<qint64>::max() - 2;
+    return record.endsAt.toMSecsSinceEpoch();
+}
+
+Qt::Alignment SandboxTableModel::horizontalAlignment(int column)
+{
+    switch (column) {
+    case AgeColumn:
+    case LastUsedColumn:
+    case TimeLeftColumn:
+    case CpuColumn:
+    case MemoryColumn:
+        return Qt::AlignRight;
+    default:
+        return Qt::AlignLeft;
+    }
 }
 
 int SandboxTableModel::statusSortKey(SandboxStatus status)

@@ -31,6 +31,9 @@ public:
         RepoColumn,
         AgeColumn,       // since created_at
         LastUsedColumn,  // since last_used_at
+        TimeLeftColumn,  // until the provider ends it (ends_at); "paused" while paused
+        CpuColumn,       // vCPUs
+        MemoryColumn,    // MiB
         TaskColumn,
         AgentColumn,
         ProviderColumn,
@@ -43,6 +46,7 @@ public:
         StatusRole,                 // int(SandboxStatus)
         SortRole,                   // the raw value a column sorts by
         RecordRole,                 // QVariant::fromValue(SandboxRecord)
+        BadgeRole,                  // int(SandboxBadge): the status as shown
     };
 
     explicit SandboxTableModel(QObject *parent = nullptr);
@@ -77,10 +81,17 @@ public:
     // "5s", "12m", "3h", "2d": how the age columns read. "—" when `since` is null; a `since`
     // in the future (clock skew) reads "0s".
     static QString ageText(const QDateTime &since, const QDateTime &now);
+    // "4m 12s", "1h 5m", "2d 3h": the time left until `endsAt`; "—" when null, "0s" once past.
+    static QString timeLeftText(const QDateTime &endsAt, const QDateTime &now);
+    // "512 MiB", "2 GiB", "1.5 GiB"; "—" for 0 (unknown).
+    static QString memoryText(int memoryMb);
     // The rank statuses sort by, in lifecycle order: Created, Running, Error, Terminated.
     static int statusSortKey(SandboxStatus status);
     // The value timestamps sort by: msecs since the epoch, a null one before every other.
     static qint64 timeSortKey(const QDateTime &time);
+    // The value the time-left column sorts by: the soonest end first.
+    static qint64 timeLeftSortKey(const SandboxRecord &record);
+    static Qt::Alignment horizontalAlignment(int column);
 
 Q_SIGNALS:
     void statusCountsChanged();

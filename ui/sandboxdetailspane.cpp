@@ -408,7 +408,7 @@ void SandboxDetailsPane::showRecord(const SandboxRecord &record)
     }
 
     const StatusPresentation p = presentationOf(record.status);
-    m_badge->setStatus(record.status);
+    m_badge->setBadge(badgeOf(record));
     m_title->setText(record.id);
     QStringList subtitle{record.templateId, record.provider};
     if (!record.repoUrl.isEmpty())

@@ -24,7 +24,7 @@ struct BadgeGeometry
 };
 
 // The pill's text and size for `status` in `font`; `cell` places it (left, vertically centred).
-BadgeGeometry badgeFor(SandboxStatus status, const QFont &font, const QRect &cell)
+BadgeGeometry badgeFor(SandboxBadge status, const QFont &font, const QRect &cell)
 {
     const StatusPresentation p = presentationOf(status);
     const QFontMetrics fm(font);
@@ -40,7 +40,7 @@ BadgeGeometry badgeFor(SandboxStatus status, const QFont &font, const QRect &cel
 
 } // namespace
 
-QSize statusBadgeSize(SandboxStatus status, const QFont &font)
+QSize statusBadgeSize(SandboxBadge status, const QFont &font)
 {
     const QFontMetrics fm(font);
     const BadgeGeometry badge = badgeFor(status, font, QRect(0, 0, 10000, fm.height() + 6));
@@ -49,7 +49,7 @@ QSize statusBadgeSize(SandboxStatus status, const QFont &font)
 
 // The pill alone, drawn once per status, size, colours and device pixel ratio: a table shows
 // the same few pills on every row, so each paint after the first is one pixmap blit.
-static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxStatus status, const QFont &font,
+static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxBadge status, const QFont &font,
                            const QColor &base, qreal dpr)
 {
     const QSize size(qCeil(badge.pill.width()) + 2, qCeil(badge.pill.height()) + 2);
@@ -93,7 +93,7 @@ static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxStatus status, con
     return pixmap;
 }
 
-void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxStatus status, const QFont &font,
+void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxBadge status, const QFont &font,
                       const QColor &base)
 {
     const BadgeGeometry badge = badgeFor(status, font, rect);
@@ -105,13 +105,13 @@ void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxStatus status
 void StatusBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                 const QModelIndex &index) const
 {
-    const QVariant statusValue = index.data(SandboxTableModel::StatusRole);
+    const QVariant statusValue = index.data(SandboxTableModel::BadgeRole);
     if (!statusValue.isValid()) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
     paintCellBackground(painter, option);
-    paintStatusBadge(painter, option.rect, static_cast<SandboxStatus>(statusValue.toInt()),
+    paintStatusBadge(painter, option.rect, static_cast<SandboxBadge>(statusValue.toInt()),
                      option.font, option.palette.color(QPalette::Base));
     paintCellFocus(painter, option);
 }
@@ -120,10 +120,10 @@ QSize StatusBadgeDelegate::sizeHint(const QStyleOptionViewItem &option,
                                     const QModelIndex &index) const
 {
     QSize size = QStyledItemDelegate::sizeHint(option, index);
-    const QVariant statusValue = index.data(SandboxTableModel::StatusRole);
+    const QVariant statusValue = index.data(SandboxTableModel::BadgeRole);
     if (statusValue.isValid()) {
         const QSize badge
-            = statusBadgeSize(static_cast<SandboxStatus>(statusValue.toInt()), option.font);
+            = statusBadgeSize(static_cast<SandboxBadge>(statusValue.toInt()), option.font);
         size.setWidth(badge.width());
         size.setHeight(std::max(size.height(), badge.height()));
     }
@@ -137,6 +137,11 @@ StatusBadge::StatusBadge(QWidget *parent)
 }
 
 void StatusBadge::setStatus(SandboxStatus status)
+{
+    setBadge(badgeOf(status));
+}
+
+void StatusBadge::setBadge(SandboxBadge status)
 {
     m_status = status;
     setAccessibleName(presentationOf(status).label);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sandbox/sandboxrecord.h"
+#include "sandboxstatuspresentation.h"
 
 #include <QStyledItemDelegate>
 #include <QWidget>
@@ -10,8 +11,8 @@ namespace squad {
 
 // The status pill shared by the table and the details pane: its size in `font`, and painting
 // it into `rect` (left-aligned, vertically centred) over `base`.
-QSize statusBadgeSize(SandboxStatus status, const QFont &font);
-void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxStatus status, const QFont &font,
+QSize statusBadgeSize(SandboxBadge badge, const QFont &font);
+void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxBadge badge, const QFont &font,
                       const QColor &base);
 
 // The pill as a widget, for the details pane's header.
@@ -21,7 +22,8 @@ class StatusBadge : public QWidget
 public:
     explicit StatusBadge(QWidget *parent = nullptr);
     void setStatus(SandboxStatus status);
-    SandboxStatus status() const { return m_status; }
+    void setBadge(SandboxBadge badge);
+    SandboxBadge badge() const { return m_status; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override { return sizeHint(); }
 
@@ -29,11 +31,11 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
-    SandboxStatus m_status = SandboxStatus::Created;
+    SandboxBadge m_status = SandboxBadge::Created;
 };
 
 // Paints a sandbox's status as a small pill: symbol and word in the status colour on a tint of
-// it, so it reads with or without colour. Reads SandboxTableModel::StatusRole from the index.
+// it, so it reads with or without colour. Reads SandboxTableModel::BadgeRole from the index.
 class StatusBadgeDelegate : public QStyledItemDelegate
 {
     Q_OBJECT

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "consolebackend.h"
 
+#include "core/futures.h"
+#include "e2b/e2bprovider.h"
 #include "store/database.h"
 #include "store/sandboxstore.h"
 
@@ -40,7 +42,18 @@ public:
         return m_core.get();
     }
 
+    // The change token of a snapshot: the table's, and the orphans shown with it.
+    QString changeToken(const QString &tableToken) const
+    {
+        QString token = tableToken;
+        for (const SandboxRecord &orphan : m_orphans)
+            token += u'|' + orphan.id + providerStateName(orphan.providerState);
+        return token;
+    }
+
     QString m_lastChangeToken;
+    // Sandboxes E2B runs with no row here, from the last reconcile, by provider id.
+    QMap<QString, SandboxRecord> m_orphans;
 
 private:
     StartupOptions m_options;
@@ -133,6 +146,17 @@ QFuture<T> ConsoleBackend::onWorker(Work work)
     return future;
 }
 
+template<class T, class Work>
+QFuture<T> ConsoleBackend::withCore(Work work)
+{
+    return onWorker<T>([work](Worker &worker) mutable -> QFuture<T> {
+        auto core = worker.core();
+        if (!core)
+            return readyFuture<T>(tl::unexpected(core.error()));
+        return work(worker, **core);
+    });
+}
+
 ConsoleBackend::ConsoleBackend(const StartupOptions &options, QObject *parent)
     : QObject(parent)
     , m_worker(new Worker(options))
@@ -199,10 +223,11 @@ QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::loadSandboxes(in
             snapshot.complete = false;
             return std::optional<SandboxSnapshot>(std::move(snapshot));
         }
-        auto token = store.changeToken();
-        if (!token)
-            return fail(token.error());
-        if (onlyIfChanged && *token == worker.m_lastChangeToken)
+        auto tableToken = store.changeToken();
+        if (!tableToken)
+            return fail(tableToken.error());
+        const QString token = worker.changeToken(*tableToken);
+        if (onlyIfChanged && token == worker.m_lastChangeToken)
             return std::optional<SandboxSnapshot>();
         SandboxFilter everything;
         everything.withMetadata = false;
@@ -210,11 +235,14 @@ QFuture<Result<std::optional<SandboxSnapshot>>> ConsoleBackend::loadSandboxes(in
         if (!records)
             return fail(records.error());
         snapshot.records = std::move(*records);
+        // Orphans come last; their status counts as the live sandboxes they are.
+        for (const SandboxRecord &orphan : std::as_const(worker.m_orphans))
+            snapshot.records.append(orphan);
         for (SandboxStatus status : AllSandboxStatuses)
             snapshot.counts.insert(status, 0);
         for (const SandboxRecord &record : std::as_const(snapshot.records))
             ++snapshot.counts[record.status];
-        worker.m_lastChangeToken = *token;
+        worker.m_lastChangeToken = token;
         return std::optional<SandboxSnapshot>(std::move(snapshot));
     });
 }
@@ -239,33 +267,28 @@ QFuture<Result<SandboxRecord>> ConsoleBackend::sandbox(const QString &id)
 
 QFuture<Result<SandboxRecord>> ConsoleBackend::create(const CreateSandboxRequest &request)
 {
-    using Created = Result<SandboxRecord>;
-    return onWorker<Created>([request](Worker &worker) -> QFuture<Created> {
-        auto core = worker.core();
-        if (!core) {
-            QPromise<Created> failed;
-            failed.start();
-            failed.addResult(fail(core.error()));
-            failed.finish();
-            return failed.future();
-        }
-        return (*core)->sandboxes().create(request);
+    return withCore<Result<SandboxRecord>>([request](Worker &, ConsoleCore &core) {
+        return core.sandboxes().create(request);
     });
 }
 
 QFuture<Result<TerminateOutcome>> ConsoleBackend::terminate(const QString &id)
 {
     using Outcome = Result<TerminateOutcome>;
-    return onWorker<Outcome>([id](Worker &worker) -> QFuture<Outcome> {
-        auto core = worker.core();
-        if (!core) {
-            QPromise<Outcome> failed;
-            failed.start();
-            failed.addResult(fail(core.error()));
-            failed.finish();
-            return failed.future();
-        }
-        return (*core)->sandboxes().terminate(id);
+    return withCore<Outcome>([id](Worker &worker, ConsoleCore &core) -> QFuture<Outcome> {
+        if (!worker.m_orphans.contains(id))
+            return core.sandboxes().terminate(id);
+        SandboxRecord orphan = worker.m_orphans.value(id);
+        return core.sandboxes().terminateOrphan(orphan.provider, orphan.providerId)
+            .then(&worker, [&worker, orphan](const Result<void> &ended) mutable -> Outcome {
+                if (!ended)
+                    return fail(ended.error());
+                worker.m_orphans.remove(orphan.id);
+                orphan.status = SandboxStatus::Terminated;
+                orphan.updatedAt = orphan.endedAt = QDateTime::currentDateTimeUtc();
+                return TerminateOutcome{orphan, TerminateOutcome::Kind::Terminated,
+                                        u"Orphan %1 terminated at %2"_s.arg(orphan.id, orphan.provider)};
+            });
     });
 }
 
@@ -300,6 +323,98 @@ CommandRun *ConsoleBackend::run(const QString &id, const CommandSpec &spec, QObj
 QString ConsoleBackend::defaultTemplate() const
 {
     return u"base"_s;
+}
+
+QFuture<Result<void>> ConsoleBackend::enableE2b(const E2bLocation &location, const QString &apiKey)
+{
+    return withCore<Result<void>>([location, apiKey](Worker &worker, ConsoleCore &core) {
+               auto enabled = core.enableE2b(location, apiKey);
+               // Orphans were found with the old key; the next reconcile finds them again.
+               if (enabled)
+                   worker.m_orphans.clear();
+               return readyFuture<Result<void>>(enabled);
+           })
+        .then(this, [this](const Result<void> &enabled) {
+            if (enabled)
+                m_e2bEnabled = true;
+            return enabled;
+        });
+}
+
+QFuture<Result<ReconcileReport>> ConsoleBackend::reconcile()
+{
+    using Report = Result<ReconcileReport>;
+    return withCore<Report>([](Worker &worker, ConsoleCore &core) -> QFuture<Report> {
+        if (!core.e2b())
+            return readyFuture<Report>(fail(ErrorCode::InvalidArgument, u"E2B is not set up: add an API key in Preferences"_s));
+        const QString provider = core.e2b()->name();
+        return core.sandboxes().reconcile(provider).then(&worker, [&worker, provider](const Report &report) {
+            if (report) {
+                worker.m_orphans.clear();
+                for (const ProviderSandbox &sandbox : report->orphans) {
+                    SandboxRecord orphan = SandboxService::orphanRecord(provider, sandbox);
+                    worker.m_orphans.insert(orphan.id, orphan);
+                }
+            }
+            return report;
+        });
+    });
+}
+
+QFuture<Result<SandboxRecord>> ConsoleBackend::setTimeout(const QString &id, int seconds)
+{
+    return withCore<Result<SandboxRecord>>([id, seconds](Worker &, ConsoleCore &core) {
+        return core.sandboxes().setTimeout(id, seconds);
+    });
+}
+
+QFuture<Result<SandboxRecord>> ConsoleBackend::pause(const QString &id)
+{
+    return withCore<Result<SandboxRecord>>([id](Worker &, ConsoleCore &core) {
+        return core.sandboxes().pause(id);
+    });
+}
+
+QFuture<Result<SandboxRecord>> ConsoleBackend::resume(const QString &id)
+{
+    return withCore<Result<SandboxRecord>>([id](Worker &, ConsoleCore &core) {
+        return core.sandboxes().resume(id);
+    });
+}
+
+QFuture<Result<QList<ProviderLogEntry>>> ConsoleBackend::logs(const QString &id, int limit)
+{
+    return withCore<Result<QList<ProviderLogEntry>>>([id, limit](Worker &, ConsoleCore &core) {
+        return core.sandboxes().logs(id, limit);
+    });
+}
+
+QFuture<Result<SandboxRecord>> ConsoleBackend::adopt(const QString &orphanId)
+{
+    using Adopted = Result<SandboxRecord>;
+    return withCore<Adopted>([orphanId](Worker &worker, ConsoleCore &core) -> QFuture<Adopted> {
+        if (!worker.m_orphans.contains(orphanId)) {
+            return readyFuture<Adopted>(fail(ErrorCode::NotFound,
+                                             u"%1 is not an orphan: refresh and try again"_s.arg(orphanId)));
+        }
+        const SandboxRecord orphan = worker.m_orphans.value(orphanId);
+        return core.sandboxes().adopt(orphan.provider, orphan.providerId)
+            .then(&worker, [&worker, orphanId](const Adopted &adopted) {
+                if (adopted)
+                    worker.m_orphans.remove(orphanId);
+                return adopted;
+            });
+    });
+}
+
+QFuture<Result<QList<E2bTemplate>>> ConsoleBackend::templates()
+{
+    using Templates = Result<QList<E2bTemplate>>;
+    return withCore<Templates>([](Worker &, ConsoleCore &core) -> QFuture<Templates> {
+        if (!core.e2b())
+            return readyFuture<Templates>(fail(ErrorCode::InvalidArgument, u"E2B is not set up: add an API key in Preferences"_s));
+        return core.e2b()->api().listTemplates();
+    });
 }
 
 } // namespace squad

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "console/consolecore.h"
+#include "e2b/e2bendpoint.h"
 #include "sandbox/sandboxprovider.h"
+#include "e2b/e2bapi.h"
 #include "sandbox/sandboxservice.h"
 #include "store/auditlog.h"
 
@@ -68,6 +70,25 @@ public:
     // The default template for new sandboxes.
     QString defaultTemplate() const;
 
+    // E2B cloud sandboxes, with the profile's location and key: they become the default for new
+    // sandboxes, their rows are reconciled on every refresh, and their orphans appear in
+    // snapshots. Called again (the key or location changed), it switches to the new ones.
+    QFuture<Result<void>> enableE2b(const E2bLocation &location, const QString &apiKey);
+    bool hasE2b() const { return m_e2bEnabled; }
+    // Compares the rows with E2B's live list (see SandboxService::reconcile); the orphans it
+    // finds are part of every later snapshot until they are adopted, ended or gone.
+    // InvalidArgument when E2B is not enabled.
+    QFuture<Result<ReconcileReport>> reconcile();
+
+    // Lifecycle controls (see SandboxService); an orphan's id works for terminate() and adopt().
+    QFuture<Result<SandboxRecord>> setTimeout(const QString &id, int seconds);
+    QFuture<Result<SandboxRecord>> pause(const QString &id);
+    QFuture<Result<SandboxRecord>> resume(const QString &id);
+    QFuture<Result<QList<ProviderLogEntry>>> logs(const QString &id, int limit = 200);
+    QFuture<Result<SandboxRecord>> adopt(const QString &orphanId);
+    // The templates new E2B sandboxes can start from; InvalidArgument when E2B is not enabled.
+    QFuture<Result<QList<E2bTemplate>>> templates();
+
 Q_SIGNALS:
     // A sandbox changed through this backend (created, moved status, used); like the rows of a
     // snapshot, without metadata.
@@ -79,7 +100,12 @@ private:
     template<class T, class Work>
     QFuture<T> onWorker(Work work);
 
+    // `work` gets the worker's core, or the future fails with why there is none.
+    template<class T, class Work>
+    QFuture<T> withCore(Work work);
+
     QThread m_thread;
+    bool m_e2bEnabled = false;
     Worker *m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
     QString m_databaseName;
     std::optional<QFuture<Result<void>>> m_opening;

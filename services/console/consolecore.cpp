@@ -38,6 +38,7 @@ ConsoleCore::~ConsoleCore()
     // The service refers to the providers and the database: it goes first.
     m_sandboxes.reset();
     m_e2bProvider.reset();
+    m_retiredE2bProviders.clear();
     m_localProvider.reset();
     m_database.reset();
 }
@@ -71,8 +72,9 @@ Result<void> ConsoleCore::enableE2b(const E2bLocation &location, const QString &
     auto endpoint = E2bEndpoint::resolve(location);
     if (!endpoint)
         return fail(endpoint.error());
+    // A replaced provider stays until the core ends: commands started on it keep running.
     if (m_e2bProvider)
-        return fail(ErrorCode::Conflict, u"E2B is already set up for this session."_s);
+        m_retiredE2bProviders.push_back(std::move(m_e2bProvider));
     m_e2bProvider = std::make_unique<E2bProvider>(*endpoint, apiKey);
     m_sandboxes->addProvider(m_e2bProvider.get());
     m_sandboxes->setDefaultProvider(m_e2bProvider->name());

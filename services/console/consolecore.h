@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 class QCoreApplication;
 
@@ -46,7 +47,7 @@ public:
 
     // Adds E2B cloud sandboxes (provider "e2b") at `location`, with `apiKey`, and makes them
     // the default for new sandboxes. An error when the location (or the environment's
-    // E2B_* variables) is malformed.
+    // E2B_* variables) is malformed. Called again, the new location and key replace the old.
     [[nodiscard]] Result<void> enableE2b(const E2bLocation &location, const QString &apiKey);
     // Null until enableE2b().
     E2bProvider *e2b() const { return m_e2bProvider.get(); }
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<LocalProvider> m_localProvider;
     std::unique_ptr<E2bProvider> m_e2bProvider;
+    std::vector<std::unique_ptr<E2bProvider>> m_retiredE2bProviders;
     std::unique_ptr<SandboxService> m_sandboxes;
 };
 

@@ -20,6 +20,10 @@ ProviderSandbox providerSandbox(const E2bSandbox &sandbox)
     result.templateId = sandbox.alias.isEmpty() ? sandbox.templateId : sandbox.alias;
     result.cpuCount = sandbox.cpuCount;
     result.memoryMb = sandbox.memoryMb;
+    result.diskMb = sandbox.diskSizeMb;
+    result.startedAt = sandbox.startedAt;
+    result.endsAt = sandbox.endAt;
+    result.metadata = sandbox.metadata;
     // A create answers without a state: the sandbox it made is running.
     result.running = sandbox.state.isEmpty() || sandbox.state == u"running";
     return result;
@@ -124,6 +128,45 @@ QFuture<Result<void>> E2bProvider::terminate(const QString &providerId)
             }
         }
         return killed;
+    });
+}
+
+QFuture<Result<ProviderSandbox>> E2bProvider::setTimeout(const QString &providerId, int seconds)
+{
+    // E2B answers a timeout change with no body: the sandbox is read again for its new end.
+    return m_api->setTimeout(providerId, seconds).then(this, [this, providerId](const Result<void> &set) {
+        if (!set)
+            return readyFuture<Result<ProviderSandbox>>(tl::unexpected(set.error()));
+        return get(providerId);
+    }).unwrap();
+}
+
+QFuture<Result<void>> E2bProvider::pause(const QString &providerId)
+{
+    return m_api->pauseSandbox(providerId);
+}
+
+QFuture<Result<ProviderSandbox>> E2bProvider::resume(const QString &providerId, int timeoutSeconds)
+{
+    return m_api->connectSandbox(providerId, timeoutSeconds > 0 ? timeoutSeconds : DefaultTimeoutSeconds)
+        .then(this, [this](const Result<E2bSandbox> &connected) {
+            if (!connected)
+                return Result<ProviderSandbox>(tl::unexpected(connected.error()));
+            envdFor(*connected);
+            return Result<ProviderSandbox>(providerSandbox(*connected));
+        });
+}
+
+QFuture<Result<QList<ProviderLogEntry>>> E2bProvider::logs(const QString &providerId, int limit)
+{
+    return m_api->sandboxLogs(providerId, limit).then(this, [](const Result<QList<E2bLogEntry>> &read) {
+        if (!read)
+            return Result<QList<ProviderLogEntry>>(tl::unexpected(read.error()));
+        QList<ProviderLogEntry> entries;
+        entries.reserve(read->size());
+        for (const E2bLogEntry &entry : *read)
+            entries.append({entry.timestamp, entry.level, entry.message});
+        return Result<QList<ProviderLogEntry>>(std::move(entries));
     });
 }
 

@@ -34,6 +34,11 @@ public:
     QFuture<Result<QByteArray>> readFile(const QString &providerId, const QString &path) override;
     QFuture<Result<void>> writeFile(const QString &providerId, const QString &path,
                                     const QByteArray &data) override;
+    QFuture<Result<ProviderSandbox>> setTimeout(const QString &providerId, int seconds) override;
+    QFuture<Result<void>> pause(const QString &providerId) override;
+    // Connects (E2B resumes a paused sandbox on connect), which also renews envd's token.
+    QFuture<Result<ProviderSandbox>> resume(const QString &providerId, int timeoutSeconds) override;
+    QFuture<Result<QList<ProviderLogEntry>>> logs(const QString &providerId, int limit) override;
 
     // E2B's default lifetime for a sandbox created without one.
     static constexpr int DefaultTimeoutSeconds = 300;

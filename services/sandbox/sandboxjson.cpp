@@ -281,6 +281,10 @@ void appendSandboxJson(QByteArray &out, const SandboxRecord &r)
     appendNullableInt(out, r.cpuCount);
     literal(out, ",\"memory_mb\":");
     appendNullableInt(out, r.memoryMb);
+    literal(out, ",\"disk_mb\":");
+    appendNullableInt(out, r.diskMb);
+    literal(out, ",\"provider_state\":");
+    appendNullableString(out, providerStateName(r.providerState));
     literal(out, ",\"metadata\":");
     appendMetadata(out, r.metadata);
     literal(out, ",\"created_at\":");
@@ -291,6 +295,10 @@ void appendSandboxJson(QByteArray &out, const SandboxRecord &r)
     appendTimestamp(out, r.lastUsedAt);
     literal(out, ",\"ended_at\":");
     appendTimestamp(out, r.endedAt);
+    literal(out, ",\"started_at\":");
+    appendTimestamp(out, r.startedAt);
+    literal(out, ",\"ends_at\":");
+    appendTimestamp(out, r.endsAt);
     out.append('}');
 }
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "core/result.h"
+#include "sandbox/sandboxrecord.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QFuture>
 #include <QMap>
 #include <QObject>
@@ -29,7 +31,13 @@ struct ProviderSandbox
     QString templateId;
     int cpuCount = 0;
     int memoryMb = 0;
-    bool running = true;
+    int diskMb = 0;
+    bool running = true;  // false: paused
+    QDateTime startedAt;
+    QDateTime endsAt;     // null = the provider never ends it by itself
+    QMap<QString, QString> metadata;
+
+    ProviderState state() const { return running ? ProviderState::Running : ProviderState::Paused; }
 };
 
 // A command to run in a sandbox: an argv, never a shell line, unless the caller builds
@@ -40,6 +48,14 @@ struct CommandSpec
     QString workingDirectory;              // relative to the sandbox's home; empty = home
     QMap<QString, QString> environment;    // added to the provider's allow-listed environment
     int timeoutMs = 0;                     // 0 = no timeout
+};
+
+// One line of a sandbox's own log (E2B's envd and system logs).
+struct ProviderLogEntry
+{
+    QDateTime timestamp;
+    QString level;
+    QString message;
 };
 
 struct CommandOutcome
@@ -109,6 +125,21 @@ public:
                                                  const QString &path) = 0;
     virtual QFuture<Result<void>> writeFile(const QString &providerId, const QString &path,
                                             const QByteArray &data) = 0;
+
+    // Controls only some providers have; the others answer InvalidArgument ("not supported by
+    // this provider") without doing anything.
+    // The sandbox ends `seconds` from now; the answer is the sandbox as it is afterwards.
+    virtual QFuture<Result<ProviderSandbox>> setTimeout(const QString &providerId, int seconds);
+    // Stops it without losing its state; it costs nothing until resumed.
+    virtual QFuture<Result<void>> pause(const QString &providerId);
+    // Running again (from paused), with at least `timeoutSeconds` left.
+    virtual QFuture<Result<ProviderSandbox>> resume(const QString &providerId, int timeoutSeconds);
+    // The newest `limit` entries of the sandbox's own log, oldest first.
+    virtual QFuture<Result<QList<ProviderLogEntry>>> logs(const QString &providerId, int limit);
+
+protected:
+    // The error of a control this provider lacks.
+    Error unsupported(const QString &what) const;
 };
 
 } // namespace squad

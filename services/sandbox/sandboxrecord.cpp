@@ -25,4 +25,23 @@ std::optional<SandboxStatus> sandboxStatusFromName(QStringView name)
     return std::nullopt;
 }
 
+QString providerStateName(ProviderState state)
+{
+    switch (state) {
+    case ProviderState::Running: return u"running"_s;
+    case ProviderState::Paused: return u"paused"_s;
+    case ProviderState::Unknown: break;
+    }
+    return {};
+}
+
+ProviderState providerStateFromName(QStringView name)
+{
+    if (name == u"running")
+        return ProviderState::Running;
+    if (name == u"paused")
+        return ProviderState::Paused;
+    return ProviderState::Unknown;
+}
+
 } // namespace squad

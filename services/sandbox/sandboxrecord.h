@@ -18,6 +18,14 @@ std::optional<SandboxStatus> sandboxStatusFromName(QStringView name);
 inline constexpr SandboxStatus AllSandboxStatuses[] = {
     SandboxStatus::Created, SandboxStatus::Running, SandboxStatus::Terminated, SandboxStatus::Error};
 
+// What the provider last reported about a live sandbox. E2B can pause a RUNNING sandbox (it
+// then costs nothing until resumed); the lifecycle status stays RUNNING meanwhile.
+enum class ProviderState : quint8 { Unknown, Running, Paused };
+
+// "running", "paused"; empty for Unknown (stored as NULL).
+QString providerStateName(ProviderState state);
+ProviderState providerStateFromName(QStringView name);
+
 // One row of the `sandboxes` table, as a value. Timestamps are UTC; a null QDateTime is NULL.
 struct SandboxRecord
 {
@@ -32,11 +40,20 @@ struct SandboxRecord
     QString repoUrl;
     int cpuCount = 0;       // 0 = unknown
     int memoryMb = 0;       // 0 = unknown
+    int diskMb = 0;         // 0 = unknown
+    ProviderState providerState = ProviderState::Unknown;
+    // Not a row: a sandbox the provider runs that has no row here (found by reconciling); its
+    // id is then the provider's id. Shown for the operator to adopt or terminate.
+    bool orphan = false;
     QString metadata;       // JSON object text
     QDateTime createdAt;
     QDateTime updatedAt;
     QDateTime lastUsedAt;
     QDateTime endedAt;
+    QDateTime startedAt;    // when the provider started it; null = unknown
+    QDateTime endsAt;       // when the provider will end it by itself (E2B's timeout); null = never
+
+    bool isPaused() const { return providerState == ProviderState::Paused; }
 
     bool isLive() const
     {

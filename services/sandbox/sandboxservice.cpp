@@ -11,6 +11,8 @@
 #include "store/database.h"
 #include "store/taskstore.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcSandbox, "squad.sandbox")
@@ -18,6 +20,37 @@ Q_LOGGING_CATEGORY(lcSandbox, "squad.sandbox")
 using namespace Qt::StringLiterals;
 
 namespace squad {
+
+namespace {
+
+QString metadataJson(const QMap<QString, QString> &metadata)
+{
+    QJsonObject object;
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it)
+        object.insert(it.key(), it.value());
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// What the provider reports about a live sandbox, written onto its row. Facts it leaves out
+// (a zero, a null time, no metadata) keep what the row had.
+void applyProviderFacts(SandboxRecord &record, const ProviderSandbox &there)
+{
+    if (there.cpuCount > 0)
+        record.cpuCount = there.cpuCount;
+    if (there.memoryMb > 0)
+        record.memoryMb = there.memoryMb;
+    if (there.diskMb > 0)
+        record.diskMb = there.diskMb;
+    if (there.startedAt.isValid())
+        record.startedAt = there.startedAt;
+    if (there.endsAt.isValid())
+        record.endsAt = there.endsAt;
+    if (!there.metadata.isEmpty())
+        record.metadata = metadataJson(there.metadata);
+    record.providerState = there.state();
+}
+
+} // namespace
 
 SandboxService::SandboxService(const Database &db, QObject *parent)
     : QObject(parent)
@@ -133,8 +166,7 @@ QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest
                         created.error().detail());
         }
         record.providerId = created->providerId;
-        record.cpuCount = created->cpuCount;
-        record.memoryMb = created->memoryMb;
+        applyProviderFacts(record, *created);
         record.status = SandboxStatus::Running;
         record.lastUsedAt = record.updatedAt;
         if (auto saved = save(record, false, u"sandbox.create"_s, u"ok"_s,
@@ -315,6 +347,7 @@ QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &provid
             live.insert(sandbox.providerId, &sandbox);
 
         QList<SandboxRecord> stale;
+        QList<SandboxRecord> refreshed;
         QSet<QString> known;
         auto visited = m_store.forEach({}, [&](const SandboxRecord &record) {
             if (record.provider != providerName)
@@ -326,6 +359,10 @@ QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &provid
             if (const ProviderSandbox *there = live.value(record.providerId)) {
                 if (!there->running)
                     report.paused << record.id;
+                SandboxRecord updated = record;
+                applyProviderFacts(updated, *there);
+                if (updated != record)
+                    refreshed << updated;
             } else {
                 stale << record;
             }
@@ -334,6 +371,12 @@ QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &provid
             return fail(visited.error());
 
         const QDateTime now = nowUtc();
+        for (SandboxRecord record : std::as_const(refreshed)) {
+            record.updatedAt = now;
+            if (auto saved = m_store.update(record); !saved)
+                return fail(saved.error());
+            Q_EMIT sandboxChanged(record);
+        }
         for (SandboxRecord record : std::as_const(stale)) {
             record.status = SandboxStatus::Terminated;
             record.updatedAt = record.endedAt = now;
@@ -350,6 +393,228 @@ QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &provid
                 report.orphans << sandbox;
         }
         return report;
+    });
+}
+
+Result<std::pair<SandboxRecord, SandboxProvider *>> SandboxService::liveSandbox(
+    const QString &id, const QString &what) const
+{
+    auto found = get(id);
+    if (!found)
+        return fail(found.error());
+    if (found->status != SandboxStatus::Running || found->providerId.isEmpty()) {
+        return fail(ErrorCode::Conflict, u"%1 needs a running sandbox; %2 is %3"_s.arg(
+                                             what, found->id, sandboxStatusName(found->status).toLower()));
+    }
+    SandboxProvider *provider = providerFor(found->provider);
+    if (!provider) {
+        return fail(ErrorCode::Unavailable, u"Sandbox %1 lives at provider \"%2\", which is not "
+                                             "configured here"_s.arg(found->id, found->provider));
+    }
+    return std::pair{*found, provider};
+}
+
+QFuture<Result<SandboxRecord>> SandboxService::setTimeout(const QString &id, int seconds)
+{
+    using Ready = Result<SandboxRecord>;
+    if (seconds <= 0) {
+        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
+                                       u"A timeout is a positive number of seconds"_s));
+    }
+    auto live = liveSandbox(id, u"Setting a timeout"_s);
+    if (!live)
+        return readyFuture<Ready>(fail(live.error()));
+    auto [record, provider] = *live;
+    return provider->setTimeout(record.providerId, seconds)
+        .then(this, [this, record, seconds](const Result<ProviderSandbox> &changed) mutable -> Ready {
+            if (!changed) {
+                if (auto audited = audit(u"sandbox.timeout"_s, record.id, u"failed"_s,
+                                         changed.error().toString());
+                    !audited) {
+                    return fail(audited.error());
+                }
+                return fail(changed.error());
+            }
+            applyProviderFacts(record, *changed);
+            record.updatedAt = nowUtc();
+            const QString detail = u"ends in %1 s (at %2)"_s.arg(seconds).arg(
+                formatTimestamp(record.endsAt));
+            if (auto saved = save(record, false, u"sandbox.timeout"_s, u"ok"_s, detail); !saved)
+                return fail(saved.error());
+            Q_EMIT sandboxChanged(record);
+            return record;
+        });
+}
+
+QFuture<Result<SandboxRecord>> SandboxService::pause(const QString &id)
+{
+    using Ready = Result<SandboxRecord>;
+    auto live = liveSandbox(id, u"Pausing"_s);
+    if (!live)
+        return readyFuture<Ready>(fail(live.error()));
+    auto [record, provider] = *live;
+    if (record.isPaused())
+        return readyFuture<Ready>(fail(ErrorCode::AlreadyDone, u"Sandbox %1 is already paused"_s.arg(record.id)));
+    return provider->pause(record.providerId)
+        .then(this, [this, record](const Result<void> &paused) mutable -> Ready {
+            if (!paused) {
+                if (auto audited = audit(u"sandbox.pause"_s, record.id, u"failed"_s,
+                                         paused.error().toString());
+                    !audited) {
+                    return fail(audited.error());
+                }
+                return fail(paused.error());
+            }
+            record.providerState = ProviderState::Paused;
+            record.updatedAt = nowUtc();
+            if (auto saved = save(record, false, u"sandbox.pause"_s, u"ok"_s,
+                                  u"paused at %1"_s.arg(record.provider));
+                !saved) {
+                return fail(saved.error());
+            }
+            Q_EMIT sandboxChanged(record);
+            return record;
+        });
+}
+
+QFuture<Result<SandboxRecord>> SandboxService::resume(const QString &id, int timeoutSeconds)
+{
+    using Ready = Result<SandboxRecord>;
+    auto live = liveSandbox(id, u"Resuming"_s);
+    if (!live)
+        return readyFuture<Ready>(fail(live.error()));
+    auto [record, provider] = *live;
+    return provider->resume(record.providerId, timeoutSeconds)
+        .then(this, [this, record](const Result<ProviderSandbox> &resumed) mutable -> Ready {
+            if (!resumed) {
+                if (auto audited = audit(u"sandbox.resume"_s, record.id, u"failed"_s,
+                                         resumed.error().toString());
+                    !audited) {
+                    return fail(audited.error());
+                }
+                return fail(resumed.error());
+            }
+            applyProviderFacts(record, *resumed);
+            record.providerState = ProviderState::Running;
+            record.updatedAt = record.lastUsedAt = nowUtc();
+            if (auto saved = save(record, false, u"sandbox.resume"_s, u"ok"_s,
+                                  u"running at %1"_s.arg(record.provider));
+                !saved) {
+                return fail(saved.error());
+            }
+            Q_EMIT sandboxChanged(record);
+            return record;
+        });
+}
+
+QFuture<Result<QList<ProviderLogEntry>>> SandboxService::logs(const QString &id, int limit)
+{
+    using Ready = Result<QList<ProviderLogEntry>>;
+    auto found = get(id);
+    if (!found)
+        return readyFuture<Ready>(fail(found.error()));
+    SandboxProvider *provider = providerFor(found->provider);
+    if (!provider || found->providerId.isEmpty())
+        return readyFuture<Ready>(Ready(QList<ProviderLogEntry>()));
+    return provider->logs(found->providerId, limit);
+}
+
+SandboxRecord SandboxService::orphanRecord(const QString &provider, const ProviderSandbox &sandbox)
+{
+    SandboxRecord record;
+    record.id = sandbox.providerId;
+    record.providerId = sandbox.providerId;
+    record.provider = provider;
+    record.templateId = sandbox.templateId;
+    record.status = SandboxStatus::Running;
+    record.orphan = true;
+    record.repoUrl = sandbox.metadata.value(u"squad.repo"_s);
+    record.statusDetail = u"running at %1 with no row here"_s.arg(provider);
+    record.createdAt = record.updatedAt = sandbox.startedAt;
+    applyProviderFacts(record, sandbox);
+    return record;
+}
+
+Result<std::optional<SandboxRecord>> SandboxService::rowOf(const QString &provider,
+                                                           const QString &providerId) const
+{
+    std::optional<SandboxRecord> row;
+    auto visited = m_store.forEach({}, [&](const SandboxRecord &record) {
+        if (!row && record.provider == provider && record.providerId == providerId)
+            row = record;
+    });
+    if (!visited)
+        return fail(visited.error());
+    return row;
+}
+
+QFuture<Result<SandboxRecord>> SandboxService::adopt(const QString &providerName, const QString &providerId)
+{
+    using Ready = Result<SandboxRecord>;
+    SandboxProvider *provider = providerFor(providerName);
+    if (!provider) {
+        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
+                                       u"Provider \"%1\" is not configured here"_s.arg(providerName)));
+    }
+    auto existing = rowOf(providerName, providerId);
+    if (!existing)
+        return readyFuture<Ready>(fail(existing.error()));
+    if (*existing) {
+        return readyFuture<Ready>(fail(ErrorCode::Conflict, u"Sandbox %1 already has a row here (%2)"_s.arg(
+                                                                providerId, (*existing)->id)));
+    }
+    return provider->get(providerId).then(this, [this, providerName](const Result<ProviderSandbox> &there) -> Ready {
+        if (!there)
+            return fail(there.error());
+        // Another adopt may have finished while this one waited for the provider.
+        auto existing = rowOf(providerName, there->providerId);
+        if (!existing)
+            return fail(existing.error());
+        if (*existing)
+            return fail(ErrorCode::Conflict, u"Sandbox %1 already has a row here (%2)"_s.arg(
+                                                 there->providerId, (*existing)->id));
+        SandboxRecord record = orphanRecord(providerName, *there);
+        record.orphan = false;
+        record.id = newId();
+        record.statusDetail = u"adopted from %1"_s.arg(providerName);
+        record.createdAt = record.updatedAt = nowUtc();
+        if (auto saved = save(record, true, u"sandbox.adopt"_s, u"ok"_s,
+                              u"adopted %1 from %2"_s.arg(record.providerId, providerName));
+            !saved) {
+            return fail(saved.error());
+        }
+        Q_EMIT sandboxChanged(record);
+        return record;
+    });
+}
+
+QFuture<Result<void>> SandboxService::terminateOrphan(const QString &providerName, const QString &providerId)
+{
+    using Ready = Result<void>;
+    SandboxProvider *provider = providerFor(providerName);
+    if (!provider) {
+        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
+                                       u"Provider \"%1\" is not configured here"_s.arg(providerName)));
+    }
+    auto existing = rowOf(providerName, providerId);
+    if (!existing)
+        return readyFuture<Ready>(fail(existing.error()));
+    if (*existing) {
+        return readyFuture<Ready>(fail(ErrorCode::Conflict,
+                                       u"Sandbox %1 has a row here (%2): terminate it by that id"_s.arg(
+                                           providerId, (*existing)->id)));
+    }
+    return provider->terminate(providerId).then(this, [this, providerId](const Result<void> &ended) -> Ready {
+        const bool gone = !ended && ended.error().code() == ErrorCode::NotFound;
+        const QString outcome = ended || gone ? u"ok"_s : u"failed"_s;
+        const QString detail = ended ? u"terminated orphan %1"_s.arg(providerId)
+                                     : gone ? u"orphan %1 was already gone"_s.arg(providerId)
+                                            : ended.error().toString();
+        if (auto audited = audit(u"sandbox.orphan.terminate"_s, providerId, outcome, detail); !audited)
+            return fail(audited.error());
+        if (!ended && !gone)
+            return fail(ended.error());
+        return {};
     });
 }
 

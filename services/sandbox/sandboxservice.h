@@ -86,9 +86,30 @@ public:
 
     // Compares the rows of `provider` with what it lists as live: a row RUNNING or CREATED
     // here but absent there is closed as TERMINATED (audited "sandbox.reconcile"); a live
+    // row takes the provider's facts (paused or running, resources, end time); a live
     // sandbox with no row here is an orphan, reported for the operator to adopt or end. The
     // provider's listing failing changes nothing.
     QFuture<Result<ReconcileReport>> reconcile(const QString &provider);
+
+    // Lifecycle controls of providers that have them (E2B): on a RUNNING sandbox; the row
+    // takes the provider's answer and the change is audited. Unknown id → NotFound; a
+    // provider without the control → InvalidArgument, nothing done.
+    // The sandbox ends `seconds` from now (E2B: at most 24 hours on Pro, 1 hour on Hobby).
+    QFuture<Result<SandboxRecord>> setTimeout(const QString &id, int seconds);
+    QFuture<Result<SandboxRecord>> pause(const QString &id);
+    // From paused to running, with at least `timeoutSeconds` left (0 = the provider's default).
+    QFuture<Result<SandboxRecord>> resume(const QString &id, int timeoutSeconds = 0);
+    // The sandbox's own log at its provider, newest `limit` entries, oldest first.
+    QFuture<Result<QList<ProviderLogEntry>>> logs(const QString &id, int limit = 200);
+
+    // Orphans: sandboxes the provider runs without a row here.
+    // The row an orphan is shown as until adopted (orphan = true; its id is the provider's).
+    static SandboxRecord orphanRecord(const QString &provider, const ProviderSandbox &sandbox);
+    // Gives a live orphan a row (RUNNING, audited "sandbox.adopt"); Conflict when it has one.
+    QFuture<Result<SandboxRecord>> adopt(const QString &provider, const QString &providerId);
+    // Ends an orphan at its provider (audited "sandbox.orphan.terminate"); a sandbox with a row
+    // is ended through terminate() instead (Conflict here). Already gone counts as ended.
+    QFuture<Result<void>> terminateOrphan(const QString &provider, const QString &providerId);
 
 Q_SIGNALS:
     // A row changed (created, status moved, used); the GUI's models listen to it.
@@ -96,6 +117,12 @@ Q_SIGNALS:
 
 private:
     SandboxProvider *providerFor(const QString &name) const;
+    // The RUNNING row `id` and its provider, for a control named `what`.
+    [[nodiscard]] Result<std::pair<SandboxRecord, SandboxProvider *>> liveSandbox(
+        const QString &id, const QString &what) const;
+    // The row of `providerId` at `provider`, if there is one.
+    [[nodiscard]] Result<std::optional<SandboxRecord>> rowOf(const QString &provider,
+                                                              const QString &providerId) const;
     [[nodiscard]] Result<void> save(const SandboxRecord &record, bool insert, const QString &action,
                                     const QString &outcome, const QString &detail) const;
     [[nodiscard]] Result<void> audit(const QString &action, const QString &target,

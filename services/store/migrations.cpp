@@ -71,9 +71,23 @@ static Migration initialSchema(SqlDialect dialect)
     }};
 }
 
+// What a provider reports about a live sandbox (E2B: paused or running, its disk, when it
+// started and when its timeout ends it). Columns added with defaults, so old rows stay valid.
+static Migration providerFields(SqlDialect dialect)
+{
+    const Types t = typesFor(dialect);
+    return {2, u"sandboxes: provider state, disk, started and end times"_s, {
+        u"ALTER TABLE sandboxes ADD COLUMN provider_state TEXT "
+         "CHECK (provider_state IN ('running', 'paused'))"_s,
+        u"ALTER TABLE sandboxes ADD COLUMN disk_mb INTEGER"_s,
+        u"ALTER TABLE sandboxes ADD COLUMN started_at %1"_s.arg(t.timestamp),
+        u"ALTER TABLE sandboxes ADD COLUMN ends_at %1"_s.arg(t.timestamp),
+    }};
+}
+
 QList<Migration> migrations(SqlDialect dialect)
 {
-    return {initialSchema(dialect)};
+    return {initialSchema(dialect), providerFields(dialect)};
 }
 
 } // namespace squad

@@ -16,7 +16,8 @@ namespace squad {
 // Column order shared by every SELECT and by recordFromQuery().
 static const QString SelectColumns =
     u"id, e2b_id, provider, template_id, status, status_detail, task_id, agent_id, repo_url, "
-    "cpu_count, memory_mb, metadata, created_at, updated_at, last_used_at, ended_at"_s;
+    "cpu_count, memory_mb, metadata, created_at, updated_at, last_used_at, ended_at, "
+    "provider_state, disk_mb, started_at, ends_at"_s;
 
 static QVariant nullable(const QString &text)
 {
@@ -72,6 +73,10 @@ static SandboxRecord recordFromQuery(const QSqlQuery &q)
     r.updatedAt = timestampFrom(q.value(13));
     r.lastUsedAt = timestampFrom(q.value(14));
     r.endedAt = timestampFrom(q.value(15));
+    r.providerState = providerStateFromName(q.value(16).toString());
+    r.diskMb = q.value(17).toInt();
+    r.startedAt = timestampFrom(q.value(18));
+    r.endsAt = timestampFrom(q.value(19));
     return r;
 }
 
@@ -91,7 +96,11 @@ static QVariantList valuesOf(const SandboxRecord &r)
             timestampValue(r.createdAt),
             timestampValue(r.updatedAt),
             timestampValue(r.lastUsedAt),
-            timestampValue(r.endedAt)};
+            timestampValue(r.endedAt),
+            nullable(providerStateName(r.providerState)),
+            nullableInt(r.diskMb),
+            timestampValue(r.startedAt),
+            timestampValue(r.endsAt)};
 }
 
 Result<void> SandboxStore::insert(const SandboxRecord &record) const
@@ -99,7 +108,7 @@ Result<void> SandboxStore::insert(const SandboxRecord &record) const
     QVariantList values = valuesOf(record);
     values.prepend(record.id);
     return m_db
-        .exec(u"INSERT INTO sandboxes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+        .exec(u"INSERT INTO sandboxes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
                   .arg(SelectColumns),
               values)
         .transform([](const QSqlQuery &) {});
@@ -113,7 +122,8 @@ Result<void> SandboxStore::update(const SandboxRecord &record) const
         u"UPDATE sandboxes SET e2b_id = ?, provider = ?, template_id = ?, status = ?, "
         "status_detail = ?, task_id = ?, agent_id = ?, repo_url = ?, cpu_count = ?, "
         "memory_mb = ?, metadata = ?, created_at = ?, updated_at = ?, last_used_at = ?, "
-        "ended_at = ? WHERE id = ?"_s,
+        "ended_at = ?, provider_state = ?, disk_mb = ?, started_at = ?, ends_at = ? "
+        "WHERE id = ?"_s,
         values);
     if (!query)
         return fail(query.error());

@@ -122,6 +122,24 @@ int referenceCompare(const SandboxRecord &a, const SandboxRecord &b, int column)
     case SandboxTableModel::LastUsedColumn:
         order = time(a.lastUsedAt, b.lastUsedAt);
         break;
+    case SandboxTableModel::TimeLeftColumn: {
+        // Soonest end first, then live without an end, paused, and ended last.
+        const auto left = [](const SandboxRecord &r) {
+            if (!r.isLive())
+                return LLONG_MAX;
+            if (r.isPaused())
+                return LLONG_MAX - 1;
+            return r.endsAt.isValid() ? r.endsAt.toMSecsSinceEpoch() : LLONG_MAX - 2;
+        };
+        order = left(a) < left(b) ? -1 : (left(a) > left(b) ? 1 : 0);
+        break;
+    }
+    case SandboxTableModel::CpuColumn:
+        order = a.cpuCount - b.cpuCount;
+        break;
+    case SandboxTableModel::MemoryColumn:
+        order = a.memoryMb - b.memoryMb;
+        break;
     }
     if (order == 0)
         order = time(a.createdAt, b.createdAt);
@@ -149,7 +167,7 @@ bool referenceAccepts(const SandboxRecord &r, const QString &search,
 {
     if (status && r.status != *status)
         return false;
-    const QStringList fields{r.id,          presentationOf(r.status).label,
+    const QStringList fields{r.id,          presentationOf(badgeOf(r)).label,
                              r.provider,    r.templateId,
                              r.taskId,      r.agentId,
                              r.repoUrl,     r.providerId,
@@ -197,6 +215,13 @@ SandboxRecords randomRecords(QRandomGenerator &random, int count, int firstId = 
                             .arg(random.bounded(2) ? u"acme"_s : u"ACME"_s)
                             .arg(random.bounded(200));
         r.createdAt = T0.addSecs(60 * random.bounded(500)); // many equal ages
+        r.cpuCount = 1 << random.bounded(3);
+        r.memoryMb = 512 * random.bounded(1, 5);
+        const int state = random.bounded(4);  // unknown, running, paused, orphan
+        r.providerState = state == 2 ? ProviderState::Paused : ProviderState(std::min(state, 1));
+        r.orphan = state == 3;
+        if (random.bounded(3) > 0)
+            r.endsAt = T0.addSecs(60 * random.bounded(100)); // ties here too
         if (random.bounded(4))
             r.lastUsedAt = r.createdAt.addSecs(random.bounded(100000));
         records.append(r);

@@ -130,6 +130,7 @@ private Q_SLOTS:
     void displayText_data();
     void displayText();
     void roles();
+    void providerColumnsAndBadges();
     void statusIconsDifferInShape();
     void headers();
 };
@@ -757,13 +758,95 @@ void tst_SandboxTableModel::statusIconsDifferInShape()
     QVERIFY(!model.index(0, SandboxTableModel::IdColumn).data(Qt::DecorationRole).isValid());
 }
 
+void tst_SandboxTableModel::providerColumnsAndBadges()
+{
+    SandboxRecord running = sandbox(u"a"_s);
+    running.provider = u"e2b"_s;
+    running.providerState = ProviderState::Running;
+    running.cpuCount = 2;
+    running.memoryMb = 2048;
+    running.diskMb = 10240;
+    running.endsAt = T0.addSecs(4 * 60 + 12);
+    SandboxRecord paused = running;
+    paused.id = u"b"_s;
+    paused.providerState = ProviderState::Paused;
+    paused.memoryMb = 512;
+    SandboxRecord orphan = running;
+    orphan.id = u"c"_s;
+    orphan.orphan = true;
+    orphan.endsAt = T0.addSecs(2 * 3600 + 5 * 60);
+    SandboxRecord ended = running;
+    ended.id = u"d"_s;
+    ended.status = SandboxStatus::Terminated;
+    ended.cpuCount = 0;
+    ended.memoryMb = 1536;
+
+    SandboxTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setReferenceTime(T0);
+    model.applySnapshot({running, paused, orphan, ended});
+    const auto text = [&model](int row, int column) {
+        return model.index(row, column).data().toString();
+    };
+    const auto badge = [&model](int row) {
+        return SandboxBadge(model.index(row, SandboxTableModel::StatusColumn)
+                                .data(SandboxTableModel::BadgeRole).toInt());
+    };
+    QCOMPARE(badge(0), SandboxBadge::Running);
+    QCOMPARE(badge(1), SandboxBadge::Paused);
+    QCOMPARE(badge(2), SandboxBadge::Orphan);
+    QCOMPARE(badge(3), SandboxBadge::Terminated);
+    QCOMPARE(text(0, SandboxTableModel::StatusColumn), u"Running"_s);
+    QCOMPARE(text(1, SandboxTableModel::StatusColumn), u"Paused"_s);
+    QCOMPARE(text(2, SandboxTableModel::StatusColumn), u"Orphan"_s);
+
+    QCOMPARE(text(0, SandboxTableModel::TimeLeftColumn), u"4m 12s"_s);
+    QCOMPARE(text(1, SandboxTableModel::TimeLeftColumn), u"paused"_s);
+    QCOMPARE(text(2, SandboxTableModel::TimeLeftColumn), u"2h 05m"_s);
+    QCOMPARE(text(3, SandboxTableModel::TimeLeftColumn), u"—"_s);
+    QCOMPARE(text(0, SandboxTableModel::CpuColumn), u"2"_s);
+    QCOMPARE(text(3, SandboxTableModel::CpuColumn), u"—"_s);
+    QCOMPARE(text(0, SandboxTableModel::MemoryColumn), u"2 GiB"_s);
+    QCOMPARE(text(1, SandboxTableModel::MemoryColumn), u"512 MiB"_s);
+    QCOMPARE(text(3, SandboxTableModel::MemoryColumn), QLocale().toString(1.5, 'f', 1) + u" GiB"_s);
+    QVERIFY(model.index(0, SandboxTableModel::MemoryColumn).data(Qt::ToolTipRole).toString()
+                .contains(u"10 GiB"_s));
+
+    // The soonest end sorts first; paused and ended sandboxes after every running one.
+    const auto key = [&model](int row) {
+        return model.index(row, SandboxTableModel::TimeLeftColumn)
+            .data(SandboxTableModel::SortRole).toLongLong();
+    };
+    QVERIFY(key(0) < key(2));
+    QVERIFY(key(2) < key(1));
+    QVERIFY(key(1) < key(3));
+
+    QCOMPARE(SandboxTableModel::timeLeftText(T0.addSecs(-5), T0), u"0s"_s);
+    QCOMPARE(SandboxTableModel::timeLeftText(T0.addSecs(59), T0), u"59s"_s);
+    QCOMPARE(SandboxTableModel::timeLeftText(T0.addSecs(3 * 86400 + 7200), T0), u"3d 2h"_s);
+    QCOMPARE(SandboxTableModel::timeLeftText({}, T0), u"—"_s);
+
+    // A reconcile that finds it paused changes the status and time-left cells.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    SandboxRecord nowPaused = running;
+    nowPaused.providerState = ProviderState::Paused;
+    model.updateSandbox(nowPaused);
+    QCOMPARE(changed.size(), 1);
+    const QModelIndex first = changed.first().at(0).toModelIndex();
+    const QModelIndex last = changed.first().at(1).toModelIndex();
+    QVERIFY(first.column() <= SandboxTableModel::StatusColumn);
+    QVERIFY(last.column() >= SandboxTableModel::TimeLeftColumn);
+    QCOMPARE(badge(0), SandboxBadge::Paused);
+}
+
 void tst_SandboxTableModel::headers()
 {
     SandboxTableModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     // In the order an operator scans them.
-    const QStringList names{u"Status"_s,    u"ID"_s,   u"Template"_s, u"Repository"_s, u"Age"_s,
-                            u"Last used"_s, u"Task"_s, u"Agent"_s,    u"Provider"_s};
+    const QStringList names{u"Status"_s,    u"ID"_s,        u"Template"_s, u"Repository"_s,
+                            u"Age"_s,       u"Last used"_s, u"Time left"_s, u"vCPU"_s,
+                            u"Memory"_s,    u"Task"_s,      u"Agent"_s,     u"Provider"_s};
     QCOMPARE(names.size(), int(SandboxTableModel::ColumnCount));
     for (int column = 0; column < SandboxTableModel::ColumnCount; ++column) {
         QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), names.at(column));

@@ -259,7 +259,8 @@ void tst_Core::sandboxJsonIsValidAndStable()
     const QStringList keys = {u"id"_s, u"e2b_id"_s, u"provider"_s, u"template_id"_s,
                               u"status"_s, u"status_detail"_s, u"task_id"_s, u"agent_id"_s,
                               u"repo_url"_s, u"cpu_count"_s, u"memory_mb"_s, u"metadata"_s,
-                              u"created_at"_s, u"updated_at"_s, u"last_used_at"_s, u"ended_at"_s};
+                              u"created_at"_s, u"updated_at"_s, u"last_used_at"_s, u"ended_at"_s,
+                              u"disk_mb"_s, u"provider_state"_s, u"started_at"_s, u"ends_at"_s};
     QCOMPARE(o.keys().size(), keys.size());
     for (const QString &key : keys)
         QVERIFY2(o.contains(key), qPrintable(key));
@@ -268,6 +269,8 @@ void tst_Core::sandboxJsonIsValidAndStable()
     QCOMPARE(o.value(u"created_at"_s).toString(), u"2026-11-18T11:06:40.123Z"_s);
     QVERIFY(o.value(u"ended_at"_s).isNull());
     QVERIFY(o.value(u"task_id"_s).isNull());
+    QVERIFY(o.value(u"provider_state"_s).isNull());
+    QVERIFY(o.value(u"ends_at"_s).isNull());
     QCOMPARE(o.value(u"metadata"_s).toObject().value(u"k"_s).toArray().size(), 2);
 
     // A hand-edited metadata value that is not an object still gives valid JSON.

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void newerSchemaIsRefusedUntouched();
     void failedMigrationLeavesNothingBehind();
     void sandboxRowRoundTrips();
+    void upgradingFromVersionOneKeepsRows();
     void auditLogAppendsAndRedacts();
 
 private:
@@ -155,7 +156,8 @@ void tst_Database::schemaHasEveryColumnAndIndex()
     for (const QString &column :
          {u"id"_s, u"e2b_id"_s, u"agent_id"_s, u"task_id"_s, u"repo_url"_s, u"status"_s,
           u"last_used_at"_s, u"created_at"_s, u"updated_at"_s, u"provider"_s, u"template_id"_s,
-          u"cpu_count"_s, u"memory_mb"_s, u"metadata"_s, u"ended_at"_s, u"status_detail"_s}) {
+          u"cpu_count"_s, u"memory_mb"_s, u"metadata"_s, u"ended_at"_s, u"status_detail"_s,
+          u"provider_state"_s, u"disk_mb"_s, u"started_at"_s, u"ends_at"_s}) {
         QVERIFY2(sandboxColumns.contains(column), qPrintable(column));
     }
     const QStringList auditColumns = columnsOf(**db, u"audit_log"_s);
@@ -298,6 +300,10 @@ void tst_Database::sandboxRowRoundTrips()
     record.createdAt = QDateTime::fromMSecsSinceEpoch(1795000000123, QTimeZone::utc());
     record.updatedAt = record.createdAt.addSecs(5);
     record.lastUsedAt = record.createdAt.addSecs(7);
+    record.providerState = ProviderState::Paused;
+    record.diskMb = 10240;
+    record.startedAt = record.createdAt.addSecs(1);
+    record.endsAt = record.createdAt.addSecs(301);
     QVERIFY_RESULT(store.insert(record));
 
     auto loaded = store.get(record.id);
@@ -320,6 +326,39 @@ void tst_Database::sandboxRowRoundTrips()
     SandboxRecord ghost = record;
     ghost.id = newId();
     QVERIFY_ERROR(store.update(ghost), ErrorCode::NotFound);
+}
+
+void tst_Database::upgradingFromVersionOneKeepsRows()
+{
+    // A database as version 1 left it: migration 2's columns gone and its record with them.
+    auto location = DatabaseLocation::parse(m_scratch->text(), m_scratch->folder());
+    QVERIFY_RESULT(location);
+    const QString id = newId();
+    {
+        auto db = Database::open(*location);
+        QVERIFY_RESULT(db);
+        for (const QString &column : {u"provider_state"_s, u"disk_mb"_s, u"started_at"_s, u"ends_at"_s})
+            QVERIFY_RESULT((*db)->exec(u"ALTER TABLE sandboxes DROP COLUMN %1"_s.arg(column)));
+        QVERIFY_RESULT((*db)->exec(u"DELETE FROM schema_migrations WHERE version = 2"_s));
+        QVERIFY_RESULT((*db)->exec(
+            u"INSERT INTO sandboxes (id, e2b_id, provider, template_id, status, metadata, created_at, "
+            "updated_at) VALUES (?, 'sbx1', 'e2b', 'base', 'RUNNING', '{}', ?, ?)"_s,
+            {id, formatTimestamp(nowUtc()), formatTimestamp(nowUtc())}));
+        QCOMPARE(*(*db)->schemaVersion(), 1);
+    }
+    auto db = Database::open(*location);
+    QVERIFY_RESULT(db);
+    QCOMPARE(*(*db)->schemaVersion(), 2);
+    auto kept = SandboxStore(**db).get(id);
+    QVERIFY_RESULT(kept);
+    QCOMPARE(kept->providerId, u"sbx1"_s);
+    QCOMPARE(kept->status, SandboxStatus::Running);
+    QCOMPARE(kept->providerState, ProviderState::Unknown);
+    QCOMPARE(kept->diskMb, 0);
+    QVERIFY(kept->endsAt.isNull());
+
+    // The new state column takes only what providers report.
+    QVERIFY(!(*db)->exec(u"UPDATE sandboxes SET provider_state = 'sleeping' WHERE id = ?"_s, {id}));
 }
 
 void tst_Database::auditLogAppendsAndRedacts()

@@ -34,6 +34,17 @@ public:
     void cancel() override { finish(fail(ErrorCode::Cancelled, u"cancelled"_s)); }
 };
 
+ProviderSandbox providerSandbox(const QString &id, int cpus, int memoryMb, bool running = true)
+{
+    ProviderSandbox sandbox;
+    sandbox.providerId = id;
+    sandbox.templateId = u"base"_s;
+    sandbox.cpuCount = cpus;
+    sandbox.memoryMb = memoryMb;
+    sandbox.running = running;
+    return sandbox;
+}
+
 // A provider whose answers the test sets, and which records what it was asked.
 class FakeProvider final : public SandboxProvider
 {
@@ -45,12 +56,41 @@ public:
         createdSpecs << spec;
         if (createError)
             return readyFuture<Result<ProviderSandbox>>(fail(*createError));
-        return readyFuture<Result<ProviderSandbox>>(
-            ProviderSandbox{u"fake-"_s + spec.id.left(8), spec.templateId, 2, 1024, true});
+        ProviderSandbox made = providerSandbox(u"fake-"_s + spec.id.left(8), 2, 1024);
+        made.templateId = spec.templateId;
+        made.endsAt = QDateTime::currentDateTimeUtc().addSecs(300);
+        return readyFuture<Result<ProviderSandbox>>(made);
     }
-    QFuture<Result<ProviderSandbox>> get(const QString &) override
+    QFuture<Result<ProviderSandbox>> get(const QString &providerId) override
     {
+        for (const ProviderSandbox &sandbox : std::as_const(live)) {
+            if (sandbox.providerId == providerId)
+                return readyFuture<Result<ProviderSandbox>>(sandbox);
+        }
         return readyFuture<Result<ProviderSandbox>>(fail(ErrorCode::NotFound, u"no"_s));
+    }
+    QFuture<Result<ProviderSandbox>> setTimeout(const QString &providerId, int seconds) override
+    {
+        controls << u"timeout %1 %2"_s.arg(providerId).arg(seconds);
+        if (controlError)
+            return readyFuture<Result<ProviderSandbox>>(fail(*controlError));
+        ProviderSandbox sandbox = providerSandbox(providerId, 2, 1024);
+        sandbox.endsAt = QDateTime::currentDateTimeUtc().addSecs(seconds);
+        return readyFuture<Result<ProviderSandbox>>(sandbox);
+    }
+    QFuture<Result<void>> pause(const QString &providerId) override
+    {
+        controls << u"pause "_s + providerId;
+        if (controlError)
+            return readyFuture<Result<void>>(fail(*controlError));
+        return readyFuture<Result<void>>({});
+    }
+    QFuture<Result<ProviderSandbox>> resume(const QString &providerId, int timeoutSeconds) override
+    {
+        controls << u"resume %1 %2"_s.arg(providerId).arg(timeoutSeconds);
+        if (controlError)
+            return readyFuture<Result<ProviderSandbox>>(fail(*controlError));
+        return readyFuture<Result<ProviderSandbox>>(providerSandbox(providerId, 2, 1024));
     }
     QFuture<Result<QList<ProviderSandbox>>> list() override
     {
@@ -83,7 +123,9 @@ public:
     std::optional<Error> createError;
     std::optional<Error> terminateError;
     std::optional<Error> listError;
-    QList<ProviderSandbox> live;  // what list() reports
+    std::optional<Error> controlError;
+    QList<ProviderSandbox> live;  // what list() and get() report
+    QStringList controls;         // timeout, pause and resume calls, in order
     int runExitCode = 0;
     QList<SandboxSpec> createdSpecs;
     QStringList terminated;
@@ -118,6 +160,10 @@ private Q_SLOTS:
     void runRefusesStoppedSandbox();
     void reconcileClosesGoneRowsAndFindsOrphans();
     void reconcileWithAFailingListChangesNothing();
+    void timeoutPauseAndResumeUpdateTheRow();
+    void controlsRefuseWhatTheyCannotDo();
+    void adoptGivesAnOrphanARow();
+    void terminateOrphanEndsItAtTheProvider();
 
 private:
     Result<SandboxRecord> createOne(const CreateSandboxRequest &request = {});
@@ -475,9 +521,10 @@ void tst_SandboxService::reconcileClosesGoneRowsAndFindsOrphans()
     QVERIFY(waitFor(terminated));
     QVERIFY_RESULT(terminated.result());
 
-    m_provider->live = {ProviderSandbox{alive->providerId, u"base"_s, 2, 1024, true},
-                        ProviderSandbox{paused->providerId, u"base"_s, 2, 1024, false},
-                        ProviderSandbox{u"made-elsewhere"_s, u"base"_s, 1, 512, true}};
+    m_provider->live = {providerSandbox(alive->providerId, 2, 1024),
+                        providerSandbox(paused->providerId, 2, 1024, false),
+                        providerSandbox(u"made-elsewhere"_s, 1, 512)};
+    m_provider->live[0].endsAt = QDateTime::currentDateTimeUtc().addSecs(3600);
     QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
     auto reconciling = m_service->reconcile(u"fake"_s);
     QVERIFY(waitFor(reconciling));
@@ -489,7 +536,11 @@ void tst_SandboxService::reconcileClosesGoneRowsAndFindsOrphans()
     QCOMPARE(report->orphans.size(), 1);
     QCOMPARE(report->orphans.first().providerId, u"made-elsewhere"_s);
     QCOMPARE(report->paused, QStringList{paused->id});
-    QCOMPARE(changed.size(), 1);
+    // The gone row closed; the paused one and the one with a new end time took the facts.
+    QCOMPARE(changed.size(), 3);
+    QCOMPARE(m_service->get(paused->id)->providerState, ProviderState::Paused);
+    QCOMPARE(m_service->get(alive->id)->endsAt.toSecsSinceEpoch(),
+             m_provider->live[0].endsAt.toSecsSinceEpoch());
 
     auto closed = m_service->get(gone->id);
     QVERIFY_RESULT(closed);
@@ -508,6 +559,7 @@ void tst_SandboxService::reconcileClosesGoneRowsAndFindsOrphans()
     QVERIFY(waitFor(again));
     QVERIFY_RESULT(again.result());
     QVERIFY(again.result()->closed.isEmpty());
+    QCOMPARE(changed.size(), 3);
 }
 
 void tst_SandboxService::reconcileWithAFailingListChangesNothing()
@@ -522,6 +574,134 @@ void tst_SandboxService::reconcileWithAFailingListChangesNothing()
     auto unknown = m_service->reconcile(u"nowhere"_s);
     QVERIFY(waitFor(unknown));
     QVERIFY_ERROR(unknown.result(), ErrorCode::InvalidArgument);
+}
+
+void tst_SandboxService::timeoutPauseAndResumeUpdateTheRow()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->providerState, ProviderState::Running);
+    QVERIFY(created->endsAt.isValid());
+
+    auto extended = m_service->setTimeout(created->id, 3600);
+    QVERIFY(waitFor(extended));
+    QVERIFY_RESULT(extended.result());
+    QVERIFY(extended.result()->endsAt > QDateTime::currentDateTimeUtc().addSecs(3500));
+    QCOMPARE(m_service->get(created->id)->endsAt, extended.result()->endsAt);
+
+    auto paused = m_service->pause(created->id);
+    QVERIFY(waitFor(paused));
+    QVERIFY_RESULT(paused.result());
+    QCOMPARE(m_service->get(created->id)->providerState, ProviderState::Paused);
+    QCOMPARE(m_service->get(created->id)->status, SandboxStatus::Running);
+    auto again = m_service->pause(created->id);
+    QVERIFY(waitFor(again));
+    QVERIFY_ERROR(again.result(), ErrorCode::AlreadyDone);
+
+    auto resumed = m_service->resume(created->id, 600);
+    QVERIFY(waitFor(resumed));
+    QVERIFY_RESULT(resumed.result());
+    QCOMPARE(m_service->get(created->id)->providerState, ProviderState::Running);
+
+    const QString pid = created->providerId;
+    QCOMPARE(m_provider->controls, (QStringList{u"timeout %1 3600"_s.arg(pid), u"pause "_s + pid,
+                                                u"resume %1 600"_s.arg(pid)}));
+    QStringList actions;
+    for (const AuditEntry &entry : auditOf(created->id))
+        actions << entry.action + u' ' + entry.outcome;
+    for (const QString &expected : {u"sandbox.timeout ok"_s, u"sandbox.pause ok"_s, u"sandbox.resume ok"_s})
+        QVERIFY2(actions.contains(expected), qPrintable(actions.join(u", "_s)));
+}
+
+void tst_SandboxService::controlsRefuseWhatTheyCannotDo()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    const SandboxRecord before = *m_service->get(created->id);
+
+    auto zero = m_service->setTimeout(created->id, 0);
+    QVERIFY(waitFor(zero));
+    QVERIFY_ERROR(zero.result(), ErrorCode::InvalidArgument);
+
+    m_provider->controlError = Error(ErrorCode::Conflict, u"the sandbox is busy"_s);
+    auto busy = m_service->pause(created->id);
+    QVERIFY(waitFor(busy));
+    QVERIFY_ERROR(busy.result(), ErrorCode::Conflict);
+    QCOMPARE(*m_service->get(created->id), before);
+    m_provider->controlError.reset();
+
+    auto unknown = m_service->setTimeout(newId(), 60);
+    QVERIFY(waitFor(unknown));
+    QVERIFY_ERROR(unknown.result(), ErrorCode::NotFound);
+
+    auto terminated = m_service->terminate(created->id);
+    QVERIFY(waitFor(terminated));
+    auto ended = m_service->resume(created->id);
+    QVERIFY(waitFor(ended));
+    QVERIFY_ERROR(ended.result(), ErrorCode::Conflict);
+    QCOMPARE(m_provider->controls, QStringList{u"pause "_s + created->providerId});
+}
+
+void tst_SandboxService::adoptGivesAnOrphanARow()
+{
+    ProviderSandbox orphan = providerSandbox(u"made-elsewhere"_s, 4, 2048);
+    orphan.metadata.insert(u"owner"_s, u"ci"_s);
+    orphan.startedAt = QDateTime::currentDateTimeUtc().addSecs(-60);
+    m_provider->live = {orphan};
+    const SandboxRecord shown = SandboxService::orphanRecord(u"fake"_s, orphan);
+    QVERIFY(shown.orphan);
+    QCOMPARE(shown.id, u"made-elsewhere"_s);
+    QCOMPARE(shown.cpuCount, 4);
+
+    const int rowsBefore = countRows(u"sandboxes"_s);
+    auto adopted = m_service->adopt(u"fake"_s, u"made-elsewhere"_s);
+    QVERIFY(waitFor(adopted));
+    QVERIFY_RESULT(adopted.result());
+    const SandboxRecord record = *adopted.result();
+    QVERIFY(!record.orphan);
+    QCOMPARE(record.providerId, u"made-elsewhere"_s);
+    QCOMPARE(record.status, SandboxStatus::Running);
+    QCOMPARE(record.memoryMb, 2048);
+    QCOMPARE(record.metadata, u"{\"owner\":\"ci\"}"_s);
+    QCOMPARE(countRows(u"sandboxes"_s), rowsBefore + 1);
+    QCOMPARE(auditOf(record.id).first().action, u"sandbox.adopt"_s);
+
+    // It has a row now: neither adopted twice nor ended as an orphan.
+    auto twice = m_service->adopt(u"fake"_s, u"made-elsewhere"_s);
+    QVERIFY(waitFor(twice));
+    QVERIFY_ERROR(twice.result(), ErrorCode::Conflict);
+    auto asOrphan = m_service->terminateOrphan(u"fake"_s, u"made-elsewhere"_s);
+    QVERIFY(waitFor(asOrphan));
+    QVERIFY_ERROR(asOrphan.result(), ErrorCode::Conflict);
+    QVERIFY(m_provider->terminated.isEmpty());
+    QCOMPARE(countRows(u"sandboxes"_s), rowsBefore + 1);
+
+    auto missing = m_service->adopt(u"fake"_s, u"never-was"_s);
+    QVERIFY(waitFor(missing));
+    QVERIFY_ERROR(missing.result(), ErrorCode::NotFound);
+    QCOMPARE(countRows(u"sandboxes"_s), rowsBefore + 1);
+}
+
+void tst_SandboxService::terminateOrphanEndsItAtTheProvider()
+{
+    const int rowsBefore = countRows(u"sandboxes"_s);
+    auto ended = m_service->terminateOrphan(u"fake"_s, u"stray"_s);
+    QVERIFY(waitFor(ended));
+    QVERIFY_RESULT(ended.result());
+    QCOMPARE(m_provider->terminated, QStringList{u"stray"_s});
+    QCOMPARE(auditOf(u"stray"_s).first().action, u"sandbox.orphan.terminate"_s);
+    QCOMPARE(countRows(u"sandboxes"_s), rowsBefore);
+
+    m_provider->terminateError = Error(ErrorCode::NotFound, u"gone"_s);
+    auto gone = m_service->terminateOrphan(u"fake"_s, u"stray"_s);
+    QVERIFY(waitFor(gone));
+    QVERIFY_RESULT(gone.result());
+
+    m_provider->terminateError = Error(ErrorCode::Unavailable, u"E2B could not be reached"_s);
+    auto failed = m_service->terminateOrphan(u"fake"_s, u"stray"_s);
+    QVERIFY(waitFor(failed));
+    QVERIFY_ERROR(failed.result(), ErrorCode::Unavailable);
+    QCOMPARE(auditOf(u"stray"_s).first().outcome, u"failed"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_SandboxService)

@@ -205,11 +205,11 @@ void tst_CellPainting::statusPillIsPaintedOncePerLook()
     const QFont font = QApplication::font();
     {
         QPainter p1(&running);
-        paintStatusBadge(&p1, running.rect(), SandboxStatus::Running, font, Qt::white);
+        paintStatusBadge(&p1, running.rect(), SandboxBadge::Running, font, Qt::white);
         QPainter p2(&again);
-        paintStatusBadge(&p2, again.rect(), SandboxStatus::Running, font, Qt::white);
+        paintStatusBadge(&p2, again.rect(), SandboxBadge::Running, font, Qt::white);
         QPainter p3(&error);
-        paintStatusBadge(&p3, error.rect(), SandboxStatus::Error, font, Qt::white);
+        paintStatusBadge(&p3, error.rect(), SandboxBadge::Error, font, Qt::white);
     }
     QCOMPARE(running, again);
     QVERIFY(running != error);
