@@ -652,9 +652,7 @@ QFuture<int> Cli::sandboxesExec(const QCommandLineParser &parser)
     CommandRun *run = m_core->sandboxes().run(*id, spec, this);
     m_activeRun = run;
     connect(run, &CommandRun::output, this, [](CommandRun::Channel channel, const QByteArray &data) {
-        std::FILE *stream = channel == CommandRun::Channel::Stdout ? stdout : stderr;
-        std::fwrite(data.constData(), 1, size_t(data.size()), stream);
-        std::fflush(stream);
+        writeNow(channel == CommandRun::Channel::Stdout ? stdout : stderr, data);
     });
     connect(run, &CommandRun::finished, this, [this, run, promise] {
         m_activeRun = nullptr;

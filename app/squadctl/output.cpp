@@ -5,7 +5,12 @@
 
 #include <QCommandLineParser>
 
+#include <cerrno>
 #include <cstdio>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 namespace squad::cli {
 
@@ -70,6 +75,28 @@ void writeErr(const QString &text)
 void flushOut()
 {
     std::fflush(stdout);
+}
+
+void writeNow(std::FILE *stream, QByteArrayView bytes)
+{
+    std::fflush(stream);
+#ifdef Q_OS_UNIX
+    const int fd = ::fileno(stream);
+    const char *data = bytes.data();
+    qsizetype left = bytes.size();
+    while (left > 0) {
+        const ssize_t written = ::write(fd, data, size_t(left));
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return;  // a closed or failing output: as with stdio, the command carries on
+        data += written;
+        left -= written;
+    }
+#else
+    std::fwrite(bytes.data(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+#endif
 }
 
 BufferedOut::BufferedOut()

@@ -7,6 +7,7 @@
 #include <QFuture>
 #include <QString>
 
+#include <cstdio>
 #include <optional>
 
 class QCommandLineParser;
@@ -33,6 +34,10 @@ void writeOut(const QByteArray &data);
 void writeOut(const QString &text);
 void writeErr(const QString &text);
 void flushOut();
+// Bytes that must reach `stream` (stdout or stderr) now, such as a command's output as it
+// streams: whatever stdio holds is flushed first, then the bytes go out in one write(2)
+// rather than through stdio's small buffer.
+void writeNow(std::FILE *stream, QByteArrayView bytes);
 
 // Accumulates output and hands it to stdout in large blocks: listing 100,000 rows should not
 // pay for 100,000 writes, nor hold the whole document in memory.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "connectenvelope.h"
 
+#include <QIODevice>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtEndian>
@@ -18,11 +19,41 @@ QByteArray encodeEnvelope(QByteArrayView payload, quint8 flags)
     return envelope;
 }
 
-Result<std::optional<Envelope>> EnvelopeReader::next()
+void EnvelopeReader::compact()
+{
+    if (m_offset == 0)
+        return;
+    if (m_offset == m_buffer.size())
+        m_buffer.truncate(0);  // keeps the allocation for the next read
+    else
+        m_buffer.remove(0, m_offset);  // Qt 6 moves the start, not the bytes
+    m_offset = 0;
+}
+
+void EnvelopeReader::feed(QByteArrayView bytes)
+{
+    compact();
+    m_buffer.append(bytes);
+}
+
+qint64 EnvelopeReader::readFrom(QIODevice &device)
+{
+    compact();
+    const qint64 available = device.bytesAvailable();
+    if (available <= 0)
+        return 0;
+    const qsizetype had = m_buffer.size();
+    m_buffer.resize(had + available);
+    const qint64 got = device.read(m_buffer.data() + had, available);
+    m_buffer.resize(had + std::max<qint64>(got, 0));
+    return got;
+}
+
+Result<std::optional<EnvelopeView>> EnvelopeReader::nextView()
 {
     const qsizetype available = m_buffer.size() - m_offset;
     if (available < EnvelopeHeaderSize)
-        return std::optional<Envelope>();
+        return std::optional<EnvelopeView>();
     const char *header = m_buffer.constData() + m_offset;
     const auto flags = quint8(header[0]);
     const auto length = qsizetype(qFromBigEndian<quint32>(header + 1));
@@ -36,20 +67,19 @@ Result<std::optional<Envelope>> EnvelopeReader::next()
                     "the stream is corrupt."_s.arg(length).arg(m_maxPayload));
     }
     if (available < EnvelopeHeaderSize + length)
-        return std::optional<Envelope>();
-
-    Envelope envelope{flags, m_buffer.mid(m_offset + EnvelopeHeaderSize, length)};
+        return std::optional<EnvelopeView>();
     m_offset += EnvelopeHeaderSize + length;
-    // Drop consumed bytes now and then, not on every envelope: one copy per large batch keeps
-    // a long stream linear.
-    if (m_offset == m_buffer.size()) {
-        m_buffer.clear();
-        m_offset = 0;
-    } else if (m_offset > 64 * 1024 && m_offset > m_buffer.size() / 2) {
-        m_buffer.remove(0, m_offset);
-        m_offset = 0;
-    }
-    return std::optional<Envelope>(std::move(envelope));
+    return std::optional<EnvelopeView>(EnvelopeView{flags, QByteArrayView(header + EnvelopeHeaderSize, length)});
+}
+
+Result<std::optional<Envelope>> EnvelopeReader::next()
+{
+    auto view = nextView();
+    if (!view)
+        return tl::unexpected(view.error());
+    if (!*view)
+        return std::optional<Envelope>();
+    return std::optional<Envelope>(Envelope{(*view)->flags, (*view)->payload.toByteArray()});
 }
 
 Result<void> endOfStreamOutcome(QByteArrayView payload)

@@ -8,6 +8,8 @@
 
 #include <optional>
 
+class QIODevice;
+
 namespace squad::connect {
 
 // The Connect protocol's streaming envelope: one flag byte, a 4-byte big-endian payload
@@ -27,6 +29,16 @@ struct Envelope
     bool endOfStream() const { return flags & EndStreamFlag; }
 };
 
+// An envelope whose payload points into the reader's buffer: no copy, valid until the reader
+// is next fed or read from. For hot loops (a command's output); Envelope otherwise.
+struct EnvelopeView
+{
+    quint8 flags = 0;
+    QByteArrayView payload;
+
+    bool endOfStream() const { return flags & EndStreamFlag; }
+};
+
 // Cuts envelopes out of a byte stream as it arrives. Network reads split and merge envelopes
 // arbitrarily (a read may even end inside the 5-byte header), so bytes are buffered until a
 // whole envelope is there.
@@ -41,18 +53,27 @@ public:
         : m_maxPayload(maxPayload)
     {}
 
-    void feed(QByteArrayView bytes) { m_buffer.append(bytes); }
+    void feed(QByteArrayView bytes);
+    // Appends what `device` has ready straight into the buffer, without the intermediate
+    // array readAll() would allocate; returns the bytes read (-1 when the device failed).
+    qint64 readFrom(QIODevice &device);
 
     // The next whole envelope; nullopt while one is still incomplete. An error when the stream
     // is corrupt (compressed though nothing was negotiated, or an impossible length); the
     // reader is then unusable.
     [[nodiscard]] Result<std::optional<Envelope>> next();
+    // The same, without copying the payload out (see EnvelopeView for how long it lives).
+    [[nodiscard]] Result<std::optional<EnvelopeView>> nextView();
 
     // Bytes of an envelope that has not arrived whole. At the end of the body this means the
     // stream was cut.
     bool hasPartial() const { return m_buffer.size() > m_offset; }
 
 private:
+    // Drops the envelopes already handed out; called before new bytes arrive, so views stay
+    // valid until then and only the unread tail (at most one partial envelope) is moved.
+    void compact();
+
     QByteArray m_buffer;
     qsizetype m_offset = 0;  // where the next envelope starts in m_buffer
     qsizetype m_maxPayload;

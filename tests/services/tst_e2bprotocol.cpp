@@ -6,6 +6,7 @@
 #include "e2b/e2berrors.h"
 #include "testsupport.h"
 
+#include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void envelopesSplitAnywhereReassemble();
     void envelopesMergedInOneRead();
     void cutStreamLeavesAPartialEnvelope();
+    void viewsReadStraightFromADevice();
     void corruptEnvelopesAreRefused();
     void endOfStreamOutcome_data();
     void endOfStreamOutcome();
@@ -111,6 +113,43 @@ void tst_E2bProtocol::cutStreamLeavesAPartialEnvelope()
     QVERIFY_RESULT(next);
     QVERIFY(!next->has_value());
     QVERIFY(reader.hasPartial());
+}
+
+void tst_E2bProtocol::viewsReadStraightFromADevice()
+{
+    // The reader fed from a device in pieces of every size, its views used before each next
+    // read (as EnvdClient does): every payload whole and in order, however the reads cut.
+    QByteArray stream;
+    QList<QByteArray> payloads;
+    for (int i = 0; i < 200; ++i) {
+        payloads << QByteArray(i * 37 % 500, char('a' + i % 26));
+        stream += frame(payloads.last().constData());
+    }
+    stream += connect::encodeEnvelope("{}", connect::EndStreamFlag);
+    for (qsizetype piece : {1, 4, 5, 6, 499, 4096, 1 << 20}) {
+        connect::EnvelopeReader reader;
+        QList<QByteArray> seen;
+        bool ended = false;
+        for (qsizetype at = 0; at < stream.size(); at += piece) {
+            QBuffer window;  // a device with only the next piece ready
+            window.setData(stream.mid(at, piece));
+            QVERIFY(window.open(QIODevice::ReadOnly));
+            QCOMPARE(reader.readFrom(window), window.size());
+            while (true) {
+                auto next = reader.nextView();
+                QVERIFY_RESULT(next);
+                if (!*next)
+                    break;
+                if ((*next)->endOfStream())
+                    ended = true;
+                else
+                    seen << (*next)->payload.toByteArray();
+            }
+        }
+        QCOMPARE(seen, payloads);
+        QVERIFY(ended);
+        QVERIFY(!reader.hasPartial());
+    }
 }
 
 void tst_E2bProtocol::corruptEnvelopesAreRefused()

@@ -70,6 +70,8 @@ private Q_SLOTS:
 
     void startStreamsOutputAndExitCode();
     void exitCodeZeroIsOmittedOnTheWire();
+    void outputIsDecoded_data();
+    void outputIsDecoded();
     void endOfStreamErrorBecomesAnError();
     void streamCutMidEnvelope();
     void proxyErrors_data();
@@ -182,6 +184,51 @@ void tst_EnvdClient::exitCodeZeroIsOmittedOnTheWire()
     QVERIFY_RESULT(run->result());
     QCOMPARE(run->result()->exitCode, 0);
     QCOMPARE(collected.out, QByteArray("hi\n"));
+}
+
+void tst_EnvdClient::outputIsDecoded_data()
+{
+    QTest::addColumn<QByteArray>("value");  // the stdout field's JSON string, as sent
+    QTest::addColumn<QByteArray>("bytes");
+    QByteArray every(256, Qt::Uninitialized);
+    for (int i = 0; i < 256; ++i)
+        every[i] = char(i);
+    QByteArray large(100'003, Qt::Uninitialized);
+    for (qsizetype i = 0; i < large.size(); ++i)
+        large[i] = char((i * 7919) >> 3);
+    // envd's own form (padded standard base64) takes the fast decoder, for every padding.
+    QTest::newRow("empty") << QByteArray() << QByteArray();
+    for (const QByteArray &bytes : {QByteArray("a"), QByteArray("ab"), QByteArray("abc"), QByteArray("abcd"),
+                                    QByteArray("\xff\xfe\x00\x01\x80", 5), every, large}) {
+        QTest::addRow("%lld bytes", bytes.size()) << bytes.toBase64() << bytes;
+    }
+    // Anything else takes Qt's decoder, behind the JSON parser.
+    QTest::newRow("json escapes") << QByteArray(R"(\/\/\/\/)") << QByteArray("\xff\xff\xff");
+    QTest::newRow("unpadded") << QByteArray("aGk") << QByteArray("hi");
+    QTest::newRow("padding inside") << QByteArray("aGk=aGk=") << QByteArray::fromBase64("aGk=aGk=");
+}
+
+void tst_EnvdClient::outputIsDecoded()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QByteArray, bytes);
+    m_server->route("POST", u"/process.Process/Start"_s, [value](const HttpRequest &, HttpResponder responder) {
+        responder.begin(200, StreamHeaders);
+        // Twice, with stderr between: the decoder's reused buffer must not leak across events.
+        const QByteArray output = connect::encodeEnvelope(
+            QByteArray(R"({"event":{"data":{"stdout":")" + value + R"("}}})"));
+        responder.write(startFrame(5) + output + dataFrame("stderr", "between") + output
+                        + endFrame({{u"exited"_s, true}, {u"status"_s, u"exit status 0"_s}})
+                        + endOfStream());
+        responder.finish();
+    });
+    Collected collected;
+    CommandRun *run = start(spec({u"cat"_s}), &collected);
+    QSignalSpy finished(run, &CommandRun::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY_RESULT(run->result());
+    QCOMPARE(collected.out, bytes + bytes);
+    QCOMPARE(collected.err, QByteArray("between"));
 }
 
 void tst_EnvdClient::endOfStreamErrorBecomesAnError()
