@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "accounts/e2baccess.h"
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
 #include "createsandboxdialog.h"
@@ -25,6 +26,8 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
@@ -36,6 +39,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -56,6 +60,15 @@ namespace {
 // The confirmation lists this many sandboxes; the rest go to its details.
 constexpr int ConfirmListed = 12;
 constexpr int AgeRepaintMs = 60 * 1000;
+// The time-left column counts down in seconds.
+constexpr int CountdownRepaintMs = 1000;
+// What "Extend Timeout" offers first, in minutes.
+constexpr int DefaultExtendMinutes = 30;
+
+bool isE2bLive(const SandboxRecord &record)
+{
+    return record.provider == u"e2b" && record.status == SandboxStatus::Running && !record.orphan;
+}
 constexpr int RefreshIntervals[] = {0, 2000, 5000, 10000, 30000, 60000};
 
 const QString SettingsGroup = u"mainWindow"_s;
@@ -95,6 +108,18 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
         updateRefreshLabel();
     });
     m_ageTimer->start();
+    m_countdownTimer = new QTimer(this);
+    m_countdownTimer->setInterval(CountdownRepaintMs);
+    connect(m_countdownTimer, &QTimer::timeout, this, [this] {
+        const int column = SandboxTableModel::TimeLeftColumn;
+        if (!m_table->isColumnHidden(column)) {
+            const int x = m_table->columnViewportPosition(column);
+            m_table->viewport()->update(QRect(x, 0, m_table->columnWidth(column),
+                                              m_table->viewport()->height()));
+        }
+        m_details->refreshAges();
+    });
+    m_countdownTimer->start();
     // Selection and row changes arrive in bursts; the actions and the pane follow once.
     m_selectionTimer = new QTimer(this);
     m_selectionTimer->setSingleShot(true);
@@ -208,6 +233,28 @@ void MainWindow::buildActions()
         m_details->focusCommand();
     });
 
+    m_extendAction = make(tr("&Extend Timeout…"), u"extendTimeoutAction"_s);
+    m_extendAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_extendAction->setToolTip(tr("Keep the selected E2B sandboxes running longer (Ctrl+T)"));
+    connect(m_extendAction, &QAction::triggered, this, qOverload<>(&MainWindow::extendSelected));
+
+    m_pauseAction = make(tr("&Pause"), u"pauseAction"_s);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_pauseAction->setToolTip(
+        tr("Pause the selected E2B sandboxes: they keep their state and cost nothing until "
+           "resumed (Ctrl+Shift+P)"));
+    connect(m_pauseAction, &QAction::triggered, this, &MainWindow::pauseSelected);
+
+    m_resumeAction = make(tr("Res&ume"), u"resumeAction"_s);
+    m_resumeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U));
+    m_resumeAction->setToolTip(tr("Resume the selected paused sandboxes (Ctrl+Shift+U)"));
+    connect(m_resumeAction, &QAction::triggered, this, &MainWindow::resumeSelected);
+
+    m_adoptAction = make(tr("&Adopt"), u"adoptAction"_s);
+    m_adoptAction->setToolTip(
+        tr("Give the selected orphans (running at E2B with no row here) a row in this console"));
+    connect(m_adoptAction, &QAction::triggered, this, &MainWindow::adoptSelected);
+
     m_selectAllAction = make(tr("Select &All"), u"selectAllAction"_s);
     m_selectAllAction->setShortcut(QKeySequence::SelectAll);
 
@@ -262,6 +309,11 @@ void MainWindow::buildMenus()
     m_sandboxMenu->addAction(m_createAction);
     m_sandboxMenu->addAction(m_terminateAction);
     m_sandboxMenu->addSeparator();
+    m_sandboxMenu->addAction(m_extendAction);
+    m_sandboxMenu->addAction(m_pauseAction);
+    m_sandboxMenu->addAction(m_resumeAction);
+    m_sandboxMenu->addAction(m_adoptAction);
+    m_sandboxMenu->addSeparator();
     m_sandboxMenu->addAction(m_runAction);
     m_sandboxMenu->addAction(m_copyAction);
     m_sandboxMenu->addSeparator();
@@ -297,6 +349,81 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
     if (!vault->keychainProblem().isEmpty())
         showProblem(vault->keychainProblem());
     m_preferencesAction->setEnabled(true);
+
+    connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this, &MainWindow::connectE2b);
+    connectE2b();
+}
+
+void MainWindow::connectE2b()
+{
+    if (!m_vault || !m_accountSettings || !m_backend)
+        return;
+    const QString profileName = profile();
+    resolveE2bAccess(*m_vault, *m_accountSettings, profileName)
+        .then(this, [this, profileName](const std::optional<E2bAccess> &access) {
+            if (profileName != profile())
+                return;  // the operator switched again meanwhile
+            if (!access) {
+                m_e2bLabel->setVisible(m_backend->hasE2b());
+                if (m_backend->hasE2b()) {
+                    m_e2bLabel->setText(u"⚠ "_s + tr("E2B: no key"));
+                    m_e2bLabel->setToolTip(tr("Profile \"%1\" has no E2B API key: set one in "
+                                              "Preferences → Accounts.").arg(profileName));
+                }
+                Q_EMIT e2bConnected(false);
+                return;
+            }
+            m_backend->enableE2b(access->location, access->apiKey)
+                .then(this, [this](const Result<void> &enabled) {
+                    m_e2bLabel->show();
+                    if (!enabled) {
+                        m_e2bLabel->setText(u"⚠ "_s + tr("E2B: not set up"));
+                        m_e2bLabel->setToolTip(enabled.error().toString());
+                        Q_EMIT e2bConnected(false);
+                        return;
+                    }
+                    m_e2bLabel->setText(tr("E2B: connecting…"));
+                    m_e2bLabel->setToolTip({});
+                    Q_EMIT e2bConnected(true);
+                    reconcileE2b();
+                });
+        });
+}
+
+void MainWindow::reconcileE2b()
+{
+    if (!m_backend || !m_backend->hasE2b() || m_reconciling)
+        return;
+    m_reconciling = true;
+    m_backend->reconcile().then(this, [this](const Result<ReconcileReport> &report) {
+        m_reconciling = false;
+        m_e2bLabel->show();
+        if (!report) {
+            m_e2bLabel->setText(u"⚠ "_s + tr("E2B: unreachable"));
+            if (report.error().code() == ErrorCode::Unauthenticated)
+                m_e2bLabel->setText(u"⚠ "_s + tr("E2B: key refused"));
+            m_e2bLabel->setToolTip(report.error().toString());
+            Q_EMIT reconciled();
+            return;
+        }
+        QString text = tr("E2B: %n live", nullptr, report->live);
+        if (!report->orphans.isEmpty())
+            text += u" · "_s + tr("%n orphan(s)", nullptr, int(report->orphans.size()));
+        m_e2bLabel->setText(text);
+        QStringList facts;
+        facts << tr("%n sandbox(es) running or paused at E2B", nullptr, report->live);
+        if (!report->paused.isEmpty())
+            facts << tr("%n of ours paused", nullptr, int(report->paused.size()));
+        if (!report->closed.isEmpty())
+            facts << tr("%n row(s) closed: gone at E2B", nullptr, int(report->closed.size()));
+        if (!report->orphans.isEmpty())
+            facts << tr("%n orphan(s): running at E2B with no row here — select them to adopt "
+                        "or terminate", nullptr, int(report->orphans.size()));
+        m_e2bLabel->setToolTip(facts.join(u'\n'));
+        // Orphans come with the next snapshot; closed and refreshed rows arrived as changes.
+        load(LoadKind::IfChanged);
+        Q_EMIT reconciled();
+    });
 }
 
 QString MainWindow::profile() const
@@ -534,6 +661,10 @@ void MainWindow::buildStatusBar()
     m_statusFacts = row(facts);
     m_statusFacts->addWidget(m_countsLabel);
     m_statusFacts->addWidget(m_refreshedLabel);
+    m_e2bLabel = new QLabel(this);
+    m_e2bLabel->setObjectName(u"e2bIndicator"_s);
+    m_e2bLabel->hide();  // until E2B is set up for the profile
+    m_statusFacts->addWidget(m_e2bLabel);
     m_statusFacts->addWidget(m_databaseLabel);
     statusBar()->addWidget(busy);
     statusBar()->addPermanentWidget(facts);
@@ -643,6 +774,7 @@ void MainWindow::refresh()
         return;
     }
     load(LoadKind::Full);
+    reconcileE2b();
 }
 
 void MainWindow::setRefreshInterval(int ms)
@@ -668,6 +800,7 @@ void MainWindow::onAutoRefresh()
         return;
     // Until a complete snapshot arrived (say the first full read failed), read everything.
     load(m_loadedAll ? LoadKind::IfChanged : LoadKind::Full);
+    reconcileE2b();
 }
 
 void MainWindow::load(LoadKind kind)
@@ -879,14 +1012,27 @@ void MainWindow::updateSelectionState()
 {
     const QList<int> rows = selectedRows(m_table->selectionModel(), m_proxy->rowCount());
     QMap<SandboxStatus, int> counts;
-    for (const int row : rows)
-        ++counts[m_model->record(sourceRow(row)).status];
+    int running = 0, paused = 0, orphans = 0;
+    for (const int row : rows) {
+        const SandboxRecord &record = m_model->record(sourceRow(row));
+        ++counts[record.status];
+        if (record.orphan && record.isLive())
+            ++orphans;
+        else if (isE2bLive(record))
+            ++(record.isPaused() ? paused : running);
+    }
     const int selected = int(rows.size());
     const int notTerminated = selected - counts.value(SandboxStatus::Terminated);
+    const bool idle = m_actionsRunning == 0;
 
     m_terminateAction->setEnabled(notTerminated > 0 && !m_terminateBatch);
     m_copyAction->setEnabled(selected > 0);
-    m_runAction->setEnabled(selected == 1 && counts.value(SandboxStatus::Running) == 1);
+    m_runAction->setEnabled(selected == 1 && counts.value(SandboxStatus::Running) == 1 && orphans == 0
+                            && paused == 0);
+    m_extendAction->setEnabled(running > 0 && idle);
+    m_pauseAction->setEnabled(running > 0 && idle);
+    m_resumeAction->setEnabled(paused > 0 && idle);
+    m_adoptAction->setEnabled(orphans > 0 && idle);
 
     if (selected == 0)
         m_details->showNothing();
@@ -956,6 +1102,120 @@ CreateSandboxDialog *MainWindow::openCreateDialog()
     m_createDialog = dialog;
     dialog->open();
     return dialog;
+}
+
+void MainWindow::applyToSelection(
+    const std::function<bool(const SandboxRecord &)> &accepts,
+    const std::function<QFuture<Result<SandboxRecord>>(const QString &)> &call,
+    const QString &doneMessage, const QString &failedMessage)
+{
+    if (!m_backend || m_actionsRunning > 0)
+        return;
+    QStringList ids;
+    for (const int row : selectedRows(m_table->selectionModel(), m_proxy->rowCount())) {
+        const SandboxRecord &record = m_model->record(sourceRow(row));
+        if (accepts(record))
+            ids << record.id;
+    }
+    if (ids.isEmpty())
+        return;
+    m_actionsRunning = int(ids.size());
+    updateSelectionState();
+    setBusy(tr("Working on %n sandbox(es)…", nullptr, int(ids.size())));
+    auto failures = std::make_shared<QStringList>();
+    auto done = std::make_shared<int>(0);
+    for (const QString &id : std::as_const(ids)) {
+        call(id).then(this, [this, id, failures, done, total = int(ids.size()), doneMessage,
+                             failedMessage](const Result<SandboxRecord> &result) {
+            if (result)
+                m_model->updateSandbox(*result);
+            else
+                *failures << u"%1: %2"_s.arg(id, result.error().message());
+            if (++*done < total)
+                return;
+            m_actionsRunning = 0;
+            setBusy({});
+            const int succeeded = total - int(failures->size());
+            if (failures->isEmpty()) {
+                statusBar()->showMessage(doneMessage.arg(succeeded), 10000);
+            } else {
+                showError(failedMessage.arg(failures->size()).arg(total) + u' '
+                              + failures->mid(0, 3).join(u"; "_s),
+                          false);
+            }
+            updateSelectionState();
+            Q_EMIT selectionActionFinished();
+        });
+    }
+}
+
+void MainWindow::extendSelected()
+{
+    if (!m_extendAction->isEnabled())
+        return;
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(u"extendTimeoutDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setWindowTitle(tr("Extend Timeout"));
+    auto *minutes = new QSpinBox(dialog);
+    minutes->setObjectName(u"extendMinutes"_s);
+    // E2B keeps a sandbox at most 24 hours (1 hour on the Hobby tier).
+    minutes->setRange(1, 24 * 60);
+    minutes->setValue(DefaultExtendMinutes);
+    minutes->setSuffix(tr(" min"));
+    minutes->setAccelerated(true);
+    auto *layout = new QFormLayout(dialog);
+    auto *intro = new QLabel(
+        tr("E2B ends a sandbox when its timeout runs out. Keep the selected running sandboxes "
+           "for this long from now:"), dialog);
+    intro->setWordWrap(true);
+    layout->addRow(intro);
+    layout->addRow(tr("&Time from now:"), minutes);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Extend"));
+    layout->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(dialog, &QDialog::accepted, this, [this, minutes] { extendSelected(minutes->value() * 60); });
+    dialog->open();
+    minutes->selectAll();
+}
+
+void MainWindow::extendSelected(int seconds)
+{
+    applyToSelection([](const SandboxRecord &r) { return isE2bLive(r) && !r.isPaused(); },
+                     [this, seconds](const QString &id) { return m_backend->setTimeout(id, seconds); },
+                     tr("Extended the timeout of %1 sandbox(es)"),
+                     tr("Extending failed for %1 of %2 sandboxes:"));
+}
+
+void MainWindow::pauseSelected()
+{
+    applyToSelection([](const SandboxRecord &r) { return isE2bLive(r) && !r.isPaused(); },
+                     [this](const QString &id) { return m_backend->pause(id); },
+                     tr("Paused %1 sandbox(es)"), tr("Pausing failed for %1 of %2 sandboxes:"));
+}
+
+void MainWindow::resumeSelected()
+{
+    applyToSelection([](const SandboxRecord &r) { return isE2bLive(r) && r.isPaused(); },
+                     [this](const QString &id) { return m_backend->resume(id); },
+                     tr("Resumed %1 sandbox(es)"), tr("Resuming failed for %1 of %2 sandboxes:"));
+}
+
+void MainWindow::adoptSelected()
+{
+    applyToSelection([](const SandboxRecord &r) { return r.orphan && r.isLive(); },
+                     [this](const QString &id) {
+                         return m_backend->adopt(id).then(this, [this, id](const Result<SandboxRecord> &adopted) {
+                             // The orphan's row gives way to the adopted sandbox's own row.
+                             if (adopted)
+                                 load(LoadKind::IfChanged);
+                             return adopted;
+                         });
+                     },
+                     tr("Adopted %1 sandbox(es)"), tr("Adopting failed for %1 of %2 sandboxes:"));
 }
 
 void MainWindow::copySelectedIds()

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/result.h"
 #include "sandbox/sandboxrecord.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QMainWindow>
 #include <QMap>
 #include <QPointer>
+
+#include <functional>
 
 class QAction;
 class QActionGroup;
@@ -82,6 +86,15 @@ public:
     CreateSandboxDialog *openCreateDialog();
     // Asks to terminate the selected sandboxes that are not terminated yet.
     void terminateSelected();
+    // E2B controls on the selection, each on the selected sandboxes it applies to.
+    // Asks for how long, then gives each selected running E2B sandbox that long from now.
+    void extendSelected();
+    void extendSelected(int seconds);
+    void pauseSelected();
+    void resumeSelected();
+    void adoptSelected();
+    // Compares the rows with E2B's live list now (also part of every refresh).
+    void reconcileE2b();
     void copySelectedIds();
 
     // Access for tests and the benchmark.
@@ -96,6 +109,11 @@ public:
     QAction *terminateAction() const { return m_terminateAction; }
     QAction *copyIdAction() const { return m_copyAction; }
     QAction *runCommandAction() const { return m_runAction; }
+    QAction *extendTimeoutAction() const { return m_extendAction; }
+    QAction *pauseAction() const { return m_pauseAction; }
+    QAction *resumeAction() const { return m_resumeAction; }
+    QAction *adoptAction() const { return m_adoptAction; }
+    QLabel *e2bIndicator() const { return m_e2bLabel; }
     QAction *refreshAction() const { return m_refreshAction; }
     QAction *selectAllAction() const { return m_selectAllAction; }
     QAction *detailsAction() const { return m_detailsAction; }
@@ -110,6 +128,12 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
     // The grouped report of a terminate is showing.
     void terminateReported(squad::TerminateReportDialog *report);
+    // E2B was set up (or not) for the current profile.
+    void e2bConnected(bool enabled);
+    // A reconcile with E2B ended (its outcome is in the E2B indicator).
+    void reconciled();
+    // An extend, pause, resume or adopt on the selection finished for every sandbox.
+    void selectionActionFinished();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -141,6 +165,12 @@ private:
     void startDeferredFullLoad();
     void hideBanner();
     void startTerminate(const QStringList &ids);
+    // Reads the profile's E2B key and location and sets E2B up on the backend.
+    void connectE2b();
+    // The selected records `accepts` takes, and the call made for each; reports when all ended.
+    void applyToSelection(const std::function<bool(const SandboxRecord &)> &accepts,
+                          const std::function<QFuture<Result<SandboxRecord>>(const QString &)> &call,
+                          const QString &doneMessage, const QString &failedMessage);
     void finishTerminate();
     QStringList knownTemplates() const;
     int sourceRow(int proxyRow) const;
@@ -164,6 +194,7 @@ private:
     QLabel *m_busyLabel = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_databaseLabel = nullptr;
+    QLabel *m_e2bLabel = nullptr;
     QHBoxLayout *m_statusFacts = nullptr;  // the status bar's permanent part
 
     QAction *m_quitAction = nullptr;
@@ -174,6 +205,10 @@ private:
     QAction *m_terminateAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_runAction = nullptr;
+    QAction *m_extendAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_resumeAction = nullptr;
+    QAction *m_adoptAction = nullptr;
     QAction *m_selectAllAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_preferencesAction = nullptr;
@@ -184,6 +219,7 @@ private:
 
     QTimer *m_refreshTimer = nullptr;
     QTimer *m_ageTimer = nullptr;
+    QTimer *m_countdownTimer = nullptr;
     QTimer *m_selectionTimer = nullptr;
     QTimer *m_busyDelay = nullptr;
     int m_refreshInterval = 5000;
@@ -195,6 +231,8 @@ private:
     bool m_forcePending = false;
     bool m_fullLoadAfterPaint = false;
     bool m_bannerFromLoad = false;
+    bool m_reconciling = false;
+    int m_actionsRunning = 0;
     QMap<SandboxStatus, int> m_totalCounts; // from the last snapshot, until all rows are in
     QDateTime m_lastRefresh;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
 
+#include "accounts/e2baccess.h"
 #include "accounts/profilestore.h"
 #include "console/consolecore.h"
 #include "console/consolesettings.h"
@@ -378,17 +379,8 @@ QFuture<void> Cli::loadE2bAccess()
     if (!profileName)
         return QtFuture::makeReadyFuture();  // the command itself reports the profile problem
     ConsoleSettings settings;
-    const auto profile = ProfileStore(settings).get(*profileName);
-    E2bLocation location;
-    if (profile) {
-        location.domain = profile->e2bDomain;
-        location.apiUrl = profile->e2bApiUrl;
-    }
-    return vault().resolve({*profileName, SecretKind::E2bApiKey})
-        .then(this, [this, location](const Result<ResolvedSecret> &key) {
-            if (key && !key->value.isEmpty())
-                m_e2b = E2bAccess{location, key->value};
-        });
+    return resolveE2bAccess(vault(), settings, *profileName)
+        .then(this, [this](const std::optional<E2bAccess> &access) { m_e2b = access; });
 }
 
 QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "console/consolecore.h"
-#include "e2b/e2bendpoint.h"
+#include "accounts/e2baccess.h"
 
 #include <QFuture>
 #include <QObject>
@@ -81,11 +81,6 @@ private:
     std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<ConsoleCore> m_core;
     CommandRun *m_activeRun = nullptr;
-    struct E2bAccess
-    {
-        E2bLocation location;
-        QString apiKey;
-    };
     std::optional<E2bAccess> m_e2b;
     QString m_verb;  // the command's verb, for handlers that serve several
 };

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+// The main window over E2B: a real ConsoleBackend on a scratch SQLite database, set up from a
+// profile's key through the vault, against a loopback E2B control plane written from the spec.
+#include "fakee2b.h"
+#include "testsupport.h"
+
+#include "accounts/profilestore.h"
+#include "console/consolebackend.h"
+#include "console/consolecore.h"
+#include "console/consolesettings.h"
+#include "core/futures.h"
+#include "mainwindow.h"
+#include "sandboxfiltermodel.h"
+#include "sandboxstatuspresentation.h"
+#include "sandboxtablemodel.h"
+#include "secrets/secretvault.h"
+#include "terminatebatch.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace squad;
+using squad::test::FakeE2b;
+using squad::test::LoopbackHttpServer;
+
+namespace {
+
+const QString ApiKey = u"e2b_loopback_key"_s;
+
+// A keychain with nothing in it: the key comes from the vault's environment, as E2B_API_KEY.
+class EmptyKeychain final : public SecretStore
+{
+public:
+    QFuture<Result<std::optional<QString>>> read(const SecretRef &) override
+    {
+        return readyFuture<Result<std::optional<QString>>>(std::optional<QString>());
+    }
+    QFuture<Result<void>> write(const SecretRef &, const QString &) override
+    {
+        return readyFuture<Result<void>>({});
+    }
+    QFuture<Result<void>> remove(const SecretRef &) override
+    {
+        return readyFuture<Result<void>>({});
+    }
+};
+
+template<class T>
+T *findTopLevel(const QString &name)
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (widget->objectName() == name && widget->isVisible()) {
+            if (auto *typed = qobject_cast<T *>(widget))
+                return typed;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class tst_MainWindowE2b : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void showsStateTimeLeftAndResources();
+    void extendPauseResumeTheSelection();
+    void orphansAreShownAdoptedAndTerminated();
+    void reconcileClosesRowsGoneAtE2b();
+    void refusedKeyShowsInTheStatusBar();
+
+private:
+    // Opens the window with the profile's key set to `key`; waits for E2B to be set up.
+    void openWindow(const QString &key = ApiKey);
+    SandboxRecord createAtE2b();
+    const SandboxRecord *row(const QString &id) const;
+    void select(const QString &id);
+    void refreshAndWait();
+
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<LoopbackHttpServer> m_server;
+    std::unique_ptr<FakeE2b> m_e2b;
+    std::unique_ptr<QSettings> m_accounts;
+    std::unique_ptr<EmptyKeychain> m_keychain;
+    std::unique_ptr<SecretVault> m_vault;
+    std::unique_ptr<ConsoleBackend> m_backend;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<QAbstractItemModelTester> m_modelTester;
+};
+
+void tst_MainWindowE2b::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    setApplicationIdentity();
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    for (const char *name : {"E2B_API_KEY", "E2B_DOMAIN", "E2B_API_URL", "E2B_SANDBOX_URL", "E2B_DEBUG"})
+        qunsetenv(name);
+    qRegisterMetaType<TerminateReportDialog *>();
+}
+
+void tst_MainWindowE2b::init()
+{
+    ConsoleSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_server = std::make_unique<LoopbackHttpServer>();
+    QVERIFY(m_server->isListening());
+    m_e2b = std::make_unique<FakeE2b>(*m_server, ApiKey);
+    m_backend = std::make_unique<ConsoleBackend>(
+        test::scratchOptions(m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s)));
+    auto opened = m_backend->open();
+    QTRY_VERIFY(opened.isFinished());
+    QVERIFY_RESULT(opened.result());
+}
+
+void tst_MainWindowE2b::cleanup()
+{
+    m_modelTester.reset();
+    m_window.reset();
+    m_backend.reset();
+    m_vault.reset();
+    m_keychain.reset();
+    m_accounts.reset();
+    m_e2b.reset();
+    m_server.reset();
+    m_dir.reset();
+}
+
+void tst_MainWindowE2b::openWindow(const QString &key)
+{
+    m_accounts = std::make_unique<QSettings>(m_dir->filePath(u"accounts.ini"_s), QSettings::IniFormat);
+    ProfileStore profiles(*m_accounts);
+    auto profile = profiles.get(u"default"_s);
+    QVERIFY_RESULT(profile);
+    profile->e2bApiUrl = m_server->url().toString();
+    QVERIFY_RESULT(profiles.update(*profile));
+    m_keychain = std::make_unique<EmptyKeychain>();
+    m_vault = std::make_unique<SecretVault>(m_keychain.get());
+    m_vault->setEnvironment([key](const char *name) {
+        return qstrcmp(name, "E2B_API_KEY") == 0 ? key : QString();
+    });
+
+    m_window = std::make_unique<MainWindow>(m_backend.get());
+    m_modelTester = std::make_unique<QAbstractItemModelTester>(
+        m_window->sandboxModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_window->setRefreshInterval(0);
+    m_window->resize(1300, 700);
+    QSignalSpy connected(m_window.get(), &MainWindow::e2bConnected);
+    QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
+    m_window->setAccounts(m_vault.get(), m_accounts.get(), QString());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    m_window->start();
+    QTRY_VERIFY(m_window->hasLoadedAll());
+    QTRY_COMPARE(connected.size(), 1);
+    QCOMPARE(connected.first().first().toBool(), true);
+    QVERIFY(m_backend->hasE2b());
+    QTRY_COMPARE(reconciled.size(), 1);
+}
+
+SandboxRecord tst_MainWindowE2b::createAtE2b()
+{
+    CreateSandboxRequest request;
+    request.templateId = u"base"_s;
+    auto created = m_backend->create(request);  // E2B is the default once set up
+    [&] { QTRY_VERIFY(created.isFinished()); }();
+    if (!created.result())
+        qWarning() << created.result().error().toString();
+    return created.result().value_or(SandboxRecord());
+}
+
+const SandboxRecord *tst_MainWindowE2b::row(const QString &id) const
+{
+    const int at = m_window->sandboxModel()->rowOf(id);
+    return at < 0 ? nullptr : &m_window->sandboxModel()->record(at);
+}
+
+void tst_MainWindowE2b::select(const QString &id)
+{
+    QVERIFY(m_window->selectSandbox(id));
+}
+
+void tst_MainWindowE2b::refreshAndWait()
+{
+    QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
+    QSignalSpy loaded(m_window.get(), &MainWindow::loaded);
+    m_window->refresh();
+    QTRY_VERIFY(reconciled.size() >= 1);
+    QTRY_VERIFY(loaded.size() >= 1 && !m_window->isLoading());
+}
+
+void tst_MainWindowE2b::showsStateTimeLeftAndResources()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    const SandboxRecord created = createAtE2b();
+    QCOMPARE(created.provider, u"e2b"_s);
+    QTRY_VERIFY(row(created.id));
+    m_e2b->sandboxes[created.providerId].cpuCount = 4;
+    m_e2b->sandboxes[created.providerId].memoryMb = 2048;
+    m_e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(2 * 3600 + 90);
+    refreshAndWait();
+
+    SandboxTableModel *model = m_window->sandboxModel();
+    const int at = model->rowOf(created.id);
+    const auto text = [model, at](int column) { return model->index(at, column).data().toString(); };
+    QTRY_COMPARE(text(SandboxTableModel::CpuColumn), u"4"_s);
+    QCOMPARE(text(SandboxTableModel::MemoryColumn), u"2 GiB"_s);
+    QVERIFY2(text(SandboxTableModel::TimeLeftColumn).startsWith(u"2h 0"_s),
+             qPrintable(text(SandboxTableModel::TimeLeftColumn)));
+    QCOMPARE(text(SandboxTableModel::StatusColumn), u"Running"_s);
+    QVERIFY(m_window->e2bIndicator()->isVisible());
+    QVERIFY2(m_window->e2bIndicator()->text().contains(u"1 live"_s),
+             qPrintable(m_window->e2bIndicator()->text()));
+    // The key never shows.
+    QVERIFY(!m_window->e2bIndicator()->toolTip().contains(ApiKey));
+
+    // Paused elsewhere (the E2B dashboard hides paused sandboxes): shown as paused here.
+    m_e2b->sandboxes[created.providerId].state = u"paused"_s;
+    refreshAndWait();
+    QTRY_COMPARE(text(SandboxTableModel::StatusColumn), u"Paused"_s);
+    QCOMPARE(text(SandboxTableModel::TimeLeftColumn), u"paused"_s);
+}
+
+void tst_MainWindowE2b::extendPauseResumeTheSelection()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    const SandboxRecord first = createAtE2b();
+    const SandboxRecord second = createAtE2b();
+    QVERIFY(!first.providerId.isEmpty() && !second.providerId.isEmpty());
+    QTRY_VERIFY(row(first.id) && row(second.id));
+
+    // Nothing selected: nothing to do.
+    m_window->tableView()->clearSelection();
+    QTRY_VERIFY(!m_window->extendTimeoutAction()->isEnabled());
+    m_window->tableView()->selectAll();
+    QTRY_VERIFY(m_window->extendTimeoutAction()->isEnabled());
+    QVERIFY(m_window->pauseAction()->isEnabled());
+    QVERIFY(!m_window->resumeAction()->isEnabled());
+    QVERIFY(!m_window->adoptAction()->isEnabled());
+
+    QSignalSpy finished(m_window.get(), &MainWindow::selectionActionFinished);
+    m_window->extendSelected(3600);
+    QVERIFY(finished.wait(10000));
+    for (const SandboxRecord &record : {first, second}) {
+        const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_e2b->sandboxes[record.providerId].endAt);
+        QVERIFY2(left > 3500 && left <= 3600, qPrintable(QString::number(left)));
+        QCOMPARE(row(record.id)->endsAt.toSecsSinceEpoch(),
+                 m_e2b->sandboxes[record.providerId].endAt.toSecsSinceEpoch());
+    }
+
+    // Only the first is paused; the second stays running.
+    select(first.id);
+    QTRY_VERIFY(m_window->pauseAction()->isEnabled());
+    m_window->pauseSelected();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(m_e2b->sandboxes[first.providerId].state, u"paused"_s);
+    QCOMPARE(m_e2b->sandboxes[second.providerId].state, u"running"_s);
+    QCOMPARE(badgeOf(*row(first.id)), SandboxBadge::Paused);
+    QTRY_VERIFY(m_window->resumeAction()->isEnabled());
+    QVERIFY(!m_window->pauseAction()->isEnabled());
+    QVERIFY(!m_window->runCommandAction()->isEnabled());
+
+    m_window->resumeSelected();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(m_e2b->sandboxes[first.providerId].state, u"running"_s);
+    QCOMPARE(badgeOf(*row(first.id)), SandboxBadge::Running);
+    QTRY_VERIFY(m_window->pauseAction()->isEnabled());
+
+    // A failure at E2B is reported, and the row keeps what it had.
+    m_e2b->sandboxes.remove(second.providerId);
+    select(second.id);
+    QTRY_VERIFY(m_window->pauseAction()->isEnabled());
+    m_window->pauseSelected();
+    QVERIFY(finished.wait(10000));
+    QTRY_VERIFY(m_window->statusBar()->currentMessage().contains(u"Pausing failed"_s));
+    QCOMPARE(badgeOf(*row(second.id)), SandboxBadge::Running);
+}
+
+void tst_MainWindowE2b::orphansAreShownAdoptedAndTerminated()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    m_e2b->add(u"stray-one"_s).metadata = QJsonObject{{u"owner"_s, u"ci"_s}};
+    m_e2b->add(u"stray-two"_s).cpuCount = 8;
+    refreshAndWait();
+
+    QTRY_VERIFY(row(u"stray-one"_s) && row(u"stray-two"_s));
+    QVERIFY(row(u"stray-one"_s)->orphan);
+    QCOMPARE(badgeOf(*row(u"stray-two"_s)), SandboxBadge::Orphan);
+    QCOMPARE(row(u"stray-two"_s)->cpuCount, 8);
+    QVERIFY2(m_window->e2bIndicator()->text().contains(u"2 orphan"_s),
+             qPrintable(m_window->e2bIndicator()->text()));
+    // Searching for "orphan" finds them.
+    m_window->filterModel()->setSearchText(u"orphan"_s);
+    QTRY_COMPARE(m_window->filterModel()->rowCount(), 2);
+    m_window->filterModel()->setSearchText(QString());
+
+    select(u"stray-one"_s);
+    QTRY_VERIFY(m_window->adoptAction()->isEnabled());
+    QVERIFY(!m_window->extendTimeoutAction()->isEnabled());
+    QVERIFY(!m_window->runCommandAction()->isEnabled());
+    QSignalSpy finished(m_window.get(), &MainWindow::selectionActionFinished);
+    m_window->adoptSelected();
+    QVERIFY(finished.wait(10000));
+    // The orphan row gives way to a real row for the same E2B sandbox.
+    QTRY_VERIFY(!row(u"stray-one"_s));
+    const SandboxRecords records = m_window->sandboxModel()->records();
+    const auto adopted = std::find_if(records.begin(), records.end(), [](const SandboxRecord &r) {
+        return r.providerId == u"stray-one"_s;
+    });
+    QVERIFY(adopted != records.end());
+    QVERIFY(!adopted->orphan);
+    QCOMPARE(adopted->status, SandboxStatus::Running);
+    QVERIFY(m_e2b->sandboxes.contains(u"stray-one"_s));  // adopting changes nothing at E2B
+
+    // Terminating an orphan ends it at E2B.
+    select(u"stray-two"_s);
+    QTRY_VERIFY(m_window->terminateAction()->isEnabled());
+    QSignalSpy reported(m_window.get(), &MainWindow::terminateReported);
+    m_window->terminateAction()->trigger();
+    QPointer<QMessageBox> confirmation;
+    QTRY_VERIFY((confirmation = findTopLevel<QMessageBox>(u"terminateConfirmation"_s)));
+    confirmation->button(QMessageBox::Yes)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(reported.size() == 1, 10000);
+    QVERIFY(!m_e2b->sandboxes.contains(u"stray-two"_s));
+    reported.first().first().value<TerminateReportDialog *>()->close();
+    refreshAndWait();
+    QTRY_VERIFY(!row(u"stray-two"_s));
+    QVERIFY2(!m_window->e2bIndicator()->text().contains(u"orphan"_s),
+             qPrintable(m_window->e2bIndicator()->text()));
+}
+
+void tst_MainWindowE2b::reconcileClosesRowsGoneAtE2b()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    const SandboxRecord created = createAtE2b();
+    QTRY_VERIFY(row(created.id));
+    m_e2b->sandboxes.remove(created.providerId);  // its timeout ran out at E2B
+    refreshAndWait();
+    QTRY_COMPARE(row(created.id)->status, SandboxStatus::Terminated);
+    QVERIFY(row(created.id)->statusDetail.contains(u"reconciling"_s));
+}
+
+void tst_MainWindowE2b::refusedKeyShowsInTheStatusBar()
+{
+    openWindow(u"e2b_wrong"_s);
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_VERIFY(m_window->e2bIndicator()->text().contains(u"key refused"_s));
+    QVERIFY(m_window->e2bIndicator()->toolTip().contains(u"API key"_s));
+    QVERIFY(!m_window->e2bIndicator()->toolTip().contains(u"e2b_wrong"_s));
+}
+
+QTEST_MAIN(tst_MainWindowE2b)
+#include "tst_mainwindowe2b.moc"
