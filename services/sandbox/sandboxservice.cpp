@@ -343,18 +343,37 @@ QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &provid
         report.provider = providerName;
         report.live = int(listed->size());
         QHash<QString, const ProviderSandbox *> live;
-        for (const ProviderSandbox &sandbox : *listed)
+        // A sandbox carries our row's id in its metadata: a row left CREATED by a crash between
+        // the provider's answer and our write finds its sandbox by it.
+        QHash<QString, const ProviderSandbox *> liveByRow;
+        for (const ProviderSandbox &sandbox : *listed) {
             live.insert(sandbox.providerId, &sandbox);
+            if (const QString row = sandbox.metadata.value(u"squad.sandbox_id"_s); !row.isEmpty())
+                liveByRow.insert(row, &sandbox);
+        }
 
         QList<SandboxRecord> stale;
         QList<SandboxRecord> refreshed;
+        QList<SandboxRecord> recovered;
         QSet<QString> known;
         auto visited = m_store.forEach({}, [&](const SandboxRecord &record) {
             if (record.provider != providerName)
                 return;
             known.insert(record.providerId);
             const bool open = record.status == SandboxStatus::Running || record.status == SandboxStatus::Created;
-            if (!open || record.providerId.isEmpty())
+            if (open && record.providerId.isEmpty()) {
+                if (const ProviderSandbox *there = liveByRow.value(record.id)) {
+                    SandboxRecord found = record;
+                    found.providerId = there->providerId;
+                    found.status = SandboxStatus::Running;
+                    found.statusDetail = u"found at %1 by reconciling"_s.arg(providerName);
+                    applyProviderFacts(found, *there);
+                    recovered << found;
+                    known.insert(found.providerId);
+                }
+                return;
+            }
+            if (!open)
                 return;
             if (const ProviderSandbox *there = live.value(record.providerId)) {
                 if (!there->running)
@@ -371,6 +390,15 @@ QFuture<Result<ReconcileReport>> SandboxService::reconcile(const QString &provid
             return fail(visited.error());
 
         const QDateTime now = nowUtc();
+        for (SandboxRecord record : std::as_const(recovered)) {
+            record.updatedAt = now;
+            const QString message = u"Sandbox %1 was created at %2 as %3; its row now says so"_s.arg(
+                record.id, providerName, record.providerId);
+            if (auto saved = save(record, false, u"sandbox.reconcile"_s, u"recovered"_s, message); !saved)
+                return fail(saved.error());
+            Q_EMIT sandboxChanged(record);
+            report.recovered << record;
+        }
         for (SandboxRecord record : std::as_const(refreshed)) {
             record.updatedAt = now;
             if (auto saved = m_store.update(record); !saved)

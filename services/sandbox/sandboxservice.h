@@ -43,6 +43,8 @@ struct ReconcileReport
 {
     QString provider;
     QList<SandboxRecord> closed;        // RUNNING or CREATED here, absent there: now TERMINATED
+    QList<SandboxRecord> recovered;     // CREATED here without the provider's id, found there
+                                        // by our id in its metadata: now RUNNING
     QList<ProviderSandbox> orphans;     // live there, with no row here
     QStringList paused;                 // our ids the provider reports as paused
     int live = 0;                       // sandboxes the provider listed

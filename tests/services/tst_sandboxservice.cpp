@@ -160,6 +160,7 @@ private Q_SLOTS:
     void runRefusesStoppedSandbox();
     void reconcileClosesGoneRowsAndFindsOrphans();
     void reconcileWithAFailingListChangesNothing();
+    void reconcileRecoversARowLeftCreated();
     void timeoutPauseAndResumeUpdateTheRow();
     void controlsRefuseWhatTheyCannotDo();
     void adoptGivesAnOrphanARow();
@@ -574,6 +575,32 @@ void tst_SandboxService::reconcileWithAFailingListChangesNothing()
     auto unknown = m_service->reconcile(u"nowhere"_s);
     QVERIFY(waitFor(unknown));
     QVERIFY_ERROR(unknown.result(), ErrorCode::InvalidArgument);
+}
+
+void tst_SandboxService::reconcileRecoversARowLeftCreated()
+{
+    // A crash after the provider made the sandbox but before the row said so.
+    SandboxRecord interrupted;
+    interrupted.id = newId();
+    interrupted.provider = u"fake"_s;
+    interrupted.templateId = u"base"_s;
+    interrupted.status = SandboxStatus::Created;
+    interrupted.metadata = u"{}"_s;
+    interrupted.createdAt = interrupted.updatedAt = QDateTime::currentDateTimeUtc();
+    QVERIFY_RESULT(SandboxStore(*m_db).insert(interrupted));
+    ProviderSandbox made = providerSandbox(u"made-for-it"_s, 2, 1024);
+    made.metadata.insert(u"squad.sandbox_id"_s, interrupted.id);
+    m_provider->live = {made};
+
+    auto reconciling = m_service->reconcile(u"fake"_s);
+    QVERIFY(waitFor(reconciling));
+    QVERIFY_RESULT(reconciling.result());
+    QVERIFY(reconciling.result()->orphans.isEmpty());
+    QCOMPARE(reconciling.result()->recovered.size(), 1);
+    const SandboxRecord row = *m_service->get(interrupted.id);
+    QCOMPARE(row.status, SandboxStatus::Running);
+    QCOMPARE(row.providerId, u"made-for-it"_s);
+    QCOMPARE(auditOf(interrupted.id).first().outcome, u"recovered"_s);
 }
 
 void tst_SandboxService::timeoutPauseAndResumeUpdateTheRow()
