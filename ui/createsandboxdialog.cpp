@@ -5,6 +5,7 @@
 #include "core/ids.h"
 #include "core/validation.h"
 #include "fieldhint.h"
+#include "sandboxtablemodel.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -14,6 +15,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QShowEvent>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +25,23 @@ namespace squad {
 namespace {
 
 enum FieldIndex { TemplateField, TaskField, AgentField, RepoField };
+
+const QString E2bProviderName = u"e2b"_s;
+const QString LocalProviderName = u"local"_s;
+
+// "2 vCPU · 512 MiB · 1 GiB disk": what a template gives a sandbox, as far as E2B said.
+QString resourcesText(const E2bTemplate &entry)
+{
+    QStringList parts;
+    if (entry.cpuCount > 0)
+        parts << CreateSandboxDialog::tr("%1 vCPU").arg(entry.cpuCount);
+    if (entry.memoryMb > 0)
+        parts << SandboxTableModel::memoryText(entry.memoryMb);
+    if (entry.diskSizeMb > 0)
+        parts << CreateSandboxDialog::tr("%1 disk")
+                     .arg(SandboxTableModel::memoryText(entry.diskSizeMb));
+    return parts.join(u" · "_s);
+}
 
 } // namespace
 
@@ -38,6 +57,12 @@ CreateSandboxDialog::CreateSandboxDialog(ConsoleBackend *backend, const QStringL
                                 "to the work it is for; a repository is cloned into it."),
                              this);
     intro->setWordWrap(true);
+
+    m_provider = new QComboBox(this);
+    m_provider->setObjectName(u"providerField"_s);
+    m_provider->addItem(tr("E2B (cloud)"), E2bProviderName);
+    m_provider->addItem(tr("Local (this computer)"), LocalProviderName);
+    m_provider->setToolTip(tr("Where the sandbox runs"));
 
     m_template = new QComboBox(this);
     m_template->setObjectName(u"templateField"_s);
@@ -69,6 +94,11 @@ CreateSandboxDialog::CreateSandboxDialog(ConsoleBackend *backend, const QStringL
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // The provider comes first: the templates on offer depend on it.
+    form->addRow(tr("&Provider:"), m_provider);
+    // With local sandboxes only there is nothing to choose.
+    m_offerProvider = m_backend && m_backend->hasE2b();
+    form->setRowVisible(m_provider, m_offerProvider);
     form->addRow(tr("&Template:"), wrap(m_fields[TemplateField]));
     form->addRow(tr("Tas&k:"), wrap(m_fields[TaskField]));
     form->addRow(tr("A&gent:"), wrap(m_fields[AgentField]));
@@ -111,12 +141,110 @@ CreateSandboxDialog::CreateSandboxDialog(ConsoleBackend *backend, const QStringL
     layout->addWidget(m_buttons);
 
     connect(m_template, &QComboBox::currentTextChanged, this, &CreateSandboxDialog::validate);
+    connect(m_provider, &QComboBox::currentIndexChanged, this, &CreateSandboxDialog::validate);
     for (QLineEdit *edit : {m_task, m_agent, m_repo})
         connect(edit, &QLineEdit::textChanged, this, &CreateSandboxDialog::validate);
 
     setMinimumWidth(fontMetrics().averageCharWidth() * 72);
     validate();
     m_template->setFocus();
+}
+
+void CreateSandboxDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    // Read when the operator opens the dialog, not when a window merely builds one.
+    if (!m_templatesRequested)
+        loadTemplates();
+}
+
+bool CreateSandboxDialog::isProviderChoiceShown() const
+{
+    return m_offerProvider;
+}
+
+QString CreateSandboxDialog::selectedProvider() const
+{
+    return isProviderChoiceShown() ? m_provider->currentData().toString() : QString();
+}
+
+void CreateSandboxDialog::loadTemplates()
+{
+    m_templatesRequested = true;
+    if (!m_backend || !m_backend->hasE2b())
+        return;
+    m_loadingTemplates = true;
+    validate();
+    m_backend->templates().then(this, [this](const Result<QList<E2bTemplate>> &templates) {
+        m_loadingTemplates = false;
+        if (templates)
+            addCatalog(*templates);
+        else
+            m_templatesError = templates.error().message();
+        validate();
+        Q_EMIT templatesLoaded();
+    });
+}
+
+void CreateSandboxDialog::addCatalog(const QList<E2bTemplate> &templates)
+{
+    // Adding to an empty combo would select its first item over what the operator typed.
+    const QString typed = m_template->currentText();
+    QList<std::pair<QString, E2bTemplate>> added;
+    for (const E2bTemplate &entry : templates) {
+        const QString name = entry.aliases.isEmpty() ? entry.templateId : entry.aliases.first();
+        if (name.isEmpty() || m_catalog.contains(name))
+            continue;
+        m_catalog.insert(name, entry);
+        // Another name of the same template finds it too, when typed.
+        for (const QString &alias : entry.aliases)
+            m_catalog.insert(alias, entry);
+        m_catalog.insert(entry.templateId, entry);
+        added.append({name, entry});
+    }
+    std::sort(added.begin(), added.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    bool separated = m_template->count() == 0;
+    for (const auto &[name, entry] : std::as_const(added)) {
+        QString tip = resourcesText(entry);
+        if (name != entry.templateId)
+            tip += (tip.isEmpty() ? QString() : u" · "_s) + entry.templateId;
+        const int known = m_template->findText(name, Qt::MatchFixedString);
+        if (known >= 0) {
+            m_template->setItemData(known, tip, Qt::ToolTipRole);
+            continue;
+        }
+        // The known templates (used before) stay on top, the rest of the catalog below them.
+        if (!separated) {
+            m_template->insertSeparator(m_template->count());
+            separated = true;
+        }
+        m_template->addItem(name);
+        m_template->setItemData(m_template->count() - 1, tip, Qt::ToolTipRole);
+    }
+    if (m_template->currentText() != typed)
+        m_template->setEditText(typed);
+}
+
+QString CreateSandboxDialog::templateHelp() const
+{
+    const QString fallback = tr("The image the sandbox starts from, e.g. base.");
+    if (selectedProvider() == LocalProviderName)
+        return fallback;
+    if (m_loadingTemplates)
+        return tr("Loading E2B's templates…");
+    if (!m_templatesError.isEmpty())
+        return tr("Type a template name or id: E2B's list is unavailable. %1")
+            .arg(m_templatesError);
+    const auto found = m_catalog.constFind(m_template->currentText().trimmed());
+    if (found != m_catalog.cend()) {
+        const QString resources = resourcesText(*found);
+        return resources.isEmpty() ? tr("E2B template %1.").arg(found->templateId)
+                                   : tr("E2B template: %1.").arg(resources);
+    }
+    if (!m_catalog.isEmpty())
+        return tr("A template of E2B's catalog, or the name or id of another one.");
+    return fallback;
 }
 
 QWidget *CreateSandboxDialog::wrap(Field &field)
@@ -145,6 +273,7 @@ void CreateSandboxDialog::setHint(Field &field, const QString &error)
 void CreateSandboxDialog::validate()
 {
     const QString templateText = m_template->currentText().trimmed();
+    m_fields[TemplateField].help = templateHelp();
     if (templateText.isEmpty()) {
         setHint(m_fields[TemplateField],
                 tr("Choose a template; \"%1\" is the default.")
@@ -208,6 +337,8 @@ CreateSandboxRequest CreateSandboxDialog::request() const
     request.taskId = m_task->text().trimmed();
     request.agentId = m_agent->text().trimmed();
     request.repoUrl = m_repo->text().trimmed();
+    // Empty when there is no choice: the service's default provider.
+    request.provider = selectedProvider();
     return request;
 }
 
@@ -248,6 +379,7 @@ void CreateSandboxDialog::setCreating(bool creating)
     m_creating = creating;
     for (const Field &field : m_fields)
         field.editor->setEnabled(!creating);
+    m_provider->setEnabled(!creating);
     m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(!creating);
     m_busy->setVisible(creating);
     m_busyText->setVisible(creating);

@@ -22,6 +22,7 @@
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTextBlock>
+#include <QTextCharFormat>
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTreeWidget>
@@ -35,6 +36,8 @@ namespace {
 
 // Field keys, in the order the form shows them.
 const QString StatusKey = u"status"_s;
+const QString StateKey = u"state"_s;
+const QString TimeLeftKey = u"timeLeft"_s;
 const QString DetailKey = u"detail"_s;
 const QString IdKey = u"id"_s;
 const QString ProviderKey = u"provider"_s;
@@ -45,10 +48,17 @@ const QString AgentKey = u"agent"_s;
 const QString RepoKey = u"repo"_s;
 const QString ResourcesKey = u"resources"_s;
 const QString CreatedKey = u"created"_s;
+const QString StartedKey = u"started"_s;
 const QString UpdatedKey = u"updated"_s;
 const QString LastUsedKey = u"lastUsed"_s;
+const QString EndsAtKey = u"endsAt"_s;
 const QString EndedKey = u"ended"_s;
 const QString MetadataKey = u"metadata"_s;
+
+// Under this much time left the time reads amber: the provider is about to end the sandbox.
+constexpr qint64 TimeLeftWarningSeconds = 5 * 60;
+// The newest entries of a provider log that the Logs tab reads (E2B answers 1,000 at most).
+constexpr int LogLimit = 500;
 
 bool isDark(const QPalette &palette)
 {
@@ -58,6 +68,11 @@ bool isDark(const QPalette &palette)
 QColor stderrColour(const QPalette &palette)
 {
     return isDark(palette) ? QColor(0xff, 0x7b, 0x72) : QColor(0xcf, 0x22, 0x2e);
+}
+
+QColor warningColour(const QPalette &palette)
+{
+    return isDark(palette) ? QColor(0xd2, 0x99, 0x22) : QColor(0x9a, 0x67, 0x00);
 }
 
 QColor outcomeColour(const QString &outcome, const QPalette &palette)
@@ -74,6 +89,37 @@ QColor outcomeColour(const QString &outcome, const QPalette &palette)
 QString localTime(const QDateTime &utc)
 {
     return utc.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
+}
+
+// "E2B" for the provider named "e2b"; other names as they are.
+QString providerTitle(const QString &provider)
+{
+    return provider == u"e2b" ? u"E2B"_s : provider;
+}
+
+bool isLocal(const SandboxRecord &record)
+{
+    return record.provider == u"local";
+}
+
+// Only a provider sandbox with a row has a log to read: a local one has none, and an orphan's
+// id is not one the service can look up.
+bool hasProviderLog(const SandboxRecord &record)
+{
+    return !record.orphan && !isLocal(record);
+}
+
+// Providers spell levels their own way ("warning", "ERR"); the log shows one word per level.
+QString levelWord(const QString &level)
+{
+    const QString lower = level.trimmed().toLower();
+    if (lower.startsWith(u"err") || lower == u"fatal" || lower == u"panic")
+        return u"ERROR"_s;
+    if (lower.startsWith(u"warn"))
+        return u"WARN"_s;
+    if (lower == u"debug" || lower == u"trace")
+        return u"DEBUG"_s;
+    return lower.isEmpty() ? u"INFO"_s : lower.toUpper();
 }
 
 } // namespace
@@ -166,6 +212,24 @@ QPlainTextEdit *SandboxDetailsPane::outputView() const
     return m_output;
 }
 
+QPlainTextEdit *SandboxDetailsPane::logsView() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_logs;
+}
+
+QPushButton *SandboxDetailsPane::logsRefreshButton() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_logsRefresh;
+}
+
+QTabWidget *SandboxDetailsPane::tabs() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_tabs;
+}
+
 SandboxDetailsPane::~SandboxDetailsPane()
 {
     if (m_run)
@@ -206,11 +270,14 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
     // Fields.
     auto *fields = new QWidget(page);
     auto *form = new QFormLayout(fields);
+    m_form = form;
     form->setContentsMargins(unit, unit / 2, unit, unit);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     addField(form, StatusKey, tr("Status:"));
+    addField(form, StateKey, tr("State:"));
+    addField(form, TimeLeftKey, tr("Time left:"));
     addField(form, DetailKey, tr("Detail:"));
     addField(form, IdKey, tr("Id:"));
     addField(form, ProviderKey, tr("Provider:"));
@@ -221,8 +288,10 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
     addField(form, RepoKey, tr("Repository:"));
     addField(form, ResourcesKey, tr("Resources:"));
     addField(form, CreatedKey, tr("Created:"));
+    addField(form, StartedKey, tr("Started:"));
     addField(form, UpdatedKey, tr("Updated:"));
     addField(form, LastUsedKey, tr("Last used:"));
+    addField(form, EndsAtKey, tr("Ends at:"));
     addField(form, EndedKey, tr("Ended:"));
     addField(form, MetadataKey, tr("Metadata:"));
     auto *scroll = new QScrollArea(page);
@@ -293,6 +362,7 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_audit, tr("&History"));
     m_tabs->addTab(runPage, tr("Run co&mmand"));
+    m_tabs->addTab(buildLogsPage(page), tr("&Logs"));
 
     m_splitter = new QSplitter(Qt::Vertical, page);
     m_splitter->setObjectName(u"detailsSplitter"_s);
@@ -311,6 +381,35 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
 
     setFocusProxy(m_command);
     return page;
+}
+
+QWidget *SandboxDetailsPane::buildLogsPage(QWidget *parent)
+{
+    auto *logsPage = new QWidget(parent);
+    const int unit = fontMetrics().averageCharWidth();
+    m_logs = new QPlainTextEdit(logsPage);
+    m_logs->setObjectName(u"logsView"_s);
+    m_logs->setReadOnly(true);
+    m_logs->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_logs->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_logs->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_logsStatus = new QLabel(logsPage);
+    m_logsStatus->setObjectName(u"logsStatus"_s);
+    m_logsStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Alt+R is Run's too, but the two never show at once.
+    m_logsRefresh = new QPushButton(tr("&Reload"), logsPage);
+    m_logsRefresh->setObjectName(u"logsRefreshButton"_s);
+    m_logsRefresh->setToolTip(tr("Read the sandbox's log again"));
+    connect(m_logsRefresh, &QPushButton::clicked, this, &SandboxDetailsPane::refreshLogs);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_logsStatus, 1);
+    statusRow->addWidget(m_logsRefresh);
+    auto *layout = new QVBoxLayout(logsPage);
+    layout->setContentsMargins(unit / 2, unit / 2, unit / 2, unit / 2);
+    layout->addWidget(m_logs, 1);
+    layout->addLayout(statusRow);
+    resetLogs();
+    return logsPage;
 }
 
 QWidget *SandboxDetailsPane::buildSelectionPage()
@@ -359,6 +458,8 @@ void SandboxDetailsPane::showNothing()
 {
     m_record.reset();
     ++m_auditSerial;
+    ++m_metadataSerial;
+    ++m_logsSerial;
     m_stack->setCurrentIndex(int(Page::Nothing));
     updateRunControls();
 }
@@ -368,6 +469,8 @@ void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int>
     ensurePages();
     m_record.reset();
     ++m_auditSerial;
+    ++m_metadataSerial;
+    ++m_logsSerial;
     m_selectionTitle->setText(count == 1 ? tr("1 sandbox selected")
                                          : tr("%1 sandboxes selected").arg(count));
     QString body = u"<p>"_s;
@@ -428,22 +531,19 @@ void SandboxDetailsPane::showRecord(const SandboxRecord &record)
     setField(TaskKey, record.taskId);
     setField(AgentKey, record.agentId);
     setField(RepoKey, record.repoUrl);
-    QStringList resources;
-    if (record.cpuCount > 0)
-        resources << tr("%1 vCPU").arg(record.cpuCount);
-    if (record.memoryMb > 0)
-        resources << tr("%1 MB memory").arg(record.memoryMb);
-    setField(ResourcesKey, resources.join(u" · "_s));
     setTimeField(CreatedKey, record.createdAt);
     setTimeField(UpdatedKey, record.updatedAt);
     setTimeField(LastUsedKey, record.lastUsedAt);
     setTimeField(EndedKey, record.endedAt);
-    if (!record.metadata.isEmpty()) {
+    showProviderFacts(record);
+    // Whatever an earlier read would paint belongs to what was shown before.
+    const int serial = ++m_metadataSerial;
+    if (!record.metadata.isEmpty() || record.orphan) {
+        // An orphan has no row to read more from: what the provider listed is all there is.
         showMetadata(record.metadata);
     } else if (m_backend) {
         // The table's rows carry no metadata; the shown one reads its own.
         setField(MetadataKey, tr("Loading…"));
-        const int serial = ++m_metadataSerial;
         m_backend->sandbox(record.id).then(this, [this, serial](const Result<SandboxRecord> &full) {
             if (serial != m_metadataSerial)
                 return;  // another sandbox is shown by now
@@ -455,6 +555,86 @@ void SandboxDetailsPane::showRecord(const SandboxRecord &record)
     }
     updateRunControls();
     refreshAudit();
+    // The log is read once per sandbox shown (and on Reload), not on every refresh of its row.
+    if (!sameSandbox)
+        refreshLogs();
+}
+
+void SandboxDetailsPane::showProviderFacts(const SandboxRecord &record)
+{
+    const QString where = providerTitle(record.provider);
+    // Local sandboxes always "run" where they are: a state row would only repeat the status.
+    const bool stateKnown = record.providerState != ProviderState::Unknown && !isLocal(record);
+    setRowShown(StateKey, record.isLive() && (record.orphan || stateKnown));
+    if (record.orphan)
+        setField(StateKey, tr("Orphan: running at %1 with no row here").arg(where));
+    else if (record.isPaused())
+        setField(StateKey, tr("Paused at %1").arg(where));
+    else
+        setField(StateKey, tr("Running at %1").arg(where));
+
+    QStringList resources;
+    if (record.cpuCount > 0)
+        resources << tr("%1 vCPU").arg(record.cpuCount);
+    if (record.memoryMb > 0)
+        resources << tr("%1 memory").arg(SandboxTableModel::memoryText(record.memoryMb));
+    if (record.diskMb > 0)
+        resources << tr("%1 disk").arg(SandboxTableModel::memoryText(record.diskMb));
+    setField(ResourcesKey, resources.join(u" · "_s));
+    setRowShown(ResourcesKey, !resources.isEmpty());
+
+    setTimeField(StartedKey, record.startedAt);
+    setRowShown(StartedKey, record.startedAt.isValid());
+    // Once it ended (or while paused) the provider's planned end says nothing.
+    const bool counting = record.isLive() && !record.isPaused() && record.endsAt.isValid();
+    if (counting)
+        setField(EndsAtKey, localTime(record.endsAt),
+                 tr("%1 ends it then unless the timeout is extended").arg(where));
+    setRowShown(EndsAtKey, counting);
+    setRowShown(TimeLeftKey, counting || (record.isLive() && record.isPaused()));
+    updateTimeLeft();
+}
+
+void SandboxDetailsPane::updateTimeLeft()
+{
+    QLabel *label = m_values.value(TimeLeftKey);
+    if (!label || !m_record)
+        return;
+    if (m_record->isLive() && m_record->isPaused()) {
+        setField(TimeLeftKey, tr("None while paused: %1 keeps it until it is resumed")
+                                  .arg(providerTitle(m_record->provider)));
+        return;
+    }
+    if (!m_record->isLive() || !m_record->endsAt.isValid()) {
+        setField(TimeLeftKey, {});
+        return;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    setField(TimeLeftKey, SandboxTableModel::timeLeftText(m_record->endsAt, now),
+             tr("Until %1").arg(localTime(m_record->endsAt)));
+    if (now.secsTo(m_record->endsAt) < TimeLeftWarningSeconds) {
+        QPalette pal = palette();
+        pal.setColor(QPalette::WindowText, warningColour(pal));
+        label->setPalette(pal);
+    }
+}
+
+void SandboxDetailsPane::setRowShown(const QString &key, bool shown)
+{
+    QLabel *label = m_values.value(key);
+    if (!label)
+        return;
+    m_form->setRowVisible(label, shown);
+    if (shown)
+        m_hiddenFields.remove(key);
+    else
+        m_hiddenFields.insert(key);
+}
+
+bool SandboxDetailsPane::isFieldShown(const QString &key) const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_values.contains(key) && !m_hiddenFields.contains(key);
 }
 
 void SandboxDetailsPane::showMetadata(const QString &json)
@@ -504,6 +684,7 @@ void SandboxDetailsPane::refreshAges()
         return;
     for (auto it = m_times.cbegin(); it != m_times.cend(); ++it)
         setTimeField(it.key(), it.value());
+    updateTimeLeft();
 }
 
 void SandboxDetailsPane::refreshAudit()
@@ -511,6 +692,17 @@ void SandboxDetailsPane::refreshAudit()
     if (!m_record || !m_backend)
         return;
     const int serial = ++m_auditSerial;
+    if (m_record->orphan) {
+        // Audit rows hang off our ids; an orphan never had one.
+        m_audit->clear();
+        auto *item = new QTreeWidgetItem(m_audit);
+        item->setText(0, tr("No history: this sandbox has no row here."));
+        item->setForeground(0, palette().color(QPalette::PlaceholderText));
+        item->setFirstColumnSpanned(true);
+        m_tabs->setTabText(0, tr("&History"));
+        Q_EMIT auditLoaded();
+        return;
+    }
     m_backend->auditOf(m_record->id)
         .then(this, [this, serial](const Result<QList<AuditEntry>> &entries) {
             if (serial != m_auditSerial)
@@ -545,6 +737,133 @@ void SandboxDetailsPane::refreshAudit()
         });
 }
 
+void SandboxDetailsPane::resetLogs()
+{
+    m_logs->clear();
+    // Only an error message wraps: log lines keep their columns.
+    m_logs->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_logsStatus->clear();
+    m_logsStatus->setPalette(palette());
+    m_tabs->setTabText(2, tr("&Logs"));
+    m_logsRefresh->setEnabled(m_record && hasProviderLog(*m_record) && m_backend);
+    if (!m_record)
+        m_logs->setPlaceholderText({});
+    else if (m_record->orphan)
+        m_logs->setPlaceholderText(
+            tr("Logs are read for sandboxes with a row here: adopt this one to read its log."));
+    else if (isLocal(*m_record))
+        m_logs->setPlaceholderText(tr("Logs are available for E2B sandboxes. A local sandbox "
+                                      "keeps no log of its own: its commands' output is in "
+                                      "Run command and History."));
+    else
+        m_logs->setPlaceholderText({});
+}
+
+void SandboxDetailsPane::refreshLogs()
+{
+    ensurePages();
+    // Any answer still on its way is for what was shown before.
+    const int serial = ++m_logsSerial;
+    resetLogs();
+    if (!m_record || !m_backend || !hasProviderLog(*m_record))
+        return;
+    const QString id = m_record->id;
+    m_logs->setPlaceholderText(tr("Reading the log…"));
+    m_logsStatus->setText(tr("Reading the log of %1…").arg(id.left(8)));
+    m_logsRefresh->setEnabled(false);
+    m_backend->logs(id, LogLimit)
+        .then(this, [this, serial, id](const Result<QList<ProviderLogEntry>> &entries) {
+            // The operator may have moved to another sandbox, or asked again, meanwhile: only
+            // the newest read of the sandbox shown now paints.
+            if (serial != m_logsSerial || !m_record || m_record->id != id)
+                return;
+            m_logsRefresh->setEnabled(true);
+            if (entries)
+                showLogs(*entries);
+            else
+                showLogsError(entries.error());
+            Q_EMIT logsLoaded();
+        });
+}
+
+void SandboxDetailsPane::showLogs(const QList<ProviderLogEntry> &entries)
+{
+    m_logs->clear();
+    m_logs->setPlaceholderText(tr("No log entries yet."));
+    const QColor dim = palette().color(QPalette::PlaceholderText);
+    const QColor text = palette().color(QPalette::Text);
+    QTextCharFormat timeFormat;
+    timeFormat.setForeground(dim);
+    QTextCharFormat messageFormat;
+    messageFormat.setForeground(text);
+    QTextCursor cursor(m_logs->document());
+    cursor.beginEditBlock();
+    QDate day;
+    bool first = true;
+    const auto newLine = [&] {
+        if (!first)
+            cursor.insertBlock();
+        first = false;
+    };
+    for (const ProviderLogEntry &entry : entries) {
+        const QDateTime local = entry.timestamp.toLocalTime();
+        // The day once, as a heading, whenever it changes: lines then need only the time.
+        if (local.isValid() && local.date() != day) {
+            day = local.date();
+            newLine();
+            cursor.insertText(u"── "_s + day.toString(Qt::ISODate) + u" ──"_s, timeFormat);
+        }
+        newLine();
+        cursor.insertText(local.isValid() ? local.toString(u"HH:mm:ss.zzz"_s)
+                                          : u"??:??:??.???"_s,
+                          timeFormat);
+        const QString level = levelWord(entry.level);
+        QTextCharFormat levelFormat;
+        levelFormat.setForeground(level == u"ERROR"  ? stderrColour(palette())
+                                  : level == u"WARN" ? warningColour(palette())
+                                  : level == u"INFO" ? text
+                                                     : dim);
+        cursor.insertText(u"  "_s + level.leftJustified(5), levelFormat);
+        // Multi-line messages keep their lines under the message column.
+        QString message = entry.message;
+        while (message.endsWith(u'\n') || message.endsWith(u'\r'))
+            message.chop(1);
+        message.replace(u'\n', u'\n' + QString(12 + 2 + 5 + 2, u' '));
+        cursor.insertText(u"  "_s + message, messageFormat);
+    }
+    cursor.endEditBlock();
+    m_logs->verticalScrollBar()->setValue(m_logs->verticalScrollBar()->maximum());
+    m_logs->horizontalScrollBar()->setValue(0);
+
+    const QString read = QTime::currentTime().toString(u"HH:mm:ss"_s);
+    m_logsStatus->setPalette(palette());
+    m_logsStatus->setText(entries.size() >= LogLimit
+                              ? tr("The newest %1 entries, oldest first · read at %2")
+                                    .arg(entries.size())
+                                    .arg(read)
+                          : entries.size() == 1 ? tr("1 entry · read at %1").arg(read)
+                                                : tr("%1 entries · read at %2")
+                                                      .arg(entries.size())
+                                                      .arg(read));
+    m_tabs->setTabText(2, tr("&Logs (%1)").arg(entries.size()));
+}
+
+void SandboxDetailsPane::showLogsError(const Error &error)
+{
+    m_logs->clear();
+    m_logs->setPlaceholderText({});
+    QTextCharFormat format;
+    format.setForeground(stderrColour(palette()));
+    QTextCursor cursor(m_logs->document());
+    // The message already says what failed ("Reading the logs of sandbox … failed: …").
+    cursor.insertText(error.toString(), format);
+    m_logs->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    QPalette pal = palette();
+    pal.setColor(QPalette::WindowText, stderrColour(pal));
+    m_logsStatus->setPalette(pal);
+    m_logsStatus->setText(tr("Reading the log failed · Reload tries again"));
+}
+
 void SandboxDetailsPane::focusCommand()
 {
     ensurePages();
@@ -561,23 +880,40 @@ void SandboxDetailsPane::focusCommand()
     }
 }
 
+QString SandboxDetailsPane::cannotRunReason(const SandboxRecord &record) const
+{
+    if (record.status != SandboxStatus::Running)
+        return tr("Commands run in running sandboxes only.");
+    // The service finds sandboxes by their row, and a paused one must be resumed first.
+    if (record.orphan)
+        return tr("Adopt this sandbox to run commands in it.");
+    if (record.isPaused())
+        return tr("Resume this sandbox to run commands in it.");
+    return {};
+}
+
 void SandboxDetailsPane::updateRunControls()
 {
     if (!m_command)
         return;
     const bool running = isCommandRunning();
-    const bool canRun = m_record && m_record->status == SandboxStatus::Running;
+    const QString hint = m_record ? cannotRunReason(*m_record) : QString();
+    const bool canRun = m_record && hint.isEmpty();
     m_command->setEnabled(canRun || running);
     m_runButton->setText(running ? tr("Cancel (Esc)") : tr("&Run"));
     m_runButton->setEnabled(running || (canRun && !m_command->text().trimmed().isEmpty()));
     m_escape->setEnabled(running);
     if (!running) {
-        if (!m_record)
+        // The last run's outcome stays until a reason not to run replaces it.
+        const QString shown = m_commandStatus->text();
+        if (!m_record) {
             m_commandStatus->clear();
-        else if (!canRun && m_commandStatus->text().isEmpty())
-            m_commandStatus->setText(tr("Commands run in running sandboxes only."));
-        else if (canRun && m_commandStatus->text() == tr("Commands run in running sandboxes only."))
+        } else if (!hint.isEmpty() && (shown.isEmpty() || shown == m_commandHint)) {
+            m_commandStatus->setText(hint);
+        } else if (hint.isEmpty() && !shown.isEmpty() && shown == m_commandHint) {
             m_commandStatus->clear();
+        }
+        m_commandHint = hint;
     }
 }
 
@@ -586,7 +922,7 @@ void SandboxDetailsPane::runCommand(const QString &line)
     ensurePages();
     if (isCommandRunning() || !m_record || !m_backend || line.trimmed().isEmpty())
         return;
-    if (m_record->status != SandboxStatus::Running)
+    if (!cannotRunReason(*m_record).isEmpty())
         return;
     m_output->clear();
     m_stdoutDecoder.resetState();
@@ -692,6 +1028,12 @@ QString SandboxDetailsPane::commandStatusText() const
 {
     const_cast<SandboxDetailsPane *>(this)->ensurePages();
     return m_commandStatus->text();
+}
+
+QString SandboxDetailsPane::logsStatusText() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_logsStatus->text();
 }
 
 } // namespace squad

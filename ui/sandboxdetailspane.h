@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QMap>
 #include <QPointer>
+#include <QSet>
 #include <QStringDecoder>
 #include <QWidget>
 
@@ -26,8 +27,10 @@ namespace squad {
 
 class ConsoleBackend;
 
-// The right-hand pane: every field of the selected sandbox, its audit history (newest first)
-// and a "Run command" box whose output streams in as it arrives (stderr in red; Esc cancels).
+// The right-hand pane: every field of the selected sandbox (the provider's facts — state, time
+// left, resources, start and end — only where the provider reported them), its audit history
+// (newest first), its provider's log (E2B sandboxes) and a "Run command" box whose output
+// streams in as it arrives (stderr in red; Esc cancels).
 // With several sandboxes selected it shows a summary instead; with none, a hint.
 class SandboxDetailsPane : public QWidget
 {
@@ -49,7 +52,10 @@ public:
     QString currentId() const { return m_record ? m_record->id : QString(); }
     // Re-reads the audit history of the shown sandbox.
     void refreshAudit();
-    // Relative times ("3m ago") are recomputed.
+    // Re-reads the provider's log of the shown sandbox (nothing for local sandboxes and
+    // orphans, which have none to read).
+    void refreshLogs();
+    // Relative times ("3m ago") and the time left are recomputed.
     void refreshAges();
     // Brings the Run command box forward and focuses it (or the pane when it cannot run).
     void focusCommand();
@@ -61,18 +67,26 @@ public:
 
     // Read-only access for tests.
     QString fieldText(const QString &key) const;
+    // Whether the field's row is in the form (provider facts are left out when unknown).
+    bool isFieldShown(const QString &key) const;
     QString summaryText() const;
     QTreeWidget *auditView() const;
     QLineEdit *commandField() const;
     QPushButton *runButton() const;
     QPlainTextEdit *outputView() const;
     QString commandStatusText() const;
+    QPlainTextEdit *logsView() const;
+    QPushButton *logsRefreshButton() const;
+    QString logsStatusText() const;
+    QTabWidget *tabs() const;
     // The split between fields and history/run, as the window saves and restores it.
     QByteArray saveLayout() const;
     void restoreLayout(const QByteArray &state);
 
 Q_SIGNALS:
     void auditLoaded();
+    // A log read finished and its answer (entries or error) is shown.
+    void logsLoaded();
     void commandFinished();
     // The sandbox and selection pages exist now (they are built on first use).
     void pagesBuilt();
@@ -85,6 +99,15 @@ private:
     QLabel *addField(QFormLayout *form, const QString &key, const QString &label);
     void setField(const QString &key, const QString &text, const QString &toolTip = {});
     void setTimeField(const QString &key, const QDateTime &utc);
+    void setRowShown(const QString &key, bool shown);
+    void showProviderFacts(const SandboxRecord &record);
+    void updateTimeLeft();
+    QWidget *buildLogsPage(QWidget *parent);
+    void resetLogs();
+    void showLogs(const QList<ProviderLogEntry> &entries);
+    void showLogsError(const Error &error);
+    // Why `record` cannot run a command now; empty when it can.
+    QString cannotRunReason(const SandboxRecord &record) const;
     void updateRunControls();
     void appendOutput(CommandRun::Channel channel, const QByteArray &data);
     void appendText(const QString &text, const QColor &colour, bool bold = false);
@@ -98,7 +121,9 @@ private:
     class StatusBadge *m_badge = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_subtitle = nullptr;
+    QFormLayout *m_form = nullptr;
     QHash<QString, QLabel *> m_values;
+    QSet<QString> m_hiddenFields;   // rows left out of the form (unknown provider facts)
     QHash<QString, QDateTime> m_times;
     QSplitter *m_splitter = nullptr;
     QTabWidget *m_tabs = nullptr;
@@ -109,6 +134,11 @@ private:
     QPushButton *m_runButton = nullptr;
     QPlainTextEdit *m_output = nullptr;
     QLabel *m_commandStatus = nullptr;
+    QString m_commandHint;   // the "why it cannot run" line last put into m_commandStatus
+    QPlainTextEdit *m_logs = nullptr;
+    QLabel *m_logsStatus = nullptr;
+    QPushButton *m_logsRefresh = nullptr;
+    int m_logsSerial = 0;
     QShortcut *m_escape = nullptr;
     QPointer<CommandRun> m_run;
     QString m_runSandboxId;
