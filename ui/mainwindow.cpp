@@ -406,19 +406,23 @@ void MainWindow::reconcileE2b()
             Q_EMIT reconciled();
             return;
         }
-        QString text = tr("E2B: %n live", nullptr, report->live);
-        if (!report->orphans.isEmpty())
-            text += u" · "_s + tr("%n orphan(s)", nullptr, int(report->orphans.size()));
+        const int orphans = int(report->orphans.size());
+        QString text = tr("E2B: %1 live").arg(report->live);
+        if (orphans > 0)
+            text += u" · "_s + (orphans == 1 ? tr("1 orphan") : tr("%1 orphans").arg(orphans));
         m_e2bLabel->setText(text);
         QStringList facts;
-        facts << tr("%n sandbox(es) running or paused at E2B", nullptr, report->live);
+        facts << (report->live == 1 ? tr("1 sandbox running or paused at E2B")
+                                    : tr("%1 sandboxes running or paused at E2B").arg(report->live));
         if (!report->paused.isEmpty())
-            facts << tr("%n of ours paused", nullptr, int(report->paused.size()));
+            facts << tr("Of ours, paused: %1").arg(report->paused.size());
         if (!report->closed.isEmpty())
-            facts << tr("%n row(s) closed: gone at E2B", nullptr, int(report->closed.size()));
-        if (!report->orphans.isEmpty())
-            facts << tr("%n orphan(s): running at E2B with no row here — select them to adopt "
-                        "or terminate", nullptr, int(report->orphans.size()));
+            facts << tr("Rows closed, gone at E2B: %1").arg(report->closed.size());
+        if (!report->recovered.isEmpty())
+            facts << tr("Rows recovered, found at E2B: %1").arg(report->recovered.size());
+        if (orphans > 0)
+            facts << tr("Orphans (running at E2B with no row here; select them to adopt or "
+                        "terminate): %1").arg(orphans);
         m_e2bLabel->setToolTip(facts.join(u'\n'));
         // Orphans come with the next snapshot; closed and refreshed rows arrived as changes.
         load(LoadKind::IfChanged);
@@ -1107,7 +1111,7 @@ CreateSandboxDialog *MainWindow::openCreateDialog()
 void MainWindow::applyToSelection(
     const std::function<bool(const SandboxRecord &)> &accepts,
     const std::function<QFuture<Result<SandboxRecord>>(const QString &)> &call,
-    const QString &doneMessage, const QString &failedMessage)
+    const QString &doneVerb, const QString &failedMessage)
 {
     if (!m_backend || m_actionsRunning > 0)
         return;
@@ -1121,11 +1125,12 @@ void MainWindow::applyToSelection(
         return;
     m_actionsRunning = int(ids.size());
     updateSelectionState();
-    setBusy(tr("Working on %n sandbox(es)…", nullptr, int(ids.size())));
+    setBusy(ids.size() == 1 ? tr("Working on 1 sandbox…")
+                            : tr("Working on %1 sandboxes…").arg(ids.size()));
     auto failures = std::make_shared<QStringList>();
     auto done = std::make_shared<int>(0);
     for (const QString &id : std::as_const(ids)) {
-        call(id).then(this, [this, id, failures, done, total = int(ids.size()), doneMessage,
+        call(id).then(this, [this, id, failures, done, total = int(ids.size()), doneVerb,
                              failedMessage](const Result<SandboxRecord> &result) {
             if (result)
                 m_model->updateSandbox(*result);
@@ -1137,7 +1142,9 @@ void MainWindow::applyToSelection(
             setBusy({});
             const int succeeded = total - int(failures->size());
             if (failures->isEmpty()) {
-                statusBar()->showMessage(doneMessage.arg(succeeded), 10000);
+                statusBar()->showMessage(succeeded == 1 ? tr("%1 1 sandbox").arg(doneVerb)
+                                                        : tr("%1 %2 sandboxes").arg(doneVerb).arg(succeeded),
+                                         10000);
             } else {
                 showError(failedMessage.arg(failures->size()).arg(total) + u' '
                               + failures->mid(0, 3).join(u"; "_s),
@@ -1186,7 +1193,7 @@ void MainWindow::extendSelected(int seconds)
 {
     applyToSelection([](const SandboxRecord &r) { return isE2bLive(r) && !r.isPaused(); },
                      [this, seconds](const QString &id) { return m_backend->setTimeout(id, seconds); },
-                     tr("Extended the timeout of %1 sandbox(es)"),
+                     tr("Extended the timeout of"),
                      tr("Extending failed for %1 of %2 sandboxes:"));
 }
 
@@ -1194,14 +1201,14 @@ void MainWindow::pauseSelected()
 {
     applyToSelection([](const SandboxRecord &r) { return isE2bLive(r) && !r.isPaused(); },
                      [this](const QString &id) { return m_backend->pause(id); },
-                     tr("Paused %1 sandbox(es)"), tr("Pausing failed for %1 of %2 sandboxes:"));
+                     tr("Paused"), tr("Pausing failed for %1 of %2 sandboxes:"));
 }
 
 void MainWindow::resumeSelected()
 {
     applyToSelection([](const SandboxRecord &r) { return isE2bLive(r) && r.isPaused(); },
                      [this](const QString &id) { return m_backend->resume(id); },
-                     tr("Resumed %1 sandbox(es)"), tr("Resuming failed for %1 of %2 sandboxes:"));
+                     tr("Resumed"), tr("Resuming failed for %1 of %2 sandboxes:"));
 }
 
 void MainWindow::adoptSelected()
@@ -1215,7 +1222,7 @@ void MainWindow::adoptSelected()
                              return adopted;
                          });
                      },
-                     tr("Adopted %1 sandbox(es)"), tr("Adopting failed for %1 of %2 sandboxes:"));
+                     tr("Adopted"), tr("Adopting failed for %1 of %2 sandboxes:"));
 }
 
 void MainWindow::copySelectedIds()

@@ -167,10 +167,11 @@ private:
     void startTerminate(const QStringList &ids);
     // Reads the profile's E2B key and location and sets E2B up on the backend.
     void connectE2b();
-    // The selected records `accepts` takes, and the call made for each; reports when all ended.
+    // The selected records `accepts` takes, and the call made for each; reports when all ended
+    // ("<doneVerb> 3 sandboxes", or `failedMessage` with the failed and total counts).
     void applyToSelection(const std::function<bool(const SandboxRecord &)> &accepts,
                           const std::function<QFuture<Result<SandboxRecord>>(const QString &)> &call,
-                          const QString &doneMessage, const QString &failedMessage);
+                          const QString &doneVerb, const QString &failedMessage);
     void finishTerminate();
     QStringList knownTemplates() const;
     int sourceRow(int proxyRow) const;

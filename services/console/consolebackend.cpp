@@ -384,7 +384,10 @@ QFuture<Result<SandboxRecord>> ConsoleBackend::resume(const QString &id)
 
 QFuture<Result<QList<ProviderLogEntry>>> ConsoleBackend::logs(const QString &id, int limit)
 {
-    return withCore<Result<QList<ProviderLogEntry>>>([id, limit](Worker &, ConsoleCore &core) {
+    return withCore<Result<QList<ProviderLogEntry>>>([id, limit](Worker &worker, ConsoleCore &core) {
+        // An orphan has no row to look up: it is read straight from E2B, where it runs.
+        if (worker.m_orphans.contains(id) && core.e2b())
+            return core.e2b()->logs(worker.m_orphans.value(id).providerId, limit);
         return core.sandboxes().logs(id, limit);
     });
 }

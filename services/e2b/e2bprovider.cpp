@@ -85,11 +85,20 @@ QFuture<Result<ProviderSandbox>> E2bProvider::create(const SandboxSpec &spec)
         request.metadata.insert(u"squad.repo"_s, spec.repoUrl);
     // Our id is unique per create: the request id that finds a sandbox after an unclear answer.
     request.requestId = spec.id.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : spec.id;
-    return m_api->createSandbox(request).then(this, [this](const Result<E2bSandbox> &created) {
+    const QDateTime asked = QDateTime::currentDateTimeUtc();
+    return m_api->createSandbox(request).then(this, [this, asked, timeout = request.timeoutSeconds](
+                                                        const Result<E2bSandbox> &created) {
         if (!created)
             return Result<ProviderSandbox>(tl::unexpected(created.error()));
         envdFor(*created);
-        return Result<ProviderSandbox>(providerSandbox(*created));
+        ProviderSandbox sandbox = providerSandbox(*created);
+        // E2B's answer to a create leaves out when the sandbox started and ends; the timeout
+        // asked for counts from the request, so the row shows its time left at once.
+        if (!sandbox.startedAt.isValid())
+            sandbox.startedAt = asked;
+        if (!sandbox.endsAt.isValid())
+            sandbox.endsAt = asked.addSecs(timeout);
+        return Result<ProviderSandbox>(sandbox);
     });
 }
 

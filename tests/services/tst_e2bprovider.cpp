@@ -108,11 +108,15 @@ void tst_E2bProvider::createCarriesOurIdsAndDefaults()
     spec.templateId = u"python-3.12"_s;
     spec.repoUrl = u"https://github.com/acme/payments.git"_s;
     spec.metadata = {{u"squad.task"_s, u"t-1"_s}};
+    const QDateTime before = QDateTime::currentDateTimeUtc();
     const auto created = await(provider()->create(spec));
     QVERIFY_RESULT(created);
     QCOMPARE(created->providerId, u"e2b-1"_s);
     QCOMPARE(created->templateId, u"python-3.12"_s);
     QVERIFY(created->running);
+    // The answer has no end time: the timeout asked for counts from the request.
+    QVERIFY(created->endsAt >= before.addSecs(E2bProvider::DefaultTimeoutSeconds));
+    QVERIFY(created->endsAt <= QDateTime::currentDateTimeUtc().addSecs(E2bProvider::DefaultTimeoutSeconds));
     const QJsonObject body = QJsonDocument::fromJson(m_server->lastRequest().body).object();
     QCOMPARE(body.value("timeout"_L1).toInt(), E2bProvider::DefaultTimeoutSeconds);
     const QJsonObject metadata = body.value("metadata"_L1).toObject();

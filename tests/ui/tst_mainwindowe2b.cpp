@@ -220,7 +220,7 @@ void tst_MainWindowE2b::showsStateTimeLeftAndResources()
         return;
     const SandboxRecord created = createAtE2b();
     QCOMPARE(created.provider, u"e2b"_s);
-    QTRY_VERIFY(row(created.id));
+    QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
     m_e2b->sandboxes[created.providerId].cpuCount = 4;
     m_e2b->sandboxes[created.providerId].memoryMb = 2048;
     m_e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(2 * 3600 + 90);
@@ -255,7 +255,9 @@ void tst_MainWindowE2b::extendPauseResumeTheSelection()
     const SandboxRecord first = createAtE2b();
     const SandboxRecord second = createAtE2b();
     QVERIFY(!first.providerId.isEmpty() && !second.providerId.isEmpty());
-    QTRY_VERIFY(row(first.id) && row(second.id));
+    // The future finishes on the worker; the row's own change reaches the window just after.
+    QTRY_VERIFY(row(first.id) && row(first.id)->status == SandboxStatus::Running);
+    QTRY_VERIFY(row(second.id) && row(second.id)->status == SandboxStatus::Running);
 
     // Nothing selected: nothing to do.
     m_window->tableView()->clearSelection();
@@ -324,6 +326,16 @@ void tst_MainWindowE2b::orphansAreShownAdoptedAndTerminated()
     QTRY_COMPARE(m_window->filterModel()->rowCount(), 2);
     m_window->filterModel()->setSearchText(QString());
 
+    // An orphan's log is read straight from E2B.
+    m_e2b->sandboxes[u"stray-one"_s].logs = QJsonArray{QJsonObject{
+        {u"timestamp"_s, u"2026-11-27T08:00:00Z"_s}, {u"level"_s, u"info"_s},
+        {u"message"_s, u"started by ci"_s}, {u"fields"_s, QJsonObject()}}};
+    auto logs = m_backend->logs(u"stray-one"_s);
+    QTRY_VERIFY(logs.isFinished());
+    QVERIFY_RESULT(logs.result());
+    QCOMPARE(logs.result()->size(), 1);
+    QCOMPARE(logs.result()->first().message, u"started by ci"_s);
+
     select(u"stray-one"_s);
     QTRY_VERIFY(m_window->adoptAction()->isEnabled());
     QVERIFY(!m_window->extendTimeoutAction()->isEnabled());
@@ -365,7 +377,7 @@ void tst_MainWindowE2b::reconcileClosesRowsGoneAtE2b()
     if (QTest::currentTestFailed())
         return;
     const SandboxRecord created = createAtE2b();
-    QTRY_VERIFY(row(created.id));
+    QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
     m_e2b->sandboxes.remove(created.providerId);  // its timeout ran out at E2B
     refreshAndWait();
     QTRY_COMPARE(row(created.id)->status, SandboxStatus::Terminated);
