@@ -568,9 +568,9 @@ void MainWindow::buildCentral()
     columns->resizeSection(SandboxTableModel::RepoColumn, width(u"…acme/data-pipeline.git"_s));
     columns->resizeSection(SandboxTableModel::AgeColumn, width(u"Age 99d"_s));
     columns->resizeSection(SandboxTableModel::LastUsedColumn, width(u"Last used"_s));
-    columns->resizeSection(SandboxTableModel::TimeLeftColumn, width(u"Time left 23h 59m"_s));
+    columns->resizeSection(SandboxTableModel::TimeLeftColumn, width(u"Time left"_s) + unit);
     columns->resizeSection(SandboxTableModel::CpuColumn, width(u"vCPU"_s));
-    columns->resizeSection(SandboxTableModel::MemoryColumn, width(u"Memory 512 MiB"_s));
+    columns->resizeSection(SandboxTableModel::MemoryColumn, width(u"512 MiB"_s) + unit);
     columns->resizeSection(SandboxTableModel::TaskColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::AgentColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::ProviderColumn, width(u"Provider"_s));
