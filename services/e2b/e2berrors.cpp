@@ -107,6 +107,13 @@ Error envdHttpError(int status, QByteArrayView body, const QString &what)
                 "moment."_s.arg(what),
                 detail};
     }
+    if (status == 404) {
+        // From envd itself, not the control plane: the file or route is missing, and an envd
+        // older than the call answers so too.
+        return {ErrorCode::NotFound,
+                u"%1 failed: the sandbox's daemon (envd) has no such file or call."_s.arg(what),
+                detail};
+    }
     return e2bApiError(status, body, what);
 }
 

@@ -373,6 +373,9 @@ void tst_E2bProtocol::envdProxyErrors_data()
         << ErrorCode::Conflict << u"try again"_s;
     QTest::newRow("429") << 429 << QByteArray(R"({"code":429,"message":"too many connections"})")
                          << ErrorCode::RateLimited << u"too many connections"_s;
+    // envd's own 404 (an old envd without the call): not "E2B has no such sandbox".
+    QTest::newRow("404 from envd") << 404 << QByteArray("404 page not found") << ErrorCode::NotFound
+                                   << u"daemon (envd) has no such file or call"_s;
 }
 
 void tst_E2bProtocol::envdProxyErrors()
