@@ -14,17 +14,120 @@
 #include <QPromise>
 #include <QTimer>
 
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string_view>
+
 using namespace Qt::StringLiterals;
+using namespace std::string_view_literals;
 
 namespace squad {
 
 namespace {
 
+qint64 daysFromCivil(int year, int month, int day)
+{
+    // Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian
+    // calendar, with no table and no branches on the month.
+    year -= month <= 2;
+    const int era = (year >= 0 ? year : year - 399) / 400;
+    const int yearOfEra = year - era * 400;
+    const int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return qint64(era) * 146097 + dayOfEra - 719468;
+}
+
+int daysInMonth(int year, int month)
+{
+    static constexpr int Days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : Days[month - 1];
+}
+
+// RFC 3339 as E2B writes it ("2026-11-27T06:00:00Z", "...:00.123456789Z", "...+02:00"),
+// read by hand: QDateTime::fromString was a third of a 10,000-sandbox listing. Only the
+// strict grammar is read here (years 0001-9999, seconds 00-59, offsets Z or ±hh:mm); for
+// anything else the caller asks Qt, so such text reads as it always did. A fraction of any
+// length is rounded to the nearest millisecond, halves up, as Qt rounds.
+std::optional<qint64> rfc3339Msecs(QByteArrayView text)
+{
+    const qsizetype size = text.size();
+    const auto number = [&](qsizetype at, int count, int &value) {
+        value = 0;
+        for (qsizetype i = at; i < at + count; ++i) {
+            if (i >= size || text[i] < '0' || text[i] > '9')
+                return false;
+            value = value * 10 + (text[i] - '0');
+        }
+        return true;
+    };
+    int year, month, day, hour, minute, second;
+    if (!number(0, 4, year) || size < 20 || text[4] != '-' || !number(5, 2, month) || text[7] != '-'
+        || !number(8, 2, day) || (text[10] != 'T' && text[10] != 't') || !number(11, 2, hour)
+        || text[13] != ':' || !number(14, 2, minute) || text[16] != ':' || !number(17, 2, second)) {
+        return std::nullopt;
+    }
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
+        || hour > 23 || minute > 59 || second > 59) {
+        return std::nullopt;
+    }
+    qsizetype at = 19;
+    int msecs = 0;
+    if (text[at] == '.') {
+        // The first four digits say the rounded milliseconds; the rest cannot change them.
+        int digits = 0;
+        int tenthsOfMs = 0;
+        for (++at; at < size && text[at] >= '0' && text[at] <= '9'; ++at, ++digits) {
+            if (digits < 4)
+                tenthsOfMs = tenthsOfMs * 10 + (text[at] - '0');
+        }
+        if (digits == 0)
+            return std::nullopt;
+        for (int i = digits; i < 4; ++i)
+            tenthsOfMs *= 10;
+        msecs = (tenthsOfMs + 5) / 10;  // 1000 carries into the next second, as in Qt
+    }
+    int offsetMinutes = 0;
+    if (at + 1 == size && (text[at] == 'Z' || text[at] == 'z')) {
+        // UTC
+    } else if (at + 6 == size && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
+        int offsetHours, offsetMins;
+        if (!number(at + 1, 2, offsetHours) || !number(at + 4, 2, offsetMins) || offsetHours > 23
+            || offsetMins > 59) {
+            return std::nullopt;
+        }
+        offsetMinutes = (offsetHours * 60 + offsetMins) * (text[at] == '-' ? -1 : 1);
+    } else {
+        return std::nullopt;
+    }
+    const qint64 minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
+    return minutes * 60'000 + second * 1000 + msecs;
+}
+
+QDateTime dateFrom(QByteArrayView text)
+{
+    if (const auto msecs = rfc3339Msecs(text))
+        return QDateTime::fromMSecsSinceEpoch(*msecs, Qt::UTC);
+    // Other shapes, and nothing at all, as the store reads them.
+    return parseTimestamp(QString::fromUtf8(text)).toUTC();
+}
+
 QDateTime dateFrom(const QJsonValue &value)
 {
-    // E2B writes RFC 3339 in UTC; the store's parser reads its common shapes without
-    // QDateTime's general one, which dominates a 10,000-sandbox listing.
-    return parseTimestamp(value.toString()).toUTC();
+    const QString text = value.toString();
+    std::array<char, 40> ascii;
+    if (text.size() > qsizetype(ascii.size()))
+        return parseTimestamp(text).toUTC();
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i].unicode() >= 0x80)
+            return parseTimestamp(text).toUTC();
+        ascii[i] = char(text[i].unicode());
+    }
+    return dateFrom(QByteArrayView(ascii.data(), text.size()));
 }
 
 E2bSandbox sandboxFrom(const QJsonObject &json)
@@ -47,6 +150,481 @@ E2bSandbox sandboxFrom(const QJsonObject &json)
         sandbox.metadata.insert(it.key(), it.value().toString());
     return sandbox;
 }
+
+// E2B's sandbox list (a JSON array of ListedSandbox objects) read straight into E2bSandbox
+// values. QJsonDocument::fromJson plus a QJsonObject lookup and a QString per field was two
+// thirds of `squadctl sandboxes list --remote` for 10,000 sandboxes. The reader is as strict
+// as RFC 8259 (and Qt's parser): any syntax error, invalid UTF-8, a lone surrogate escape, or
+// a shape it does not expect (an element that is not an object, a key with escapes, deep
+// nesting) makes it give up, and the caller parses the page with QJsonDocument as before,
+// so odd answers read exactly as they always did. Fields are converted as QJsonValue's
+// toString()/toInt() would: a value of another type reads as empty or 0.
+class SandboxListReader
+{
+public:
+    explicit SandboxListReader(QByteArrayView json)
+        : m_at(json.data())
+        , m_end(json.data() + json.size())
+    {}
+
+    // The page's sandboxes, or nullopt when the general parser must decide.
+    std::optional<QList<E2bSandbox>> read()
+    {
+        QList<E2bSandbox> sandboxes;
+        skipSpace();
+        if (!take('['))
+            return std::nullopt;
+        skipSpace();
+        if (!take(']')) {
+            sandboxes.reserve((m_end - m_at) / 256 + 1);
+            do {
+                skipSpace();
+                E2bSandbox &sandbox = sandboxes.emplace_back();
+                if (!readSandbox(sandbox))
+                    return std::nullopt;
+                skipSpace();
+            } while (take(','));
+            if (!take(']'))
+                return std::nullopt;
+        }
+        skipSpace();
+        if (m_at != m_end)
+            return std::nullopt;
+        return sandboxes;
+    }
+
+private:
+    enum class Kind { Ascii, Utf8, Escaped };
+    struct Text
+    {
+        QByteArrayView raw;  // between the quotes, as sent
+        Kind kind = Kind::Ascii;
+        QString decoded;     // Escaped only
+    };
+    // The last value a field had: E2B repeats templates, aliases, states and metadata keys
+    // across sandboxes, and an equal value shares the QString instead of allocating one.
+    struct Interned
+    {
+        QByteArrayView raw;
+        QString text;
+    };
+    static constexpr int MaxDepth = 64;
+
+    bool take(char c)
+    {
+        if (m_at == m_end || *m_at != c)
+            return false;
+        ++m_at;
+        return true;
+    }
+
+    void skipSpace()
+    {
+        while (m_at != m_end && (*m_at == ' ' || *m_at == '\n' || *m_at == '\r' || *m_at == '\t'))
+            ++m_at;
+    }
+
+    static QString toString(const Text &text)
+    {
+        switch (text.kind) {
+        case Kind::Ascii:
+            return QString::fromLatin1(text.raw);
+        case Kind::Utf8:
+            return QString::fromUtf8(text.raw);
+        case Kind::Escaped:
+            return text.decoded;
+        }
+        return {};
+    }
+
+    static QString interned(Interned &slot, const Text &text)
+    {
+        if (text.kind == Kind::Escaped)
+            return text.decoded;
+        if (slot.raw != text.raw) {
+            slot.raw = text.raw;
+            slot.text = toString(text);
+        }
+        return slot.text;
+    }
+
+    // The length of the well-formed UTF-8 sequence at `at` (not ASCII), or 0: no overlong
+    // forms, no surrogates, nothing past U+10FFFF (what Qt's parser refuses too).
+    qsizetype utf8Length(const char *at) const
+    {
+        const auto byte = [&](qsizetype i) { return at + i < m_end ? quint8(at[i]) : 0u; };
+        const auto continuation = [&](qsizetype i) { return (byte(i) & 0xc0) == 0x80; };
+        const quint8 lead = byte(0);
+        if (lead >= 0xc2 && lead <= 0xdf)
+            return continuation(1) ? 2 : 0;
+        if (lead >= 0xe0 && lead <= 0xef) {
+            const quint8 second = byte(1);
+            if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f))
+                return 0;
+            return continuation(1) && continuation(2) ? 3 : 0;
+        }
+        if (lead >= 0xf0 && lead <= 0xf4) {
+            const quint8 second = byte(1);
+            if ((lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second > 0x8f))
+                return 0;
+            return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
+        }
+        return 0;
+    }
+
+    bool readHex4(char32_t &value)
+    {
+        if (m_end - m_at < 4)
+            return false;
+        value = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char c = *m_at++;
+            const int digit = c >= '0' && c <= '9'   ? c - '0'
+                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                     : -1;
+            if (digit < 0)
+                return false;
+            value = value << 4 | char32_t(digit);
+        }
+        return true;
+    }
+
+    // A string at m_at (its opening quote).
+    bool readString(Text &text)
+    {
+        if (!take('"'))
+            return false;
+        const char *start = m_at;
+        text.kind = Kind::Ascii;
+        // Runs of plain characters (printable ASCII but the quote and the backslash) take
+        // one table lookup each; the rest is looked at one by one.
+        static constexpr auto Plain = [] {
+            std::array<bool, 256> plain{};
+            for (int c = 0x20; c < 0x80; ++c)
+                plain[c] = c != '"' && c != '\\';
+            return plain;
+        }();
+        while (true) {
+            while (m_at != m_end && Plain[quint8(*m_at)])
+                ++m_at;
+            if (m_at == m_end)
+                return false;
+            const auto c = quint8(*m_at);
+            if (c == '"')
+                break;
+            if (c == '\\')
+                return readEscapedString(start, text);
+            if (c < 0x20)
+                return false;
+            if (c < 0x80) {
+                ++m_at;
+                continue;
+            }
+            const qsizetype length = utf8Length(m_at);
+            if (length == 0)
+                return false;
+            m_at += length;
+            text.kind = Kind::Utf8;
+        }
+        text.raw = QByteArrayView(start, m_at - start);
+        ++m_at;
+        return true;
+    }
+
+    // The rest of a string with escapes, from its start: decoded into text.decoded.
+    bool readEscapedString(const char *start, Text &text)
+    {
+        QByteArray utf8(start, m_at - start);  // validated above
+        while (true) {
+            if (m_at == m_end)
+                return false;
+            const auto c = quint8(*m_at);
+            if (c == '"')
+                break;
+            if (c < 0x20)
+                return false;
+            if (c >= 0x80) {
+                const qsizetype length = utf8Length(m_at);
+                if (length == 0)
+                    return false;
+                utf8.append(m_at, length);
+                m_at += length;
+                continue;
+            }
+            ++m_at;
+            if (c != '\\') {
+                utf8.append(char(c));
+                continue;
+            }
+            if (m_at == m_end)
+                return false;
+            switch (*m_at++) {
+            case '"': utf8.append('"'); break;
+            case '\\': utf8.append('\\'); break;
+            case '/': utf8.append('/'); break;
+            case 'b': utf8.append('\b'); break;
+            case 'f': utf8.append('\f'); break;
+            case 'n': utf8.append('\n'); break;
+            case 'r': utf8.append('\r'); break;
+            case 't': utf8.append('\t'); break;
+            case 'u': {
+                char32_t unit;
+                if (!readHex4(unit))
+                    return false;
+                if (unit >= 0xdc00 && unit <= 0xdfff)
+                    return false;  // a lone low surrogate: Qt's parser decides
+                if (unit >= 0xd800 && unit <= 0xdbff) {
+                    char32_t low;
+                    if (!take('\\') || !take('u') || !readHex4(low) || low < 0xdc00 || low > 0xdfff)
+                        return false;
+                    unit = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+                }
+                utf8.append(QString::fromUcs4(&unit, 1).toUtf8());
+                break;
+            }
+            default:
+                return false;
+            }
+        }
+        ++m_at;
+        text.kind = Kind::Escaped;
+        text.raw = {};
+        text.decoded = QString::fromUtf8(utf8);
+        return true;
+    }
+
+    // A number's text, checked against the JSON grammar; `integral` when it has neither a
+    // fraction nor an exponent (Qt's parser keeps those as integers). False for malformed
+    // numbers and for those left to Qt.
+    bool readNumber(QByteArrayView &text, bool &integral)
+    {
+        const char *start = m_at;
+        const auto digits = [this] {
+            const char *from = m_at;
+            while (m_at != m_end && *m_at >= '0' && *m_at <= '9')
+                ++m_at;
+            return m_at != from;
+        };
+        take('-');
+        if (!take('0') && !digits())
+            return false;
+        integral = true;
+        if (take('.')) {
+            integral = false;
+            if (!digits())
+                return false;
+        }
+        const bool exponent = take('e') || take('E');
+        if (exponent) {
+            integral = false;
+            if (!take('+'))
+                take('-');
+            if (!digits())
+                return false;
+        }
+        text = QByteArrayView(start, m_at - start);
+        // Qt refuses numbers that overflow or underflow a double; rather than tell those
+        // apart here, any exponent or very long number goes to Qt (E2B sends neither).
+        return !exponent && text.size() <= 40;
+    }
+
+    // Any value, checked and passed over.
+    bool skipValue(int depth = 0)
+    {
+        if (m_at == m_end || depth > MaxDepth)
+            return false;
+        const char c = *m_at;
+        if (c == '"') {
+            Text text;
+            return readString(text);
+        }
+        if (c == '{' || c == '[') {
+            const char close = c == '{' ? '}' : ']';
+            ++m_at;
+            skipSpace();
+            if (take(close))
+                return true;
+            do {
+                skipSpace();
+                if (c == '{') {
+                    Text key;
+                    if (!readString(key))
+                        return false;
+                    skipSpace();
+                    if (!take(':'))
+                        return false;
+                    skipSpace();
+                }
+                if (!skipValue(depth + 1))
+                    return false;
+                skipSpace();
+            } while (take(','));
+            return take(close);
+        }
+        for (const std::string_view literal : {"true"sv, "false"sv, "null"sv}) {
+            if (m_end - m_at >= qsizetype(literal.size())
+                && std::memcmp(m_at, literal.data(), literal.size()) == 0) {
+                m_at += literal.size();
+                return true;
+            }
+        }
+        QByteArrayView number;
+        bool integral;
+        return readNumber(number, integral);
+    }
+
+    // A string field: its text, or empty for a value of another type.
+    bool readText(QString &into, Interned *slot = nullptr)
+    {
+        if (m_at == m_end || *m_at != '"') {
+            into.clear();
+            return skipValue();
+        }
+        Text text;
+        if (!readString(text))
+            return false;
+        into = slot ? interned(*slot, text) : toString(text);
+        return true;
+    }
+
+    // An int field, as QJsonValue::toInt() reads one: 0 unless it is an integral number
+    // within int's range.
+    bool readInt(int &into)
+    {
+        into = 0;
+        if (m_at == m_end || (*m_at != '-' && (*m_at < '0' || *m_at > '9')))
+            return skipValue();
+        QByteArrayView text;
+        bool integral;
+        if (!readNumber(text, integral))
+            return false;
+        if (integral) {
+            qint64 value;
+            const auto [end, error] = std::from_chars(text.begin(), text.end(), value);
+            if (error == std::errc() && end == text.end()) {
+                if (value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max())
+                    into = int(value);
+                return true;
+            }
+            // Too long for 64 bits: a double to Qt, and never an int.
+            return true;
+        }
+        double value;
+        const auto [end, error] = std::from_chars(text.begin(), text.end(), value);
+        if (error == std::errc() && end == text.end() && value >= std::numeric_limits<int>::min()
+            && value <= std::numeric_limits<int>::max() && value == std::trunc(value)) {
+            into = int(value);
+        }
+        return true;
+    }
+
+    bool readDate(QDateTime &into)
+    {
+        if (m_at == m_end || *m_at != '"') {
+            into = QDateTime();
+            return skipValue();
+        }
+        Text text;
+        if (!readString(text))
+            return false;
+        into = text.kind == Kind::Ascii ? dateFrom(text.raw) : parseTimestamp(toString(text)).toUTC();
+        return true;
+    }
+
+    bool readMetadata(QMap<QString, QString> &into)
+    {
+        into.clear();
+        if (!take('{'))
+            return skipValue();  // null or another type: no metadata
+        skipSpace();
+        if (take('}'))
+            return true;
+        int index = 0;
+        do {
+            skipSpace();
+            Text key;
+            if (!readString(key))
+                return false;
+            skipSpace();
+            if (!take(':'))
+                return false;
+            skipSpace();
+            QString value;
+            if (!readText(value))
+                return false;
+            // Keys come in the same order sandbox after sandbox: slot by position.
+            Interned &slot = m_metadataKeys[std::min<int>(index++, MetadataSlots - 1)];
+            into.insert(interned(slot, key), value);
+            skipSpace();
+        } while (take(','));
+        return take('}');
+    }
+
+    bool readSandbox(E2bSandbox &sandbox)
+    {
+        if (!take('{'))
+            return false;  // not an object: the general path decides what it means
+        skipSpace();
+        if (take('}'))
+            return true;
+        do {
+            skipSpace();
+            Text key;
+            if (!readString(key) || key.kind != Kind::Ascii)
+                return false;
+            skipSpace();
+            if (!take(':'))
+                return false;
+            skipSpace();
+            // Sizes first: the literals' lengths are known at compile time.
+            const auto is = [name = key.raw](std::string_view field) {
+                return name.size() == qsizetype(field.size())
+                       && std::memcmp(name.data(), field.data(), field.size()) == 0;
+            };
+            bool ok;
+            if (is("sandboxID"))
+                ok = readText(sandbox.sandboxId);
+            else if (is("templateID"))
+                ok = readText(sandbox.templateId, &m_templateId);
+            else if (is("alias"))
+                ok = readText(sandbox.alias, &m_alias);
+            else if (is("state"))
+                ok = readText(sandbox.state, &m_state);
+            else if (is("startedAt"))
+                ok = readDate(sandbox.startedAt);
+            else if (is("endAt"))
+                ok = readDate(sandbox.endAt);
+            else if (is("cpuCount"))
+                ok = readInt(sandbox.cpuCount);
+            else if (is("memoryMB"))
+                ok = readInt(sandbox.memoryMb);
+            else if (is("diskSizeMB"))
+                ok = readInt(sandbox.diskSizeMb);
+            else if (is("envdVersion"))
+                ok = readText(sandbox.envdVersion, &m_envdVersion);
+            else if (is("domain"))
+                ok = readText(sandbox.domain, &m_domain);
+            else if (is("envdAccessToken"))
+                ok = readText(sandbox.envdAccessToken);
+            else if (is("metadata"))
+                ok = readMetadata(sandbox.metadata);
+            else
+                ok = skipValue();
+            if (!ok)
+                return false;
+            skipSpace();
+        } while (take(','));
+        return take('}');
+    }
+
+    static constexpr int MetadataSlots = 8;
+
+    const char *m_at;
+    const char *m_end;
+    Interned m_templateId, m_alias, m_state, m_envdVersion, m_domain;
+    std::array<Interned, MetadataSlots> m_metadataKeys;
+};
 
 // A transport failure (no HTTP status) as an Error.
 Error transportError(QNetworkReply::NetworkError code, const QString &what, const QString &text)
@@ -212,14 +790,18 @@ void E2bApi::listPage(const E2bListFilter &filter, const QByteArray &token,
             done(tl::unexpected(response.error()));
             return;
         }
-        const QJsonDocument document = QJsonDocument::fromJson(response->body);
-        if (!document.isArray()) {
-            done(fail(ErrorCode::Provider,
-                      u"Listing the E2B sandboxes failed: E2B's answer was not a list."_s));
-            return;
+        if (auto sandboxes = SandboxListReader(response->body).read()) {
+            found->append(std::move(*sandboxes));
+        } else {
+            const QJsonDocument document = QJsonDocument::fromJson(response->body);
+            if (!document.isArray()) {
+                done(fail(ErrorCode::Provider,
+                          u"Listing the E2B sandboxes failed: E2B's answer was not a list."_s));
+                return;
+            }
+            for (const QJsonValue &value : document.array())
+                found->append(sandboxFrom(value.toObject()));
         }
-        for (const QJsonValue &value : document.array())
-            found->append(sandboxFrom(value.toObject()));
         if (response->nextToken.isEmpty()) {
             done(std::move(*found));
             return;

@@ -5,6 +5,7 @@
 #include "loopbackhttpserver.h"
 #include "testsupport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -37,6 +38,11 @@ QJsonObject listedSandbox(const QString &id, const QString &state = u"running"_s
             {u"metadata"_s, QJsonObject{{u"squad.task"_s, u"t-1"_s}}}};
 }
 
+QDateTime utc(int y, int mo, int d, int h, int mi, int s, int ms = 0)
+{
+    return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), Qt::UTC);
+}
+
 QJsonObject errorBody(int code, const QString &message)
 {
     return {{u"code"_s, code}, {u"message"_s, message}};
@@ -56,6 +62,12 @@ private Q_SLOTS:
     void noKeyFailsBeforeAnyRequest();
     void listFollowsNextTokenAcrossPages();
     void listSendsStateAndMetadataFilters();
+    void listReadsTimestamps_data();
+    void listReadsTimestamps();
+    void listReadsWhatGetReads_data();
+    void listReadsWhatGetReads();
+    void listRefusesWhatIsNotAList_data();
+    void listRefusesWhatIsNotAList();
     void getReadsTheSandbox();
     void killAndNotFound();
     void setTimeoutSendsSeconds();
@@ -181,6 +193,151 @@ void tst_E2bApi::listSendsStateAndMetadataFilters()
                      QUrl::fromPercentEncoding(kv.at(1).toUtf8()));
     }
     QCOMPARE(pairs, filter.metadata);
+}
+
+void tst_E2bApi::listReadsTimestamps_data()
+{
+    QTest::addColumn<QByteArray>("value");  // startedAt as it appears in the JSON
+    QTest::addColumn<QDateTime>("expected");  // null: no valid time
+    const auto row = [](const char *name, const char *value, const QDateTime &expected) {
+        QTest::newRow(name) << QByteArray(value) << expected;
+    };
+    row("whole seconds", R"("2026-11-27T06:00:00Z")", utc(2026, 11, 27, 6, 0, 0));
+    row("tenths", R"("2026-11-27T06:00:00.1Z")", utc(2026, 11, 27, 6, 0, 0, 100));
+    row("hundredths", R"("2026-11-27T06:00:00.12Z")", utc(2026, 11, 27, 6, 0, 0, 120));
+    row("milliseconds", R"("2026-11-27T06:00:00.123Z")", utc(2026, 11, 27, 6, 0, 0, 123));
+    row("microseconds", R"("2026-11-27T06:00:00.123456Z")", utc(2026, 11, 27, 6, 0, 0, 123));
+    row("nanoseconds", R"("2026-11-27T06:00:00.123456789Z")", utc(2026, 11, 27, 6, 0, 0, 123));
+    row("rounded up", R"("2026-11-27T06:00:00.1235Z")", utc(2026, 11, 27, 6, 0, 0, 124));
+    row("rounded into the next second", R"("2026-11-27T06:00:59.9996Z")", utc(2026, 11, 27, 6, 1, 0));
+    row("positive offset", R"("2026-11-27T06:00:00+02:00")", utc(2026, 11, 27, 4, 0, 0));
+    row("negative offset", R"("2026-11-27T06:00:00.5-05:30")", utc(2026, 11, 27, 11, 30, 0, 500));
+    row("offset across midnight", R"("2026-11-27T06:00:00+14:00")", utc(2026, 11, 26, 16, 0, 0));
+    row("unknown offset", R"("2026-11-27T06:00:00-00:00")", utc(2026, 11, 27, 6, 0, 0));
+    row("lower case", R"("2026-11-27t06:00:00z")", utc(2026, 11, 27, 6, 0, 0));
+    row("leap day", R"("2024-02-29T23:59:59Z")", utc(2024, 2, 29, 23, 59, 59));
+    row("before 1970", R"("1969-12-31T23:59:59.5Z")", utc(1969, 12, 31, 23, 59, 59, 500));
+    row("first year", R"("0001-01-01T00:00:00Z")", utc(1, 1, 1, 0, 0, 0));
+    row("last year", R"("9999-12-31T23:59:59.999Z")", utc(9999, 12, 31, 23, 59, 59, 999));
+    // Outside the strict grammar Qt's reading stands, as before.
+    row("end of day", R"("2026-11-27T24:00:00Z")", utc(2026, 11, 28, 0, 0, 0));
+    row("offset without colon", R"("2026-11-27T06:00:00+0530")", utc(2026, 11, 27, 0, 30, 0));
+    row("PostgreSQL", R"("2026-11-27 06:00:00.123+00")", utc(2026, 11, 27, 6, 0, 0, 123));
+    row("escaped", R"("2026-11-27T06:00:00\u005a")", utc(2026, 11, 27, 6, 0, 0));
+    // Nothing valid.
+    row("not a leap year", R"("2023-02-29T00:00:00Z")", QDateTime());
+    row("month 13", R"("2026-13-01T00:00:00Z")", QDateTime());
+    row("leap second", R"("2026-12-31T23:59:60Z")", QDateTime());
+    row("fraction without digits", R"("2026-11-27T06:00:00.Z")", QDateTime());
+    row("offset of a day", R"("2026-11-27T06:00:00+24:00")", QDateTime());
+    row("year zero", R"("0000-01-01T00:00:00Z")", QDateTime());
+    row("words", R"("yesterday")", QDateTime());
+    row("empty", R"("")", QDateTime());
+    row("null", "null", QDateTime());
+    row("a number", "1795759200", QDateTime());
+}
+
+void tst_E2bApi::listReadsTimestamps()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QDateTime, expected);
+    m_server->route("GET", u"/v2/sandboxes"_s, HttpResponse::text(200,
+        R"([{"sandboxID":"a","startedAt":)" + value + R"(,"endAt":"2026-11-27T07:00:00Z"}])",
+        "application/json"));
+    const auto listed = await(api()->listSandboxes());
+    QVERIFY_RESULT(listed);
+    QCOMPARE(listed->size(), 1);
+    QCOMPARE(listed->at(0).startedAt, expected);
+    if (expected.isValid())
+        QCOMPARE(listed->at(0).startedAt.timeSpec(), Qt::UTC);
+    QCOMPARE(listed->at(0).endAt, utc(2026, 11, 27, 7, 0, 0));
+}
+
+void tst_E2bApi::listReadsWhatGetReads_data()
+{
+    // Each object is listed (read by the list's own reader) and fetched alone (read through
+    // QJsonDocument): both must agree on every field.
+    QTest::addColumn<QByteArray>("object");
+    QTest::newRow("E2B's own") << QJsonDocument(listedSandbox(u"a"_s)).toJson(QJsonDocument::Compact);
+    QTest::newRow("spacing") << QByteArray(" {\n\t\"sandboxID\" : \"a\" ,\r\n \"cpuCount\":\t4 , \"metadata\" : { \"k\" : \"v\" } }\n");
+    QTest::newRow("escapes") << QByteArray(R"({"sandboxID":"a","alias":"q\"b\\s\/n\n\u00e9\ud83d\ude00\u0000","templateID":"t\tx"})");
+    QTest::newRow("UTF-8") << QByteArray("{\"sandboxID\":\"a\",\"alias\":\"d\xc3\xa9j\xc3\xa0 \xe2\x9c\x93 \xf0\x9f\x98\x80\","
+                                         "\"metadata\":{\"cl\xc3\xa9\":\"v\xc3\xa4rde\",\"k\":\"\xe6\x97\xa5\"}}");
+    QTest::newRow("numbers") << QByteArray(R"({"sandboxID":"a","cpuCount":2.0,"memoryMB":1e3,"diskSizeMB":-0})");
+    QTest::newRow("numbers that are no int") << QByteArray(R"({"sandboxID":"a","cpuCount":2.5,"memoryMB":3000000000,"diskSizeMB":"4"})");
+    QTest::newRow("long numbers") << QByteArray(R"({"sandboxID":"a","cpuCount":123456789012345678901234567890,"memoryMB":-9223372036854775809,"diskSizeMB":0.000000000000000000000000000000001})");
+    QTest::newRow("exponents") << QByteArray(R"({"sandboxID":"a","cpuCount":1.5e3,"memoryMB":1E+2,"diskSizeMB":25e-1})");
+    // What Qt's parser tolerates (the list's reader leaves these to it).
+    QTest::newRow("raw control character") << QByteArray("{\"sandboxID\":\"a\",\"alias\":\"x\ty\"}");
+    QTest::newRow("unknown escape") << QByteArray(R"({"sandboxID":"a","alias":"x\qy"})");
+    QTest::newRow("loose numbers") << QByteArray(R"({"sandboxID":"a","cpuCount":1.,"memoryMB":.5})");
+    QTest::newRow("nulls") << QByteArray(R"({"sandboxID":"a","alias":null,"metadata":null,"startedAt":null,"cpuCount":null})");
+    QTest::newRow("other types") << QByteArray(R"({"sandboxID":7,"alias":true,"state":["running"],"metadata":"x","endAt":{}})");
+    QTest::newRow("unknown fields") << QByteArray(R"({"extra":{"a":[1,2.5e-3,{"b":null}],"c":true,"d":"\""},"sandboxID":"a","more":[],"last":false})");
+    QTest::newRow("metadata of other types") << QByteArray(R"({"sandboxID":"a","metadata":{"n":1,"o":{"p":2},"s":"t","z":null}})");
+    QTest::newRow("repeated keys") << QByteArray(R"({"sandboxID":"a","state":"paused","state":"running","metadata":{"a":"1"},"metadata":{"b":"2"}})");
+    QTest::newRow("lone surrogate") << QByteArray(R"({"sandboxID":"a","alias":"x\ud800y"})");
+    QTest::newRow("empty") << QByteArray("{}");
+}
+
+static void compareSandboxes(const E2bSandbox &listed, const E2bSandbox &got)
+{
+    QCOMPARE(listed.sandboxId, got.sandboxId);
+    QCOMPARE(listed.templateId, got.templateId);
+    QCOMPARE(listed.alias, got.alias);
+    QCOMPARE(listed.state, got.state);
+    QCOMPARE(listed.startedAt, got.startedAt);
+    QCOMPARE(listed.endAt, got.endAt);
+    QCOMPARE(listed.cpuCount, got.cpuCount);
+    QCOMPARE(listed.memoryMb, got.memoryMb);
+    QCOMPARE(listed.diskSizeMb, got.diskSizeMb);
+    QCOMPARE(listed.envdVersion, got.envdVersion);
+    QCOMPARE(listed.domain, got.domain);
+    QCOMPARE(listed.envdAccessToken, got.envdAccessToken);
+    QCOMPARE(listed.metadata, got.metadata);
+}
+
+void tst_E2bApi::listReadsWhatGetReads()
+{
+    QFETCH(QByteArray, object);
+    // Twice in the page, with a sandbox between: values carried from one sandbox to the next
+    // (shared strings, metadata) must not leak into another.
+    const QByteArray other = QJsonDocument(listedSandbox(u"other"_s)).toJson(QJsonDocument::Compact);
+    m_server->route("GET", u"/v2/sandboxes"_s,
+                    HttpResponse::text(200, "[" + object + "," + other + "," + object + "]", "application/json"));
+    m_server->route("GET", u"/sandboxes/{id}"_s, HttpResponse::text(200, object, "application/json"));
+    auto client = api();
+    const auto listed = await(client->listSandboxes());
+    QVERIFY_RESULT(listed);
+    const auto got = await(client->getSandbox(u"a"_s));
+    QVERIFY_RESULT(got);
+    QCOMPARE(listed->size(), 3);
+    compareSandboxes(listed->at(0), *got);
+    compareSandboxes(listed->at(2), *got);
+    QCOMPARE(listed->at(1).sandboxId, u"other"_s);
+    QCOMPARE(listed->at(1).metadata, (QMap<QString, QString>{{u"squad.task"_s, u"t-1"_s}}));
+}
+
+void tst_E2bApi::listRefusesWhatIsNotAList_data()
+{
+    QTest::addColumn<QByteArray>("page");
+    QTest::newRow("an object") << QByteArray(R"({"sandboxes":[]})");
+    QTest::newRow("trailing comma") << QByteArray(R"([{"sandboxID":"a",}])");
+    QTest::newRow("text after the list") << QByteArray(R"([{"sandboxID":"a"}] [])");
+    QTest::newRow("cut short") << QByteArray(R"([{"sandboxID":"a"},{"sandboxID":"b)");
+    QTest::newRow("bare word") << QByteArray(R"([{"sandboxID":running}])");
+    QTest::newRow("invalid UTF-8") << QByteArray("[{\"sandboxID\":\"a\xc3\x28\"}]");
+    QTest::newRow("infinite number") << QByteArray(R"([{"sandboxID":"a","cpuCount":-1E400}])");
+    QTest::newRow("vanishing number") << QByteArray(R"([{"sandboxID":"a","extra":1e-400}])");
+    QTest::newRow("leading zero") << QByteArray(R"([{"sandboxID":"a","cpuCount":02}])");
+    QTest::newRow("empty") << QByteArray();
+}
+
+void tst_E2bApi::listRefusesWhatIsNotAList()
+{
+    QFETCH(QByteArray, page);
+    m_server->route("GET", u"/v2/sandboxes"_s, HttpResponse::text(200, page, "application/json"));
+    QVERIFY_ERROR(await(api()->listSandboxes()), ErrorCode::Provider);
 }
 
 void tst_E2bApi::getReadsTheSandbox()
