@@ -693,7 +693,9 @@ void E2bApi::send(const Call &call, Done done, int attempt)
         return;
     }
     QUrl url = m_endpoint.apiUrl();
-    url.setPath(url.path() + call.path);
+    // call.path is already percent-encoded (encodedId): kept as it is, not encoded again,
+    // so an id's "%2F" stays one path segment instead of becoming "%252F".
+    url.setPath(url.path(QUrl::FullyEncoded) + call.path, QUrl::TolerantMode);
     if (!call.query.isEmpty()) {
         QByteArrayList items;
         for (const auto &[name, value] : call.query)
@@ -1109,6 +1111,49 @@ void E2bApi::metricsBatch(QStringList remaining, std::shared_ptr<QMap<QString, E
             found->insert(it.key(), metricFrom(it.value().toObject()));
         metricsBatch(remaining, found, done);
     });
+}
+
+QFuture<Result<QList<E2bMetric>>> E2bApi::sandboxMetrics(const QString &sandboxId,
+                                                         const QDateTime &start,
+                                                         const QDateTime &end)
+{
+    auto promise = std::make_shared<QPromise<Result<QList<E2bMetric>>>>();
+    promise->start();
+    Call call{"GET", u"/sandboxes/%1/metrics"_s.arg(encodedId(sandboxId)), {}, {},
+              u"Reading the metrics of sandbox %1"_s.arg(sandboxId), true};
+    // Unix seconds, never below 0 (the spec's minimum): the start rounded down and the end
+    // up, so no sample inside the asked interval is left out.
+    if (start.isValid())
+        call.query.append({"start", QByteArray::number(std::max<qint64>(0, start.toSecsSinceEpoch()))});
+    if (end.isValid()) {
+        const qint64 endMs = end.toMSecsSinceEpoch();
+        call.query.append({"end", QByteArray::number(std::max<qint64>(0, endMs / 1000 + (endMs % 1000 > 0)))});
+    }
+    send(call, [promise, sandboxId](Result<Response> response) {
+        if (!response) {
+            promise->addResult(tl::unexpected(response.error()));
+            promise->finish();
+            return;
+        }
+        const QJsonDocument document = QJsonDocument::fromJson(response->body);
+        if (!document.isArray()) {
+            promise->addResult(fail(ErrorCode::Provider,
+                                    u"E2B's answer about the metrics of sandbox %1 was unreadable."_s.arg(sandboxId)));
+            promise->finish();
+            return;
+        }
+        const QJsonArray samples = document.array();
+        QList<E2bMetric> metrics;
+        metrics.reserve(samples.size());
+        for (const QJsonValue &value : samples)
+            metrics.append(metricFrom(value.toObject()));
+        // The spec does not promise an order; a chart needs one.
+        std::stable_sort(metrics.begin(), metrics.end(),
+                         [](const E2bMetric &a, const E2bMetric &b) { return a.timestamp < b.timestamp; });
+        promise->addResult(std::move(metrics));
+        promise->finish();
+    });
+    return promise->future();
 }
 
 QFuture<Result<QList<E2bLogEntry>>> E2bApi::sandboxLogs(const QString &sandboxId, int limit)

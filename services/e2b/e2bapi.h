@@ -132,6 +132,12 @@ public:
     QFuture<Result<QList<E2bTemplate>>> listTemplates();
     // The latest sample of each sandbox E2B has one for, asked 100 ids at a time.
     QFuture<Result<QMap<QString, E2bMetric>>> latestMetrics(const QStringList &sandboxIds);
+    // A sandbox's series of samples, oldest first: those from `start` to `end` when given
+    // (E2B takes whole seconds; the interval is widened to them), else the span E2B chooses.
+    // NotFound when E2B does not know the sandbox.
+    QFuture<Result<QList<E2bMetric>>> sandboxMetrics(const QString &sandboxId,
+                                                     const QDateTime &start = {},
+                                                     const QDateTime &end = {});
     // The newest `limit` log entries of a sandbox (its envd and system logs), oldest first.
     QFuture<Result<QList<E2bLogEntry>>> sandboxLogs(const QString &sandboxId, int limit = 1000);
     // One authenticated call that changes nothing: ok, or why not.

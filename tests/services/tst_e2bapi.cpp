@@ -87,6 +87,8 @@ private Q_SLOTS:
     void refreshSendsTheDuration();
     void templatesAcrossPages();
     void latestMetricsAskAHundredAtATime();
+    void sandboxMetricsComeOldestFirst();
+    void sandboxMetricsOfAnUnknownSandbox();
     void logsComeOldestFirstWithoutSecrets();
     void healthCheckProvesTheKey();
 
@@ -680,6 +682,60 @@ void tst_E2bApi::latestMetricsAskAHundredAtATime()
     QCOMPARE(metrics->value(u"s0"_s).memoryTotalBytes, 4000);
     QCOMPARE(metrics->value(u"s0"_s).timestamp, QDateTime::fromSecsSinceEpoch(1795000000, Qt::UTC));
     QCOMPARE(m_server->requestCount(), 3);
+}
+
+void tst_E2bApi::sandboxMetricsComeOldestFirst()
+{
+    const auto sample = [](qint64 unix, double cpu) {
+        return QJsonObject{{u"timestamp"_s, QDateTime::fromSecsSinceEpoch(unix, Qt::UTC).toString(Qt::ISODate)},
+                           {u"timestampUnix"_s, unix}, {u"cpuCount"_s, 2}, {u"cpuUsedPct"_s, cpu},
+                           {u"memUsed"_s, 536870912LL}, {u"memTotal"_s, 2147483648LL}, {u"memCache"_s, 1024},
+                           {u"diskUsed"_s, 123456789LL}, {u"diskTotal"_s, 10737418240LL}};
+    };
+    // Out of order on the wire; the last only with the deprecated RFC 3339 timestamp.
+    m_server->route("GET", u"/sandboxes/{id}/metrics"_s, HttpResponse::json(200, QJsonArray{
+        sample(1795759210, 30.5), sample(1795759200, 10.25),
+        QJsonObject{{u"timestamp"_s, u"2026-11-27T06:00:05.000Z"_s}, {u"cpuCount"_s, 2}, {u"cpuUsedPct"_s, 20}}}));
+    auto client = api();
+    const auto metrics = await(client->sandboxMetrics(u"sbx 1/x"_s, QDateTime::fromMSecsSinceEpoch(1795759200999, Qt::UTC),
+                                                      QDateTime::fromMSecsSinceEpoch(1795759260001, Qt::UTC)));
+    QVERIFY_RESULT(metrics);
+    QCOMPARE(metrics->size(), 3);
+    QCOMPARE(metrics->at(0).timestamp, QDateTime::fromSecsSinceEpoch(1795759200, Qt::UTC));
+    QCOMPARE(metrics->at(1).timestamp, utc(2026, 11, 27, 6, 0, 5));
+    QCOMPARE(metrics->at(2).timestamp, QDateTime::fromSecsSinceEpoch(1795759210, Qt::UTC));
+    QCOMPARE(metrics->at(0).cpuCount, 2);
+    QCOMPARE(metrics->at(0).cpuUsedPercent, 10.25);
+    QCOMPARE(metrics->at(1).cpuUsedPercent, 20.0);
+    QCOMPARE(metrics->at(2).memoryUsedBytes, 536870912LL);
+    QCOMPARE(metrics->at(2).memoryTotalBytes, 2147483648LL);
+    QCOMPARE(metrics->at(2).diskUsedBytes, 123456789LL);
+    QCOMPARE(metrics->at(2).diskTotalBytes, 10737418240LL);
+
+    // The id is one path segment; the interval in whole seconds, widened to cover it.
+    HttpRequest request = m_server->lastRequest();
+    QCOMPARE(request.path, QByteArray("/sandboxes/sbx%201%2Fx/metrics"));
+    QCOMPARE(request.header("x-api-key"), ApiKey.toUtf8());
+    QCOMPARE(request.query.queryItemValue(u"start"_s), u"1795759200"_s);
+    QCOMPARE(request.query.queryItemValue(u"end"_s), u"1795759261"_s);
+
+    // Without an interval, no interval is sent.
+    QVERIFY_RESULT(await(client->sandboxMetrics(u"sbx-2"_s)));
+    request = m_server->lastRequest();
+    QCOMPARE(request.path, QByteArray("/sandboxes/sbx-2/metrics"));
+    QVERIFY(!request.query.hasQueryItem(u"start"_s));
+    QVERIFY(!request.query.hasQueryItem(u"end"_s));
+}
+
+void tst_E2bApi::sandboxMetricsOfAnUnknownSandbox()
+{
+    m_server->route("GET", u"/sandboxes/{id}/metrics"_s,
+                    HttpResponse::json(404, errorBody(404, u"sandbox \"gone\" not found"_s)));
+    const auto metrics = await(api()->sandboxMetrics(u"gone"_s));
+    QVERIFY_ERROR(metrics, ErrorCode::NotFound);
+    QCOMPARE(m_server->requestCount(), 1);  // a 404 is an answer, not retried
+    m_server->route("GET", u"/sandboxes/{id}/metrics"_s, HttpResponse::json(200, QJsonObject()));
+    QVERIFY_ERROR(await(api()->sandboxMetrics(u"odd"_s)), ErrorCode::Provider);
 }
 
 void tst_E2bApi::logsComeOldestFirstWithoutSecrets()
