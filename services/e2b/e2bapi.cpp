@@ -766,18 +766,25 @@ QFuture<Result<QList<E2bSandbox>>> E2bApi::listSandboxes(const E2bListFilter &fi
 {
     auto promise = std::make_shared<QPromise<Result<QList<E2bSandbox>>>>();
     promise->start();
-    listPage(filter, {}, std::make_shared<QList<E2bSandbox>>(),
-             [promise](Result<QList<E2bSandbox>> result) {
-                 promise->addResult(std::move(result));
-                 promise->finish();
-             });
+    startListing(filter, [promise](Result<QList<E2bSandbox>> result) {
+        promise->addResult(std::move(result));
+        promise->finish();
+    });
     return promise->future();
 }
 
-void E2bApi::listPage(const E2bListFilter &filter, const QByteArray &token,
-                      std::shared_ptr<QList<E2bSandbox>> found,
-                      std::function<void(Result<QList<E2bSandbox>>)> done)
+void E2bApi::startListing(const E2bListFilter &filter,
+                          std::function<void(Result<QList<E2bSandbox>>)> done)
 {
+    auto listing = std::make_shared<Listing>();
+    listing->filter = filter;
+    listing->done = std::move(done);
+    listPage(listing, {});
+}
+
+void E2bApi::listPage(const std::shared_ptr<Listing> &listing, const QByteArray &token)
+{
+    const E2bListFilter &filter = listing->filter;
     Call call{"GET", u"/v2/sandboxes"_s, {}, {}, u"Listing the E2B sandboxes"_s, true};
     call.query.append({"limit", QByteArray::number(std::clamp(filter.pageSize, 1, 100))});
     if (!filter.states.isEmpty())
@@ -787,28 +794,37 @@ void E2bApi::listPage(const E2bListFilter &filter, const QByteArray &token,
     if (!token.isEmpty())
         call.query.append({"nextToken", QUrl::toPercentEncoding(QString::fromLatin1(token))});
 
-    send(call, [this, filter, found, done](Result<Response> response) {
+    send(call, [this, listing](Result<Response> response) {
+        if (listing->settled)
+            return;  // an earlier page failed while this one was on its way
+        const auto settle = [&listing](Result<QList<E2bSandbox>> result) {
+            listing->settled = true;
+            listing->done(std::move(result));
+        };
         if (!response) {
-            done(tl::unexpected(response.error()));
+            settle(tl::unexpected(response.error()));
             return;
         }
+        // The next page is asked for before this one is read: reading it then overlaps the
+        // next round trip instead of adding to it. Pages still land in order, as the next
+        // answer is handled only after this handler returns.
+        const bool last = response->nextToken.isEmpty();
+        if (!last)
+            listPage(listing, response->nextToken);
         if (auto sandboxes = SandboxListReader(response->body).read()) {
-            found->append(std::move(*sandboxes));
+            listing->found.append(std::move(*sandboxes));
         } else {
             const QJsonDocument document = QJsonDocument::fromJson(response->body);
             if (!document.isArray()) {
-                done(fail(ErrorCode::Provider,
-                          u"Listing the E2B sandboxes failed: E2B's answer was not a list."_s));
+                settle(fail(ErrorCode::Provider,
+                            u"Listing the E2B sandboxes failed: E2B's answer was not a list."_s));
                 return;
             }
             for (const QJsonValue &value : document.array())
-                found->append(sandboxFrom(value.toObject()));
+                listing->found.append(sandboxFrom(value.toObject()));
         }
-        if (response->nextToken.isEmpty()) {
-            done(std::move(*found));
-            return;
-        }
-        listPage(filter, response->nextToken, found, done);
+        if (last)
+            settle(std::move(listing->found));
     });
 }
 
@@ -921,34 +937,33 @@ void E2bApi::recoverCreate(const E2bCreateRequest &request, bool legacy, int att
 {
     E2bListFilter filter;
     filter.metadata = {{QString(RequestIdKey), request.requestId}};
-    listPage(filter, {}, std::make_shared<QList<E2bSandbox>>(),
-             [this, request, legacy, attempt, error, done](Result<QList<E2bSandbox>> found) {
-                 if (!found) {
-                     // Neither the create nor the check got an answer: saying so is all that
-                     // is safe; sending it again could make a second sandbox.
-                     done(tl::unexpected(Error(
-                         error.code(),
-                         u"%1 It is not known whether E2B made the sandbox; refresh the list "
-                         "before creating again."_s.arg(error.message()),
-                         error.detail())));
-                     return;
-                 }
-                 if (!found->isEmpty()) {
-                     // E2B made it: read it whole (its envd token comes only from get).
-                     const QString id = found->first().sandboxId;
-                     getSandbox(id).then(this, [done](const Result<E2bSandbox> &sandbox) {
-                         done(sandbox);
-                     });
-                     return;
-                 }
-                 if (attempt < m_options.maxAttempts) {
-                     QTimer::singleShot(backoffFor(attempt), this, [this, request, legacy, attempt, done] {
-                         create(request, legacy, attempt + 1, done);
-                     });
-                     return;
-                 }
-                 done(tl::unexpected(error));
-             });
+    startListing(filter, [this, request, legacy, attempt, error, done](Result<QList<E2bSandbox>> found) {
+        if (!found) {
+            // Neither the create nor the check got an answer: saying so is all that
+            // is safe; sending it again could make a second sandbox.
+            done(tl::unexpected(Error(
+                error.code(),
+                u"%1 It is not known whether E2B made the sandbox; refresh the list "
+                "before creating again."_s.arg(error.message()),
+                error.detail())));
+            return;
+        }
+        if (!found->isEmpty()) {
+            // E2B made it: read it whole (its envd token comes only from get).
+            const QString id = found->first().sandboxId;
+            getSandbox(id).then(this, [done](const Result<E2bSandbox> &sandbox) {
+                done(sandbox);
+            });
+            return;
+        }
+        if (attempt < m_options.maxAttempts) {
+            QTimer::singleShot(backoffFor(attempt), this, [this, request, legacy, attempt, done] {
+                create(request, legacy, attempt + 1, done);
+            });
+            return;
+        }
+        done(tl::unexpected(error));
+    });
 }
 
 namespace {

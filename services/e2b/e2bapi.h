@@ -178,9 +178,16 @@ private:
                        std::function<void(Result<QList<E2bTemplate>>)> done);
     void metricsBatch(QStringList remaining, std::shared_ptr<QMap<QString, E2bMetric>> found,
                       std::function<void(Result<QMap<QString, E2bMetric>>)> done);
-    void listPage(const E2bListFilter &filter, const QByteArray &token,
-                  std::shared_ptr<QList<E2bSandbox>> found,
-                  std::function<void(Result<QList<E2bSandbox>>)> done);
+    // One walk across the list's pages; `done` is called once, when it ends or fails.
+    struct Listing
+    {
+        E2bListFilter filter;
+        QList<E2bSandbox> found;
+        std::function<void(Result<QList<E2bSandbox>>)> done;
+        bool settled = false;
+    };
+    void startListing(const E2bListFilter &filter, std::function<void(Result<QList<E2bSandbox>>)> done);
+    void listPage(const std::shared_ptr<Listing> &listing, const QByteArray &token);
 
     E2bEndpoint m_endpoint;
     QString m_apiKey;

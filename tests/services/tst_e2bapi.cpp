@@ -68,6 +68,7 @@ private Q_SLOTS:
     void listReadsWhatGetReads();
     void listRefusesWhatIsNotAList_data();
     void listRefusesWhatIsNotAList();
+    void listStopsAtAnUnreadablePage();
     void getReadsTheSandbox();
     void killAndNotFound();
     void setTimeoutSendsSeconds();
@@ -340,6 +341,26 @@ void tst_E2bApi::listRefusesWhatIsNotAList()
     QFETCH(QByteArray, page);
     m_server->route("GET", u"/v2/sandboxes"_s, HttpResponse::text(200, page, "application/json"));
     QVERIFY_ERROR(await(api()->listSandboxes()), ErrorCode::Provider);
+}
+
+void tst_E2bApi::listStopsAtAnUnreadablePage()
+{
+    // The next page is asked for before a page is read: when the read fails, the walk ends
+    // with that error once, and the page already on its way is dropped when it comes.
+    m_server->route("GET", u"/v2/sandboxes"_s, [](const HttpRequest &request) {
+        const QString token = request.query.queryItemValue(u"nextToken"_s);
+        if (token.isEmpty())
+            return HttpResponse::json(200, QJsonArray{listedSandbox(u"a"_s)}).withHeader("X-Next-Token", "p2");
+        if (token == u"p2"_s)
+            return HttpResponse::text(200, "<html>proxy error</html>", "text/html").withHeader("X-Next-Token", "p3");
+        return HttpResponse::json(200, QJsonArray{listedSandbox(u"c"_s)}).delayed(100);
+    });
+    auto client = api();
+    QFuture<Result<QList<E2bSandbox>>> listed = client->listSandboxes();
+    QVERIFY_ERROR(await(listed), ErrorCode::Provider);
+    QTRY_COMPARE(m_server->requestCount(), 3);
+    QTest::qWait(200);  // the third answer arrives after the walk ended
+    QCOMPARE(listed.resultCount(), 1);
 }
 
 void tst_E2bApi::getReadsTheSandbox()
