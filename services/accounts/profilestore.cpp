@@ -3,10 +3,13 @@
 
 #include "core/redaction.h"
 #include "core/validation.h"
+#include "git/gitinput.h"
 
 #include <QRegularExpression>
 #include <QSettings>
 #include <QUrl>
+
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -75,6 +78,10 @@ Result<Profile> ProfileStore::validate(Profile profile)
     if (!github)
         return fail(github.error());
     profile.githubApiUrl = *github;
+    auto author = validateGitIdentity(profile.gitAuthorName, profile.gitAuthorEmail);
+    if (!author)
+        return fail(author.error());
+    std::tie(profile.gitAuthorName, profile.gitAuthorEmail) = *author;
     return profile;
 }
 
@@ -116,6 +123,8 @@ Result<Profile> ProfileStore::get(const QString &name) const
     profile.defaultTemplate = m_settings.value(u"defaultTemplate"_s, profile.defaultTemplate)
                                   .toString();
     profile.githubApiUrl = m_settings.value(u"githubApiUrl"_s, profile.githubApiUrl).toString();
+    profile.gitAuthorName = m_settings.value(u"gitAuthorName"_s).toString();
+    profile.gitAuthorEmail = m_settings.value(u"gitAuthorEmail"_s).toString();
     m_settings.endGroup();
     return profile;
 }
@@ -127,6 +136,8 @@ void ProfileStore::write(const Profile &profile)
     m_settings.setValue(u"e2bApiUrl"_s, profile.e2bApiUrl);
     m_settings.setValue(u"defaultTemplate"_s, profile.defaultTemplate);
     m_settings.setValue(u"githubApiUrl"_s, profile.githubApiUrl);
+    m_settings.setValue(u"gitAuthorName"_s, profile.gitAuthorName);
+    m_settings.setValue(u"gitAuthorEmail"_s, profile.gitAuthorEmail);
     m_settings.endGroup();
     m_settings.sync();
 }

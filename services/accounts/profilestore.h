@@ -19,6 +19,10 @@ struct Profile
     QString e2bApiUrl;  // explicit API URL; empty = https://api.<e2bDomain>
     QString defaultTemplate = QStringLiteral("base");
     QString githubApiUrl = QStringLiteral("https://api.github.com");
+    // Who commits in this profile's sandboxes (GIT_AUTHOR_* and GIT_COMMITTER_*); both empty =
+    // whatever the sandbox's git config says.
+    QString gitAuthorName;
+    QString gitAuthorEmail;
 
     // The control plane's base URL: e2bApiUrl, or https://api.<e2bDomain>.
     QString effectiveE2bApiUrl() const;
