@@ -66,6 +66,18 @@ const QList<CommandInfo> &commands()
          u"ID [--timeout SECONDS] [--cwd DIR] [--env NAME=VALUE]... [--shell] -- CMD [ARGS...]"_s,
          u"Run a command in a running sandbox, stream its output and exit with its exit code "
          "(124 when the timeout ended it)."_s},
+        {u"git"_s, u"clone"_s, u"ID URL [--dir DIR] [--json]"_s,
+         u"Clone a repository into the sandbox (repos/<name> by default); an existing clone "
+         "there is fetched and fast-forwarded instead."_s},
+        {u"git"_s, u"branch"_s, u"ID DIR NAME [--base BASE] [--json]"_s,
+         u"Create branch NAME from BASE and check it out; an existing branch is checked out."_s},
+        {u"git"_s, u"commit"_s,
+         u"ID DIR -m MESSAGE|--message-file FILE [--author-name N --author-email E] [--json]"_s,
+         u"Stage everything and commit; the message must be a conventional commit "
+         "(type(scope): subject). Nothing to commit is not an error."_s},
+        {u"git"_s, u"push"_s, u"ID DIR [--branch B] [--json]"_s,
+         u"Push a branch to origin and set its upstream; the profile's GitHub token is used, "
+         "never put on a command line."_s},
         {u"audit"_s, u"list"_s, u"[--target ID] [--limit N] [--json]"_s,
          u"Show the audit log, newest first."_s},
         {u"tasks"_s, u"create"_s, u"--title TITLE [--agent ID] [--json]"_s,
@@ -387,6 +399,9 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     } else if (key == u"sandboxes resume") {
         parser.addOption({u"timeout"_s, u"Seconds it may then run (default 300)."_s, u"SECONDS"_s});
         handler = &Cli::sandboxesE2bAction;
+    } else if (invocation.group == u"git") {
+        addGitOptions(invocation.verb, parser);
+        handler = &Cli::gitCommand;
     } else if (key == u"templates list") {
         parser.addOption(JsonOption);
         handler = &Cli::templatesList;
@@ -420,7 +435,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
            u"auth test"_s};
     m_verb = invocation.verb;
     const bool remoteList = key == u"sandboxes list" && parser.isSet(u"remote"_s);
-    if (!needE2b.contains(key) && !remoteList)
+    // git runs in the sandbox, which may be an E2B one.
+    if (!needE2b.contains(key) && !remoteList && invocation.group != u"git")
         return (this->*handler)(parser);
     auto promise = std::make_shared<QPromise<int>>();
     promise->start();

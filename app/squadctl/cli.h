@@ -75,6 +75,9 @@ private:
     // an error when it does not exist.
     [[nodiscard]] Result<QString> resolveProfile() const;
     SecretVault &vault();
+    // gitcommands.cpp: git clone|branch|commit|push in a sandbox.
+    QFuture<int> gitCommand(const QCommandLineParser &parser);
+    static void addGitOptions(const QString &verb, QCommandLineParser &parser);
 
     StartupOptions m_options;
     std::unique_ptr<KeychainSecretStore> m_keychain;
