@@ -78,6 +78,13 @@ Result<void> SandboxService::audit(const QString &action, const QString &target,
     return AuditLog(m_db).append({0, {}, osUserName(), action, target, outcome, detail});
 }
 
+Error SandboxService::failAudited(const QString &action, const QString &target, const Error &error) const
+{
+    if (auto audited = audit(action, target, u"failed"_s, error.toString()); !audited)
+        return audited.error();
+    return error;
+}
+
 Result<void> SandboxService::save(const SandboxRecord &record, bool insert, const QString &action,
                                   const QString &outcome, const QString &detail) const
 {
@@ -455,14 +462,8 @@ QFuture<Result<SandboxRecord>> SandboxService::setTimeout(const QString &id, int
     auto [record, provider] = *live;
     return provider->setTimeout(record.providerId, seconds)
         .then(this, [this, record, seconds](const Result<ProviderSandbox> &changed) mutable -> Ready {
-            if (!changed) {
-                if (auto audited = audit(u"sandbox.timeout"_s, record.id, u"failed"_s,
-                                         changed.error().toString());
-                    !audited) {
-                    return fail(audited.error());
-                }
-                return fail(changed.error());
-            }
+            if (!changed)
+                return fail(failAudited(u"sandbox.timeout"_s, record.id, changed.error()));
             applyProviderFacts(record, *changed);
             record.updatedAt = nowUtc();
             const QString detail = u"ends in %1 s (at %2)"_s.arg(seconds).arg(
@@ -485,14 +486,8 @@ QFuture<Result<SandboxRecord>> SandboxService::pause(const QString &id)
         return readyFuture<Ready>(fail(ErrorCode::AlreadyDone, u"Sandbox %1 is already paused"_s.arg(record.id)));
     return provider->pause(record.providerId)
         .then(this, [this, record](const Result<void> &paused) mutable -> Ready {
-            if (!paused) {
-                if (auto audited = audit(u"sandbox.pause"_s, record.id, u"failed"_s,
-                                         paused.error().toString());
-                    !audited) {
-                    return fail(audited.error());
-                }
-                return fail(paused.error());
-            }
+            if (!paused)
+                return fail(failAudited(u"sandbox.pause"_s, record.id, paused.error()));
             record.providerState = ProviderState::Paused;
             record.updatedAt = nowUtc();
             if (auto saved = save(record, false, u"sandbox.pause"_s, u"ok"_s,
@@ -514,14 +509,8 @@ QFuture<Result<SandboxRecord>> SandboxService::resume(const QString &id, int tim
     auto [record, provider] = *live;
     return provider->resume(record.providerId, timeoutSeconds)
         .then(this, [this, record](const Result<ProviderSandbox> &resumed) mutable -> Ready {
-            if (!resumed) {
-                if (auto audited = audit(u"sandbox.resume"_s, record.id, u"failed"_s,
-                                         resumed.error().toString());
-                    !audited) {
-                    return fail(audited.error());
-                }
-                return fail(resumed.error());
-            }
+            if (!resumed)
+                return fail(failAudited(u"sandbox.resume"_s, record.id, resumed.error()));
             applyProviderFacts(record, *resumed);
             record.providerState = ProviderState::Running;
             record.updatedAt = record.lastUsedAt = nowUtc();
@@ -563,44 +552,34 @@ SandboxRecord SandboxService::orphanRecord(const QString &provider, const Provid
     return record;
 }
 
-Result<std::optional<SandboxRecord>> SandboxService::rowOf(const QString &provider,
-                                                           const QString &providerId) const
+Result<SandboxProvider *> SandboxService::orphanProvider(const QString &providerName,
+                                                       const QString &providerId,
+                                                       const QString &hasRowMessage) const
 {
-    std::optional<SandboxRecord> row;
-    auto visited = m_store.forEach({}, [&](const SandboxRecord &record) {
-        if (!row && record.provider == provider && record.providerId == providerId)
-            row = record;
-    });
-    if (!visited)
-        return fail(visited.error());
-    return row;
+    SandboxProvider *provider = providerFor(providerName);
+    if (!provider)
+        return fail(ErrorCode::InvalidArgument, u"Provider \"%1\" is not configured here"_s.arg(providerName));
+    auto existing = m_store.findByProviderId(providerName, providerId);
+    if (!existing)
+        return fail(existing.error());
+    if (*existing)
+        return fail(ErrorCode::Conflict, hasRowMessage.arg(providerId, (*existing)->id));
+    return provider;
 }
 
 QFuture<Result<SandboxRecord>> SandboxService::adopt(const QString &providerName, const QString &providerId)
 {
     using Ready = Result<SandboxRecord>;
-    SandboxProvider *provider = providerFor(providerName);
-    if (!provider) {
-        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
-                                       u"Provider \"%1\" is not configured here"_s.arg(providerName)));
-    }
-    auto existing = rowOf(providerName, providerId);
-    if (!existing)
-        return readyFuture<Ready>(fail(existing.error()));
-    if (*existing) {
-        return readyFuture<Ready>(fail(ErrorCode::Conflict, u"Sandbox %1 already has a row here (%2)"_s.arg(
-                                                                providerId, (*existing)->id)));
-    }
-    return provider->get(providerId).then(this, [this, providerName](const Result<ProviderSandbox> &there) -> Ready {
+    const QString hasRow = u"Sandbox %1 already has a row here (%2)"_s;
+    auto provider = orphanProvider(providerName, providerId, hasRow);
+    if (!provider)
+        return readyFuture<Ready>(fail(provider.error()));
+    return (*provider)->get(providerId).then(this, [this, providerName, hasRow](const Result<ProviderSandbox> &there) -> Ready {
         if (!there)
             return fail(there.error());
         // Another adopt may have finished while this one waited for the provider.
-        auto existing = rowOf(providerName, there->providerId);
-        if (!existing)
-            return fail(existing.error());
-        if (*existing)
-            return fail(ErrorCode::Conflict, u"Sandbox %1 already has a row here (%2)"_s.arg(
-                                                 there->providerId, (*existing)->id));
+        if (auto still = orphanProvider(providerName, there->providerId, hasRow); !still)
+            return fail(still.error());
         SandboxRecord record = orphanRecord(providerName, *there);
         record.orphan = false;
         record.id = newId();
@@ -619,20 +598,11 @@ QFuture<Result<SandboxRecord>> SandboxService::adopt(const QString &providerName
 QFuture<Result<void>> SandboxService::terminateOrphan(const QString &providerName, const QString &providerId)
 {
     using Ready = Result<void>;
-    SandboxProvider *provider = providerFor(providerName);
-    if (!provider) {
-        return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
-                                       u"Provider \"%1\" is not configured here"_s.arg(providerName)));
-    }
-    auto existing = rowOf(providerName, providerId);
-    if (!existing)
-        return readyFuture<Ready>(fail(existing.error()));
-    if (*existing) {
-        return readyFuture<Ready>(fail(ErrorCode::Conflict,
-                                       u"Sandbox %1 has a row here (%2): terminate it by that id"_s.arg(
-                                           providerId, (*existing)->id)));
-    }
-    return provider->terminate(providerId).then(this, [this, providerId](const Result<void> &ended) -> Ready {
+    auto provider = orphanProvider(providerName, providerId,
+                                   u"Sandbox %1 has a row here (%2): terminate it by that id"_s);
+    if (!provider)
+        return readyFuture<Ready>(fail(provider.error()));
+    return (*provider)->terminate(providerId).then(this, [this, providerId](const Result<void> &ended) -> Ready {
         const bool gone = !ended && ended.error().code() == ErrorCode::NotFound;
         const QString outcome = ended || gone ? u"ok"_s : u"failed"_s;
         const QString detail = ended ? u"terminated orphan %1"_s.arg(providerId)

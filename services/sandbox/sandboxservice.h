@@ -122,11 +122,15 @@ private:
     // The RUNNING row `id` and its provider, for a control named `what`.
     [[nodiscard]] Result<std::pair<SandboxRecord, SandboxProvider *>> liveSandbox(
         const QString &id, const QString &what) const;
-    // The row of `providerId` at `provider`, if there is one.
-    [[nodiscard]] Result<std::optional<SandboxRecord>> rowOf(const QString &provider,
-                                                              const QString &providerId) const;
+    // The provider of an orphan, or Conflict (`hasRowMessage` with the provider's id and our
+    // row's id) when the sandbox has a row here after all.
+    [[nodiscard]] Result<SandboxProvider *> orphanProvider(const QString &provider,
+                                                           const QString &providerId,
+                                                           const QString &hasRowMessage) const;
     [[nodiscard]] Result<void> save(const SandboxRecord &record, bool insert, const QString &action,
                                     const QString &outcome, const QString &detail) const;
+    // `error`, after auditing `action` on `target` as failed (or the audit's own error).
+    [[nodiscard]] Error failAudited(const QString &action, const QString &target, const Error &error) const;
     [[nodiscard]] Result<void> audit(const QString &action, const QString &target,
                                      const QString &outcome, const QString &detail) const;
 

@@ -213,6 +213,19 @@ Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
         .transform([&] { return std::move(records); });
 }
 
+Result<std::optional<SandboxRecord>> SandboxStore::findByProviderId(const QString &provider,
+                                                                    const QString &providerId) const
+{
+    auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE e2b_id = ? AND provider = ? "
+                            "ORDER BY created_at DESC LIMIT 1"_s.arg(SelectColumns),
+                           {providerId, provider});
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return std::optional<SandboxRecord>();
+    return std::optional<SandboxRecord>(recordFromQuery(*query));
+}
+
 Result<std::optional<SandboxRecord>> SandboxStore::runningForTask(const QString &taskId) const
 {
     auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE task_id = ? AND status = ? "

@@ -40,6 +40,10 @@ public:
     // not hold 100,000 records at once.
     [[nodiscard]] Result<void> forEach(const SandboxFilter &filter,
                                        const std::function<void(const SandboxRecord &)> &visit) const;
+    // The row of the sandbox `providerId` at `provider`, if any (the newest, should there be
+    // several).
+    [[nodiscard]] Result<std::optional<SandboxRecord>> findByProviderId(const QString &provider,
+                                                                        const QString &providerId) const;
     // The newest RUNNING sandbox of the task, if any.
     [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
     [[nodiscard]] Result<QMap<SandboxStatus, int>> countByStatus() const;
