@@ -99,6 +99,9 @@ const QList<CommandInfo> &commands()
         {u"templates"_s, u"list"_s, u"[--json]"_s, u"List the E2B templates the profile's key can use."_s},
         {u"auth"_s, u"test"_s, u"e2b"_s,
          u"Make one cheap authenticated call to E2B: ok, or why not."_s},
+        {u"diff"_s, {}, u"SANDBOX|PATH [--stat|--numstat|--json|--patch] [--repo-dir DIR] [-U N] [-w]"_s,
+         u"Show a working tree's changes against its HEAD, untracked files included (a sandbox's "
+         "repository: --repo-dir, else the one in its home)."_s},
     };
     return all;
 }
@@ -108,7 +111,8 @@ QString usageText()
     QString text = u"Usage: squadctl [--db DB] [--data-dir DIR] COMMAND [OPTIONS]\n\n"
                     "Squad Console's core on the command line.\n\nCommands:\n"_s;
     for (const CommandInfo &c : commands())
-        text += u"  %1 %2 %3\n      %4\n"_s.arg(c.group, c.verb, c.synopsis, c.description);
+        text += u"  %1 %2\n      %3\n"_s.arg(c.verb.isEmpty() ? c.group : c.group + u' ' + c.verb,
+                                               c.synopsis, c.description);
     text += u"\nOptions everywhere:\n"
              "  --db DB          SQLite file or postgresql://user@host:port/dbname "
              "(default: SQUAD_DB, else squad.db in the data folder)\n"
@@ -269,6 +273,11 @@ Cli::~Cli() = default;
 
 void Cli::interrupt()
 {
+    if (m_diffCancel) {
+        writeErr(u"squadctl: interrupted; stopping the diff"_s);
+        m_diffCancel->store(true);
+        return;
+    }
     if (m_activeRun) {
         writeErr(u"squadctl: interrupted; stopping the command"_s);
         m_activeRun->cancel();
@@ -298,13 +307,14 @@ QFuture<int> Cli::run(const QStringList &arguments)
         writeOut(usageText());
         return done(Success);
     }
-    if (words.size() < 2 || words.at(1).startsWith(u'-'))
+    const bool verbless = words.first() == u"diff";
+    if (!verbless && (words.size() < 2 || words.at(1).startsWith(u'-')))
         return usageError(u"'%1' needs a subcommand"_s.arg(words.first()));
 
     Invocation invocation;
     invocation.group = words.at(0);
-    invocation.verb = words.at(1);
-    invocation.rest = words.mid(2);
+    invocation.verb = verbless ? QString() : words.at(1);
+    invocation.rest = words.mid(verbless ? 1 : 2);
     invocation.db = global.value(DbOption);
     invocation.dataDir = global.value(DataDirOption);
     invocation.profile = global.value(ProfileOption);
@@ -327,7 +337,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
 
     using Handler = QFuture<int> (Cli::*)(const QCommandLineParser &);
     Handler handler = nullptr;
-    const QString key = invocation.group + u' ' + invocation.verb;
+    const QString key = invocation.verb.isEmpty() ? invocation.group
+                                                  : invocation.group + u' ' + invocation.verb;
     if (key == u"sandboxes list") {
         parser.addOption({u"status"_s, u"Only sandboxes in this status."_s, u"S"_s});
         parser.addOption({u"task"_s, u"Only sandboxes of this task."_s, u"ID"_s});
@@ -407,6 +418,9 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         handler = &Cli::templatesList;
     } else if (key == u"auth test") {
         handler = &Cli::authTest;
+    } else if (key == u"diff") {
+        addDiffOptions(parser);
+        handler = &Cli::diff;
     }
 
     QStringList args = invocation.rest;

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -56,6 +57,9 @@ private:
     // timeout, pause, resume: E2B's own lifecycle calls on one of our E2B rows.
     QFuture<int> sandboxesE2bAction(const QCommandLineParser &parser);
     QFuture<int> authTest(const QCommandLineParser &parser);
+    // diffcommand.cpp: squadctl diff SANDBOX|PATH.
+    QFuture<int> diff(const QCommandLineParser &parser);
+    static void addDiffOptions(QCommandLineParser &parser);
 
     // Reads the profile's E2B location and key (environment first, then the keychain); when
     // there is a key, openCore() adds the E2B provider and makes it the default.
@@ -84,6 +88,7 @@ private:
     std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<ConsoleCore> m_core;
     CommandRun *m_activeRun = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_diffCancel;  // set while a local diff runs
     std::optional<E2bAccess> m_e2b;
     QString m_verb;  // the command's verb, for handlers that serve several
 };
