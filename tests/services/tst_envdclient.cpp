@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void exitCodeZeroIsOmittedOnTheWire();
     void outputIsDecoded_data();
     void outputIsDecoded();
+    void outputWithAnyByteDecodesAsBefore();
     void endOfStreamErrorBecomesAnError();
     void streamCutMidEnvelope();
     void proxyErrors_data();
@@ -229,6 +231,50 @@ void tst_EnvdClient::outputIsDecoded()
     QVERIFY_RESULT(run->result());
     QCOMPARE(collected.out, bytes + bytes);
     QCOMPARE(collected.err, QByteArray("between"));
+}
+
+void tst_EnvdClient::outputWithAnyByteDecodesAsBefore()
+{
+    // Every byte value in a long base64 text, early (where AVX2 decodes it where the CPU has
+    // it) and late (the table loop): characters of the alphabet decode on the fast path,
+    // anything else must fall to the JSON parser and Qt's lenient decoder, exactly as before.
+    const QByteArray text = QByteArray(150, 'q').toBase64();  // 200 characters, no padding
+    QList<QByteArray> payloads;
+    for (qsizetype at : {qsizetype(5), text.size() - 7}) {
+        for (int value = 0; value < 256; ++value) {
+            QByteArray changed = text;
+            changed[at] = char(value);
+            payloads << R"({"event":{"data":{"stdout":")" + changed + R"("}}})";
+        }
+    }
+    m_server->route("POST", u"/process.Process/Start"_s, [payloads](const HttpRequest &, HttpResponder responder) {
+        responder.begin(200, StreamHeaders);
+        QByteArray body = startFrame(5);
+        for (const QByteArray &payload : payloads)  // each followed by a marker on stderr
+            body += connect::encodeEnvelope(payload) + dataFrame("stderr", "|");
+        responder.write(body + endFrame({{u"exited"_s, true}, {u"status"_s, u"exit status 0"_s}})
+                        + endOfStream());
+        responder.finish();
+    });
+    CommandRun *run = m_client->start(spec({u"cat"_s}), m_client.get());
+    QList<QByteArray> outputs{QByteArray()};
+    connect(run, &CommandRun::output, this, [&outputs](CommandRun::Channel channel, const QByteArray &data) {
+        if (channel == CommandRun::Channel::Stdout)
+            outputs.last() += data;
+        else
+            outputs << QByteArray();
+    });
+    QSignalSpy finished(run, &CommandRun::finished);
+    QVERIFY(finished.wait(10000));
+    QVERIFY_RESULT(run->result());
+    QCOMPARE(outputs.size(), payloads.size() + 1);
+    for (qsizetype i = 0; i < payloads.size(); ++i) {
+        // What the general path makes of it: the JSON string, decoded leniently.
+        const QJsonDocument document = QJsonDocument::fromJson(payloads.at(i));
+        const QJsonValue stdout_ = document.object().value("event"_L1).toObject().value("data"_L1).toObject().value("stdout"_L1);
+        const QByteArray expected = stdout_.isString() ? QByteArray::fromBase64(stdout_.toString().toLatin1()) : QByteArray();
+        QVERIFY2(outputs.at(i) == expected, qPrintable(u"byte %1 at %2"_s.arg(i % 256).arg(i < 256 ? 5 : text.size() - 7)));
+    }
 }
 
 void tst_EnvdClient::endOfStreamErrorBecomesAnError()
