@@ -20,24 +20,34 @@ QString hunkHeaderText(const char *header, size_t length)
     return QString::fromUtf8(text);
 }
 
-void readPatch(git_patch *patch, DiffFile &file, bool statsOnly)
+void readPatch(git_patch *patch, DiffFile &file, bool statsOnly, qsizetype contentHint)
 {
-    size_t context = 0, additions = 0, deletions = 0;
-    git_patch_line_stats(&context, &additions, &deletions, patch);
-    file.additions += int(additions);
-    file.deletions += int(deletions);
-    if (statsOnly)
+    if (statsOnly) {
+        size_t context = 0, additions = 0, deletions = 0;
+        git_patch_line_stats(&context, &additions, &deletions, patch);
+        file.additions += int(additions);
+        file.deletions += int(deletions);
         return;
-
+    }
     const size_t hunkCount = git_patch_num_hunks(patch);
     if (hunkCount == 0)
         return;
-    const size_t lineCount = context + additions + deletions;
-    file.lines.reserve(file.lines.size() + lineCount);
+    size_t lineCount = 0;
+    for (size_t h = 0; h < hunkCount; ++h)
+        lineCount += size_t(qMax(git_patch_num_lines_in_hunk(patch, h), 0));
+    if (contentHint < 0)
+        contentHint = qsizetype(git_patch_size(patch, 1, 0, 0));
+
+    // Lines and text are written in place into room made once: a patch of 500,000 lines is
+    // otherwise as many checked appends, and this is the loop the parser spends its time in.
+    const size_t firstLine = file.lines.size();
+    file.lines.resize(firstLine + lineCount);
+    DiffLine *lineOut = file.lines.data() + firstLine;
+    qsizetype used = file.content.size();
+    file.content.resize(used + qMax<qsizetype>(contentHint, 0));
     file.hunks.reserve(file.hunks.size() + qsizetype(hunkCount));
-    // One allocation for the text of all lines: the sizes libgit2 knows, less the markers.
-    file.content.reserve(file.content.size()
-                         + qsizetype(git_patch_size(patch, 1, 0, 0)));
+    int additions = 0;
+    int deletions = 0;
 
     for (size_t h = 0; h < hunkCount; ++h) {
         const git_diff_hunk *hunk = nullptr;
@@ -50,28 +60,30 @@ void readPatch(git_patch *patch, DiffFile &file, bool statsOnly)
         out.newStart = hunk->new_start;
         out.newLines = hunk->new_lines;
         out.header = hunkHeaderText(hunk->header, hunk->header_len);
-        out.firstLine = int(file.lines.size());
+        out.firstLine = int(lineOut - file.lines.data());
         for (size_t l = 0; l < linesInHunk; ++l) {
             const git_diff_line *line = nullptr;
             if (git_patch_get_line_in_hunk(&line, patch, h, l) != 0)
                 continue;
-            DiffLine value;
+            DiffLine::Kind kind;
             switch (line->origin) {
             case GIT_DIFF_LINE_CONTEXT:
-                value.kind = DiffLine::Kind::Context;
+                kind = DiffLine::Kind::Context;
                 break;
             case GIT_DIFF_LINE_ADDITION:
-                value.kind = DiffLine::Kind::Added;
+                kind = DiffLine::Kind::Added;
+                ++additions;
                 break;
             case GIT_DIFF_LINE_DELETION:
-                value.kind = DiffLine::Kind::Deleted;
+                kind = DiffLine::Kind::Deleted;
+                ++deletions;
                 break;
             case GIT_DIFF_LINE_CONTEXT_EOFNL:
             case GIT_DIFF_LINE_ADD_EOFNL:
             case GIT_DIFF_LINE_DEL_EOFNL:
                 // "\ No newline at end of file" always follows the line it is about.
-                if (int(file.lines.size()) > out.firstLine)
-                    file.lines.back().noNewlineAtEnd = true;
+                if (lineOut - file.lines.data() > out.firstLine)
+                    lineOut[-1].noNewlineAtEnd = true;
                 continue;
             default:
                 continue;
@@ -79,16 +91,25 @@ void readPatch(git_patch *patch, DiffFile &file, bool statsOnly)
             size_t length = line->content_len;
             if (length > 0 && line->content[length - 1] == '\n')
                 --length;
-            value.offset = quint32(file.content.size());
+            if (used + qsizetype(length) > file.content.size())
+                file.content.resize(qMax(file.content.size() * 2, used + qsizetype(length)));
+            std::memcpy(file.content.data() + used, line->content, length);
+            DiffLine &value = *lineOut++;
+            value.offset = quint32(used);
             value.length = quint32(length);
             value.oldLine = line->old_lineno;
             value.newLine = line->new_lineno;
-            file.content.append(line->content, qsizetype(length));
-            file.lines.push_back(value);
+            value.kind = kind;
+            value.noNewlineAtEnd = false;
+            used += qsizetype(length);
         }
-        out.lineCount = int(file.lines.size()) - out.firstLine;
+        out.lineCount = int(lineOut - file.lines.data()) - out.firstLine;
         file.hunks.append(std::move(out));
     }
+    file.lines.resize(size_t(lineOut - file.lines.data()));
+    file.content.truncate(used);
+    file.additions += additions;
+    file.deletions += deletions;
 }
 
 namespace {

@@ -11,8 +11,9 @@
 namespace squad::git {
 
 // Appends the patch's hunks and lines to `file` and counts its additions and deletions; with
-// `statsOnly`, only counts.
-void readPatch(git_patch *patch, DiffFile &file, bool statsOnly);
+// `statsOnly`, only counts. `contentHint`: bytes the lines' text will take at most (the
+// patch text's size will do), or -1 to ask libgit2.
+void readPatch(git_patch *patch, DiffFile &file, bool statsOnly, qsizetype contentHint = -1);
 
 // Puts the files in the order git prints them (by path, bytewise; a deleted file by its old
 // path) and merges the "deleted + added" pair git and libgit2 make of a path whose type

@@ -33,8 +33,11 @@
 
 #include <QHash>
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -44,6 +47,7 @@ namespace squad::git {
 namespace {
 
 constexpr QByteArrayView DiffGit = "diff --git ";
+constexpr qsizetype RunBytes = 1 << 18;
 
 Error damaged(const QString &what, const QString &detail = {})
 {
@@ -195,6 +199,24 @@ Result<Preamble> readPreamble(QByteArrayView text)
         ++at;  // the NUL that ends the records
     preamble.patchStart = at;
     return preamble;
+}
+
+// Where the next "\ndiff --git " starts, or -1. glibc's memmem is some 4x faster than a
+// Boyer-Moore-Horspool search here (and 10x faster than QByteArrayView::indexOf).
+qsizetype findSeparator(QByteArrayView text, qsizetype from)
+{
+    static constexpr std::string_view Separator = "\ndiff --git ";
+    const char *begin = text.data() + from;
+    const size_t length = size_t(text.size() - from);
+#if defined(__GLIBC__) || defined(__APPLE__)
+    const void *found = ::memmem(begin, length, Separator.data(), Separator.size());
+    return found ? static_cast<const char *>(found) - text.data() : -1;
+#else
+    static const std::boyer_moore_horspool_searcher searcher(Separator.begin(), Separator.end());
+    const char *end = begin + length;
+    const char *found = std::search(begin, end, searcher);
+    return found == end ? -1 : found - text.data();
+#endif
 }
 
 // ---- one file's header ------------------------------------------------------------------
@@ -587,8 +609,10 @@ int collectBinary(const git_diff_delta *delta, const git_diff_binary *binary, vo
 }
 
 // Parses `text` (the bodies of `count` files, each behind a header libgit2 accepts) and
-// fills files[0..count) with their hunks, lines, binary flags and sizes.
-Result<void> parseBodies(QByteArrayView text, DiffFile *const *files, size_t count)
+// fills files[0..count) with their hunks, lines, binary flags and sizes. sizes[i] is the
+// length of file i's part of the text: its lines' text fits in it.
+Result<void> parseBodies(QByteArrayView text, DiffFile *const *files, const qsizetype *sizes,
+                         size_t count)
 {
     git_diff *raw = nullptr;
     const int rc = git_diff_from_buffer(&raw, text.data(), size_t(text.size()));
@@ -614,7 +638,7 @@ Result<void> parseBodies(QByteArrayView text, DiffFile *const *files, size_t cou
                 return fail(Error(ErrorCode::InvalidArgument, u"libgit2 rejected the patch"_s,
                                   lastGitError(patchRc)));
             }
-            readPatch(patch.get(), *files[i], false);
+            readPatch(patch.get(), *files[i], false, sizes[i]);
         }
     }
     if (binaries.deltas.empty())
@@ -657,13 +681,14 @@ QString displayPath(const Header &header)
 Result<void> parseOne(QByteArrayView text, const Segment &segment, DiffFile *file)
 {
     const QByteArrayView own = text.sliced(segment.begin, segment.end - segment.begin);
-    Result<void> parsed = segment.header.libgit2Safe ? parseBodies(own, &file, 1)
+    const qsizetype size = own.size();
+    Result<void> parsed = segment.header.libgit2Safe ? parseBodies(own, &file, &size, 1)
                                                      : Result<void>(fail(Error()));
     if (parsed)
         return parsed;
     DiffFile retry = *file;
     DiffFile *retryFile = &retry;
-    Result<void> again = parseBodies(standIn(own, segment.header), &retryFile, 1);
+    Result<void> again = parseBodies(standIn(own, segment.header), &retryFile, &size, 1);
     if (!again) {
         const Error &why = segment.header.libgit2Safe ? parsed.error() : again.error();
         return fail(damaged(u"Could not parse the patch of %1"_s.arg(displayPath(segment.header)),
@@ -679,12 +704,16 @@ Result<void> parseRun(QByteArrayView text, const std::vector<Segment> &segments,
                       size_t last, QList<DiffFile> &files)
 {
     std::vector<DiffFile *> targets;
+    std::vector<qsizetype> sizes;
     targets.reserve(last - first);
-    for (size_t s = first; s < last; ++s)
+    sizes.reserve(last - first);
+    for (size_t s = first; s < last; ++s) {
         targets.push_back(&files[segments[s].fileIndex]);
+        sizes.push_back(segments[s].end - segments[s].begin);
+    }
     const QByteArrayView run = text.sliced(segments[first].begin,
                                            segments[last - 1].end - segments[first].begin);
-    if (last - first > 1 && parseBodies(run, targets.data(), targets.size()))
+    if (last - first > 1 && parseBodies(run, targets.data(), sizes.data(), targets.size()))
         return {};
     for (size_t s = first; s < last; ++s) {
         DiffFile &file = files[segments[s].fileIndex];
@@ -766,13 +795,14 @@ Result<Diff> parsePatch(QByteArrayView text)
     // line starts with "diff --git ": hunk lines start with ' ', '+', '-' or '\', and
     // base85 has no space.
     std::vector<Segment> segments;
+    const auto find = [&](qsizetype from) { return findSeparator(text, from); };
     qsizetype at = preamble->patchStart;
     if (!text.sliced(at).startsWith(DiffGit)) {
-        const qsizetype found = text.indexOf("\ndiff --git ", at);
+        const qsizetype found = find(at);
         at = found < 0 ? -1 : found + 1;
     }
     while (at >= 0) {
-        const qsizetype next = text.indexOf("\ndiff --git ", at);
+        const qsizetype next = find(at);
         Segment segment;
         segment.begin = at;
         segment.end = next < 0 ? text.size() : next + 1;
@@ -815,10 +845,15 @@ Result<Diff> parsePatch(QByteArrayView text)
             ++s;
             continue;
         }
+        // Runs of about a megabyte: libgit2 makes a copy and a record of every line it reads
+        // (some 100 bytes a line), and freeing each run before the next keeps that memory
+        // hot and reused instead of growing to several times the patch (~1.6x faster).
         size_t end = s + 1;
+        qsizetype runBytes = segments[s].end - segments[s].begin;
         while (end < segments.size() && segments[end].header.libgit2Safe
                && segments[end].header.body != Body::None
-               && segments[end].header.body != Body::BinaryNoData) {
+               && segments[end].header.body != Body::BinaryNoData && runBytes < RunBytes) {
+            runBytes += segments[end].end - segments[end].begin;
             ++end;
         }
         if (auto parsed = parseRun(text, segments, s, end, diff.files); !parsed)

@@ -624,6 +624,29 @@ const QList<Case> &cases()
              QCOMPARE(f->status, FileStatus::Added);
          },
          false},
+        {"a patch of several megabytes, parsed in runs",
+         [](const Repo &r) {
+             for (int i = 0; i < 300; ++i)
+                 r.write(u"many/f%1.txt"_s.arg(i, 3, 10, QLatin1Char('0')), lines(1, 400));
+             r.write(u"many/f150 spaced.txt"_s, lines(1000, 1400));
+             r.write(u"many/f200.bin"_s, binaryBytes(5000, 1));
+         },
+         [](const Repo &r) {
+             QByteArray changed = lines(1, 400);
+             changed.replace("line 1", "LINE 1");  // line 1, 10-19, 100-199: 111 lines
+             for (int i = 0; i < 300; ++i)
+                 r.write(u"many/f%1.txt"_s.arg(i, 3, 10, QLatin1Char('0')), changed);
+             r.git({u"mv"_s, u"many/f150 spaced.txt"_s, u"many/f150 moved.txt"_s});
+             r.write(u"many/f150 moved.txt"_s, lines(1000, 1400) + "one more\n");
+             r.write(u"many/f200.bin"_s, binaryBytes(6000, 2));
+             r.write(u"many/f201.empty"_s, {});
+         },
+         [](const Diff &d) {
+             QCOMPARE(d.files.size(), 303);  // 300 + renamed + binary + empty
+             QCOMPARE(d.additions(), 300 * 111 + 1);
+             CHECK_FILE(d, "many/f150 moved.txt");
+             QCOMPARE(f->status, FileStatus::Renamed);
+         }},
         {"clean working tree",
          [](const Repo &r) { r.write(u"a.txt"_s, "a\n"); },
          [](const Repo &) {},
