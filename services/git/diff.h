@@ -16,6 +16,7 @@ enum class FileStatus : quint8 { Added, Modified, Deleted, Renamed, Copied, Type
 
 // One line of a hunk. Its text lives in the file's `content` buffer (UTF-8, without the
 // leading ' ', '+' or '-' and without the line break), so 200,000 lines cost one allocation.
+// The line break is the '\n': a CRLF line keeps its '\r', so a changed line ending shows.
 struct DiffLine
 {
     enum class Kind : quint8 { Context, Added, Deleted };

@@ -647,6 +647,26 @@ const QList<Case> &cases()
              CHECK_FILE(d, "many/f150 moved.txt");
              QCOMPARE(f->status, FileStatus::Renamed);
          }},
+        {"intent-to-add and staged changes in the agent's index",
+         [](const Repo &r) { r.write(u"a.txt"_s, lines(1, 10)); },
+         [](const Repo &r) {
+             r.write(u"ita.txt"_s, "later\n");
+             r.git({u"add"_s, u"--intent-to-add"_s, u"ita.txt"_s});
+             r.write(u"a.txt"_s, lines(1, 11));
+             r.git({u"add"_s, u"a.txt"_s});
+             r.write(u"a.txt"_s, lines(2, 12));  // staged, then changed again
+         },
+         [](const Diff &d) {
+             QCOMPARE(d.files.size(), 2);
+             {
+                 CHECK_FILE(d, "ita.txt");
+                 QCOMPARE(f->status, FileStatus::Added);
+                 QCOMPARE(f->additions, 1);
+             }
+             CHECK_FILE(d, "a.txt");
+             QCOMPARE(f->additions, 2);
+             QCOMPARE(f->deletions, 1);
+         }},
         {"clean working tree",
          [](const Repo &r) { r.write(u"a.txt"_s, "a\n"); },
          [](const Repo &) {},
