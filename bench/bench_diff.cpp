@@ -32,7 +32,7 @@ using namespace squad;
 static constexpr int ChangedFiles = 2'000;
 static constexpr int UnchangedFiles = 3'000;
 static constexpr int LinesPerFile = 200;
-static constexpr int ChangedLinesPerFile = 50;  // each one deleted and added: 100 per file
+static constexpr int ChangedLinesPerFile = 50; // each one deleted and added: 100 per file
 static constexpr int Runs = 7;
 
 static QProcessEnvironment gitEnvironment(const QString &home)
@@ -149,7 +149,7 @@ static void benchDiff(const QString &dir, const QProcessEnvironment &env)
         std::exit(1);
     }
     QList<double> ourTimes, gitTimes;
-    for (int i = 0; i < Runs; ++i) {  // interleaved, so drift hits both alike
+    for (int i = 0; i < Runs; ++i) { // interleaved, so drift hits both alike
         ourTimes << run(squadctl, ours, dir, env).ms;
         gitTimes << run(u"git"_s, git, dir, env).ms;
     }

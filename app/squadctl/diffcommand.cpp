@@ -85,8 +85,8 @@ void Cli::addDiffOptions(QCommandLineParser &parser)
     parser.addOption({u"repo-dir"_s,
                       u"SANDBOX: the repository's folder, relative to the sandbox's home."_s,
                       u"DIR"_s});
-    parser.addOption({QStringList{u"U"_s, u"unified"_s}, u"Lines of context (default 3)."_s,
-                      u"N"_s});
+    parser.addOption(
+        {QStringList{u"U"_s, u"unified"_s}, u"Lines of context (default 3)."_s, u"N"_s});
     parser.addOption({QStringList{u"w"_s, u"ignore-all-space"_s}, u"Ignore whitespace."_s});
 }
 
@@ -97,10 +97,9 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
         return usageError(u"'diff' takes one sandbox id or working-tree path"_s);
     DiffFormat format = DiffFormat::Patch;
     int formats = 0;
-    for (const auto &[name, value] : {std::pair(u"stat"_s, DiffFormat::Stat),
-                                      std::pair(u"numstat"_s, DiffFormat::Numstat),
-                                      std::pair(u"json"_s, DiffFormat::Json),
-                                      std::pair(u"patch"_s, DiffFormat::Patch)}) {
+    for (const auto &[name, value] :
+         {std::pair(u"stat"_s, DiffFormat::Stat), std::pair(u"numstat"_s, DiffFormat::Numstat),
+          std::pair(u"json"_s, DiffFormat::Json), std::pair(u"patch"_s, DiffFormat::Patch)}) {
         if (parser.isSet(name)) {
             format = value;
             ++formats;
@@ -130,9 +129,8 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
         auto cancel = std::make_shared<std::atomic<bool>>(false);
         options.cancel = cancel.get();
         m_diffCancel = cancel;
-        return QtConcurrent::run([target, options, cancel] {
-                   return git::diffWorkingTree(target, options);
-               })
+        return QtConcurrent::run(
+                   [target, options, cancel] { return git::diffWorkingTree(target, options); })
             .then(this, [this, format](const Result<git::Diff> &diff) {
                 m_diffCancel.reset();
                 if (!diff)
@@ -181,9 +179,9 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
                 const QString why = QString::fromUtf8(err->trimmed());
                 return finish(diffFailed(Error(
                     ErrorCode::Unavailable,
-                    why.isEmpty() ? u"git diff failed in the sandbox (exit code %1)"_s.arg(
-                                        outcome->exitCode)
-                                  : u"git diff failed in the sandbox: %1"_s.arg(why))));
+                    why.isEmpty()
+                        ? u"git diff failed in the sandbox (exit code %1)"_s.arg(outcome->exitCode)
+                        : u"git diff failed in the sandbox: %1"_s.arg(why))));
             }
             if (format == DiffFormat::Patch) {
                 writeOut(git::patchText(*out).toByteArray());
@@ -191,13 +189,14 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
                 return finish(Success);
             }
             // Parsing a large patch takes a while: off the event loop.
-            QtConcurrent::run([out] { return git::parsePatch(*out); })
-                .then(this, [format, finish](const Result<git::Diff> &diff) {
-                    if (!diff)
-                        return finish(diffFailed(diff.error()));
-                    printDiff(*diff, format);
-                    finish(Success);
-                });
+            QtConcurrent::run([out] {
+                return git::parsePatch(*out);
+            }).then(this, [format, finish](const Result<git::Diff> &diff) {
+                if (!diff)
+                    return finish(diffFailed(diff.error()));
+                printDiff(*diff, format);
+                finish(Success);
+            });
         });
     });
     return promise->future();

@@ -16,15 +16,24 @@ namespace {
 char escapeFor(unsigned char c)
 {
     switch (c) {
-    case '\a': return 'a';
-    case '\b': return 'b';
-    case '\t': return 't';
-    case '\n': return 'n';
-    case '\v': return 'v';
-    case '\f': return 'f';
-    case '\r': return 'r';
-    case '"': return '"';
-    case '\\': return '\\';
+    case '\a':
+        return 'a';
+    case '\b':
+        return 'b';
+    case '\t':
+        return 't';
+    case '\n':
+        return 'n';
+    case '\v':
+        return 'v';
+    case '\f':
+        return 'f';
+    case '\r':
+        return 'r';
+    case '"':
+        return '"';
+    case '\\':
+        return '\\';
     default:
         return (c < 0x20 || c >= 0x7f) ? 1 : 0;
     }
@@ -32,8 +41,7 @@ char escapeFor(unsigned char c)
 
 bool needsQuotes(QByteArrayView path)
 {
-    return std::any_of(path.begin(), path.end(),
-                       [](char c) { return escapeFor(uchar(c)) != 0; });
+    return std::any_of(path.begin(), path.end(), [](char c) { return escapeFor(uchar(c)) != 0; });
 }
 
 void appendNumber(QByteArray &out, qint64 value)
@@ -87,7 +95,9 @@ int scaleLinear(qint64 it, int width, qint64 maxChange)
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
     out.append('"');
-    const auto plain = [](uchar c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
+    const auto plain = [](uchar c) {
+        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    };
     if (std::all_of(utf8.begin(), utf8.end(), [&](char c) { return plain(uchar(c)); })) {
         out.append(utf8);
         out.append('"');
@@ -100,13 +110,27 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
     for (char ch : encoded) {
         const auto c = uchar(ch);
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
         default:
             if (c < 0x20) {
                 out.append("\\u00");
@@ -187,7 +211,9 @@ QByteArray renameName(QByteArrayView a, QByteArrayView b)
     qsizetype suffix = 0;
     const qsizetype adjust = prefix ? 1 : 0;
     // git walks back from the terminating NULs, so it starts one past the end.
-    const auto at = [](QByteArrayView s, qsizetype i) { return i == s.size() ? '\0' : s[i]; };
+    const auto at = [](QByteArrayView s, qsizetype i) {
+        return i == s.size() ? '\0' : s[i];
+    };
     for (qsizetype oa = lenA, ob = lenB; oa >= 0 && ob >= 0 && prefix - adjust <= oa
                                          && prefix - adjust <= ob && at(a, oa) == at(b, ob);
          --oa, --ob) {

@@ -51,9 +51,9 @@ Result<RepositoryHandle> openRepository(const QString &path)
     const int rc = git_repository_open_ext(&raw, native.constData(), 0, nullptr);
     RepositoryHandle repo(raw);
     if (rc == GIT_ENOTFOUND) {
-        return fail(ErrorCode::NotFound,
-                    u"%1 is not in a git repository (no .git here or in a folder above)"_s.arg(
-                        path));
+        return fail(
+            ErrorCode::NotFound,
+            u"%1 is not in a git repository (no .git here or in a folder above)"_s.arg(path));
     }
     if (rc == GIT_EOWNER) {
         return fail(gitError(ErrorCode::PermissionDenied,
@@ -191,15 +191,14 @@ Result<Diff> diffWorkingTree(const QString &repoPath, const DiffOptions &options
     git_diff_find_options findOptions;
     git_diff_find_options_init(&findOptions, GIT_DIFF_FIND_OPTIONS_VERSION);
     // Explicit flags: the default obeys diff.renames, which a repository may turn off.
-    findOptions.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES
-                        | GIT_DIFF_FIND_FOR_UNTRACKED;
+    findOptions.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES | GIT_DIFF_FIND_FOR_UNTRACKED;
     findOptions.rename_threshold = 50;
     findOptions.copy_threshold = 50;
     findOptions.metric = gitSimilarityMetric();
     rc = git_diff_find_similar(diff.get(), &findOptions);
     if (rc < 0) {
-        return fail(gitError(ErrorCode::Unavailable,
-                             u"Could not find renames in %1"_s.arg(repoPath), rc));
+        return fail(
+            gitError(ErrorCode::Unavailable, u"Could not find renames in %1"_s.arg(repoPath), rc));
     }
 
     Diff result;
@@ -210,18 +209,17 @@ Result<Diff> diffWorkingTree(const QString &repoPath, const DiffOptions &options
             return fail(cancelledError());
         const git_diff_delta *delta = git_diff_get_delta(diff.get(), i);
         if (delta->status == GIT_DELTA_UNMODIFIED || delta->status == GIT_DELTA_IGNORED
-            || delta->status == GIT_DELTA_UNREADABLE
-            || delta->new_file.mode == GIT_FILEMODE_TREE) {
+            || delta->status == GIT_DELTA_UNREADABLE || delta->new_file.mode == GIT_FILEMODE_TREE) {
             continue;
         }
         git_patch *rawPatch = nullptr;
         rc = git_patch_from_diff(&rawPatch, diff.get(), i);
         PatchHandle patch(rawPatch);
         if (rc < 0) {
-            return fail(gitError(ErrorCode::Unavailable,
-                                 u"Could not diff %1 in %2"_s.arg(
-                                     QString::fromUtf8(delta->new_file.path), repoPath),
-                                 rc));
+            return fail(gitError(
+                ErrorCode::Unavailable,
+                u"Could not diff %1 in %2"_s.arg(QString::fromUtf8(delta->new_file.path), repoPath),
+                rc));
         }
         // The patch's copy of the delta knows what loading the content taught libgit2.
         if (patch)

@@ -14,8 +14,9 @@ namespace squad::git {
 
 struct DiffOptions
 {
-    int contextLines = 3;           // git diff -U<n>
-    bool ignoreWhitespace = false;  // git diff -w; files left with no change are dropped, as git does
+    int contextLines = 3; // git diff -U<n>
+    // git diff -w; a file left without changes is dropped, as git drops it.
+    bool ignoreWhitespace = false;
     // Counts, binary flags and sizes only: no hunks, lines or content. What --numstat and
     // --stat need, at a fraction of the memory.
     bool statsOnly = false;

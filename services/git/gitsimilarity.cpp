@@ -37,8 +37,8 @@ Signature *makeSignature(const git_diff_file *file, QByteArrayView data)
     auto *signature = new Signature;
     signature->regular = (file->mode & 0170000) == 0100000;
     signature->size = quint64(data.size());
-    const bool text = !QByteArrayView(data.data(), std::min(data.size(), BinaryProbe))
-                           .contains('\0');
+    const bool text
+        = !QByteArrayView(data.data(), std::min(data.size(), BinaryProbe)).contains('\0');
 
     // Chunks end at LF or after 64 bytes; a CR before LF does not count in text.
     std::vector<Span> chunks;
@@ -102,7 +102,7 @@ int fileSignature(void **out, const git_diff_file *file, const char *fullpath, v
 {
     QFile f(QFile::decodeName(fullpath));
     if (!f.open(QIODevice::ReadOnly)) {
-        *out = nullptr;  // libgit2 then skips this file for similarity
+        *out = nullptr; // libgit2 then skips this file for similarity
         return 0;
     }
     *out = makeSignature(file, f.readAll());
@@ -130,8 +130,8 @@ int similarity(int *out, void *a, void *b, void *)
 
 git_diff_similarity_metric *gitSimilarityMetric()
 {
-    static git_diff_similarity_metric metric = {fileSignature, bufferSignature, freeSignature,
-                                                similarity, nullptr};
+    static git_diff_similarity_metric metric
+        = {fileSignature, bufferSignature, freeSignature, similarity, nullptr};
     return &metric;
 }
 

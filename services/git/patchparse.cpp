@@ -62,15 +62,15 @@ struct Record
     quint32 oldMode = 0;
     quint32 newMode = 0;
     QByteArray oldPath;
-    QByteArray newPath;  // = oldPath unless renamed or copied
+    QByteArray newPath; // = oldPath unless renamed or copied
     bool binary = false;
-    bool counted = false;  // a numstat record was seen for it
+    bool counted = false; // a numstat record was seen for it
 };
 
 struct Preamble
 {
     std::vector<Record> records;
-    qsizetype patchStart = 0;  // where the patch text begins
+    qsizetype patchStart = 0; // where the patch text begins
 };
 
 std::optional<quint32> octal(QByteArrayView text)
@@ -186,7 +186,7 @@ Result<Preamble> readPreamble(QByteArrayView text)
             preamble.records[match].counted = true;
             next = match + 1;
         } else if (preamble.records.empty()) {
-            Record record;  // numstat without raw records
+            Record record; // numstat without raw records
             record.oldPath = oldPath;
             record.newPath = path;
             record.binary = binary;
@@ -196,7 +196,7 @@ Result<Preamble> readPreamble(QByteArrayView text)
         }
     }
     if (at < text.size())
-        ++at;  // the NUL that ends the records
+        ++at; // the NUL that ends the records
     preamble.patchStart = at;
     return preamble;
 }
@@ -232,8 +232,8 @@ struct Header
     quint32 newMode = 0;
     int similarity = 0;
     Body body = Body::None;
-    qsizetype bodyStart = 0;  // offset in the segment: the first "@@ -" or "GIT binary patch"
-    bool libgit2Safe = true;  // false: give libgit2 the body behind a stand-in header
+    qsizetype bodyStart = 0; // offset in the segment: the first "@@ -" or "GIT binary patch"
+    bool libgit2Safe = true; // false: give libgit2 the body behind a stand-in header
 };
 
 QByteArrayView lineAt(QByteArrayView text, qsizetype at, qsizetype *next)
@@ -269,15 +269,33 @@ std::optional<QByteArray> unquote(QByteArrayView quoted, qsizetype *consumed = n
             return std::nullopt;
         const char e = quoted.at(i);
         switch (e) {
-        case 'a': out.append('\a'); break;
-        case 'b': out.append('\b'); break;
-        case 't': out.append('\t'); break;
-        case 'n': out.append('\n'); break;
-        case 'v': out.append('\v'); break;
-        case 'f': out.append('\f'); break;
-        case 'r': out.append('\r'); break;
-        case '"': out.append('"'); break;
-        case '\\': out.append('\\'); break;
+        case 'a':
+            out.append('\a');
+            break;
+        case 'b':
+            out.append('\b');
+            break;
+        case 't':
+            out.append('\t');
+            break;
+        case 'n':
+            out.append('\n');
+            break;
+        case 'v':
+            out.append('\v');
+            break;
+        case 'f':
+            out.append('\f');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case '"':
+            out.append('"');
+            break;
+        case '\\':
+            out.append('\\');
+            break;
         default:
             if (e >= '0' && e <= '3' && i + 2 < quoted.size()) {
                 const auto digits = octal(quoted.sliced(i, 3));
@@ -380,8 +398,8 @@ Result<Header> readHeader(QByteArrayView segment)
     const QByteArrayView first = lineAt(segment, 0, &next);
     bool gitLineSpace = false;
     QByteArray gitOld, gitNew;
-    const bool gitLineOk = gitLinePaths(first.sliced(DiffGit.size()), &gitOld, &gitNew,
-                                        &gitLineSpace);
+    const bool gitLineOk
+        = gitLinePaths(first.sliced(DiffGit.size()), &gitOld, &gitNew, &gitLineSpace);
     QByteArray renameFrom, renameTo, minusPath, plusPath;
     bool headerSpace = false;
     bool minusNull = false, plusNull = false;
@@ -436,8 +454,9 @@ Result<Header> readHeader(QByteArrayView segment)
             auto value = percent(rest);
             ok = bool(value);
             header.similarity = 100 - value.value_or(100);
-            header.libgit2Safe = false;  // gap 4
-        } else if (startsWith(line, "rename from ", &rest) || startsWith(line, "copy from ", &rest)) {
+            header.libgit2Safe = false; // gap 4
+        } else if (startsWith(line, "rename from ", &rest)
+                   || startsWith(line, "copy from ", &rest)) {
             header.status = line.startsWith("rename") ? FileStatus::Renamed : FileStatus::Copied;
             bool space = false;
             auto path = pathValue(rest, &space);
@@ -456,7 +475,7 @@ Result<Header> readHeader(QByteArrayView segment)
             const qsizetype idEnd = space < 0 ? rest.size() : space;
             ok = dots > 0 && dots < idEnd;
             if (ok && (dots > 40 || idEnd - dots - 2 > 40))
-                header.libgit2Safe = false;  // gap 5
+                header.libgit2Safe = false; // gap 5
             if (ok && space > 0) {
                 auto mode = octal(rest.sliced(space + 1));
                 ok = bool(mode);
@@ -480,7 +499,7 @@ Result<Header> readHeader(QByteArrayView segment)
                 plusPath = stripPrefix(path.value_or(QByteArray()));
             }
         } else if (line.isEmpty() || line.startsWith("-- ")) {
-            break;  // the end of a format-patch mail, or of the text
+            break; // the end of a format-patch mail, or of the text
         } else {
             ok = false;
         }
@@ -489,12 +508,10 @@ Result<Header> readHeader(QByteArrayView segment)
     }
 
     // Paths: rename/copy lines are exact, then ---/+++, then the diff --git line.
-    QByteArray oldPath = !renameFrom.isEmpty() ? renameFrom
+    QByteArray oldPath = !renameFrom.isEmpty()  ? renameFrom
                          : !minusPath.isEmpty() ? minusPath
                                                 : gitOld;
-    QByteArray newPath = !renameTo.isEmpty() ? renameTo
-                         : !plusPath.isEmpty() ? plusPath
-                                               : gitNew;
+    QByteArray newPath = !renameTo.isEmpty() ? renameTo : !plusPath.isEmpty() ? plusPath : gitNew;
     if (minusNull)
         header.status = FileStatus::Added;
     if (plusNull)
@@ -585,7 +602,7 @@ struct Segment
     qsizetype begin = 0;
     qsizetype end = 0;
     Header header;
-    qsizetype fileIndex = -1;  // its DiffFile in the result
+    qsizetype fileIndex = -1; // its DiffFile in the result
 };
 
 // The binary halves git_diff_foreach() reports, by delta. They point into the diff: their
@@ -618,8 +635,8 @@ Result<void> parseBodies(QByteArrayView text, DiffFile *const *files, const qsiz
     const int rc = git_diff_from_buffer(&raw, text.data(), size_t(text.size()));
     DiffHandle diff(raw);
     if (rc < 0)
-        return fail(Error(ErrorCode::InvalidArgument, u"libgit2 rejected the patch"_s,
-                          lastGitError(rc)));
+        return fail(
+            Error(ErrorCode::InvalidArgument, u"libgit2 rejected the patch"_s, lastGitError(rc)));
     if (git_diff_num_deltas(diff.get()) != count) {
         return fail(Error(ErrorCode::InvalidArgument, u"libgit2 read another number of files"_s,
                           u"%1 instead of %2"_s.arg(git_diff_num_deltas(diff.get())).arg(count)));
@@ -715,8 +732,8 @@ Result<void> parseRun(QByteArrayView text, const std::vector<Segment> &segments,
         targets.push_back(&files[segments[s].fileIndex]);
         sizes.push_back(segments[s].end - segments[s].begin);
     }
-    const QByteArrayView run = text.sliced(segments[first].begin,
-                                           segments[last - 1].end - segments[first].begin);
+    const QByteArrayView run
+        = text.sliced(segments[first].begin, segments[last - 1].end - segments[first].begin);
     if (last - first > 1 && parseBodies(run, targets.data(), sizes.data(), targets.size()))
         return {};
     for (size_t s = first; s < last; ++s) {
@@ -729,7 +746,7 @@ Result<void> parseRun(QByteArrayView text, const std::vector<Segment> &segments,
             copy.additions = copy.deletions = 0;
             return copy;
         }();
-        file = blank;  // a failed run may have filled some already
+        file = blank; // a failed run may have filled some already
         if (auto parsed = parseOne(text, segments[s], &file); !parsed)
             return parsed;
     }
@@ -799,7 +816,9 @@ Result<Diff> parsePatch(QByteArrayView text)
     // line starts with "diff --git ": hunk lines start with ' ', '+', '-' or '\', and
     // base85 has no space.
     std::vector<Segment> segments;
-    const auto find = [&](qsizetype from) { return findSeparator(text, from); };
+    const auto find = [&](qsizetype from) {
+        return findSeparator(text, from);
+    };
     qsizetype at = preamble->patchStart;
     if (!text.sliced(at).startsWith(DiffGit)) {
         const qsizetype found = find(at);
