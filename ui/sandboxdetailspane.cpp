@@ -2,6 +2,7 @@
 #include "sandboxdetailspane.h"
 
 #include "console/consolebackend.h"
+#include "diffpane.h"
 #include "sandboxstatuspresentation.h"
 #include "sandboxtablemodel.h"
 #include "statusbadgedelegate.h"
@@ -25,6 +26,7 @@
 #include <QTextCharFormat>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTime>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -363,6 +365,8 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
     m_tabs->addTab(m_audit, tr("&History"));
     m_tabs->addTab(runPage, tr("Run co&mmand"));
     m_tabs->addTab(buildLogsPage(page), tr("&Logs"));
+    m_tabs->addTab(buildChangesPage(page), tr("C&hanges"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &SandboxDetailsPane::updateChangesWatch);
 
     m_splitter = new QSplitter(Qt::Vertical, page);
     m_splitter->setObjectName(u"detailsSplitter"_s);
@@ -410,6 +414,113 @@ QWidget *SandboxDetailsPane::buildLogsPage(QWidget *parent)
     layout->addLayout(statusRow);
     resetLogs();
     return logsPage;
+}
+
+QWidget *SandboxDetailsPane::buildChangesPage(QWidget *parent)
+{
+    auto *changesPage = new QWidget(parent);
+    m_changes = new DiffPane(changesPage);
+    // The pane is narrow: the file list goes above the diff.
+    m_changes->setOrientation(Qt::Vertical);
+    m_changesStatus = new QLabel(changesPage);
+    m_changesStatus->setObjectName(u"changesStatus"_s);
+    m_changesStatus->setWordWrap(true);
+    m_changesStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *layout = new QVBoxLayout(changesPage);
+    const int unit = fontMetrics().averageCharWidth();
+    layout->setContentsMargins(unit / 2, unit / 2, unit / 2, unit / 2);
+    layout->addWidget(m_changes, 1);
+    layout->addWidget(m_changesStatus);
+    if (m_backend) {
+        connect(m_backend, &ConsoleBackend::filesChanged, this, [this](const QString &id) {
+            if (id == m_watchedId && !id.isEmpty())
+                loadChanges();
+        });
+    }
+    return changesPage;
+}
+
+QString SandboxDetailsPane::changesStatusText() const
+{
+    return m_changesStatus ? m_changesStatus->text() : QString();
+}
+
+void SandboxDetailsPane::showChangesTab()
+{
+    ensurePages();
+    m_tabs->setCurrentWidget(m_changes->parentWidget());
+}
+
+void SandboxDetailsPane::updateChangesWatch()
+{
+    const bool inSight = m_tabs && m_changes && m_tabs->currentWidget() == m_changes->parentWidget()
+                         && m_stack->currentIndex() == int(Page::Sandbox);
+    const bool diffable = m_record && m_record->status == SandboxStatus::Running && !m_record->orphan
+                          && !m_record->isPaused();
+    const QString id = inSight && diffable ? m_record->id : QString();
+    if (id == m_watchedId)
+        return;
+    m_watchedId = id;
+    ++m_changesSerial;
+    m_changesLoading = m_changesPending = false;
+    if (m_backend)
+        m_backend->watchChanges(id);
+    if (id.isEmpty()) {
+        if (m_record && !diffable) {
+            m_changes->setDiff({});
+            m_changesStatus->setText(
+                m_record->orphan ? tr("Adopt this sandbox to see its changes.")
+                : m_record->isPaused() ? tr("Resume this sandbox to see its changes.")
+                                       : tr("Changes are shown for running sandboxes."));
+        }
+        return;
+    }
+    // Another sandbox: what the pane shows belongs to the one before.
+    if (m_changesShownFor != id) {
+        m_changes->setDiff({});
+        m_changesShownFor = id;
+    }
+    loadChanges();
+}
+
+void SandboxDetailsPane::loadChanges()
+{
+    if (!m_backend || m_watchedId.isEmpty())
+        return;
+    if (m_changesLoading) {
+        // One more diff once this one is in: a change made during it may be missing from it.
+        m_changesPending = true;
+        return;
+    }
+    m_changesLoading = true;
+    if (m_changes->diff().files.isEmpty())
+        m_changesStatus->setText(tr("Reading the sandbox's changes…"));
+    const int serial = m_changesSerial;
+    const QString id = m_watchedId;
+    m_backend->diff(id).then(this, [this, serial](const Result<git::Diff> &diff) {
+        if (serial != m_changesSerial)
+            return;  // another sandbox, or the tab closed meanwhile
+        m_changesLoading = false;
+        if (diff) {
+            m_changes->setDiff(*diff);
+            const QLocale locale;
+            m_changesStatus->setText(
+                diff->files.isEmpty()
+                    ? tr("No changes against HEAD. Updated %1; watching for changes.")
+                          .arg(QTime::currentTime().toString(u"HH:mm:ss"_s))
+                    : tr("%1 · updated %2; watching for changes.")
+                          .arg(diff->files.size() == 1 ? tr("1 file changed")
+                                                       : tr("%1 files changed").arg(locale.toString(diff->files.size())),
+                               QTime::currentTime().toString(u"HH:mm:ss"_s)));
+        } else {
+            m_changesStatus->setText(diff.error().message());
+        }
+        Q_EMIT changesLoaded();
+        if (m_changesPending) {
+            m_changesPending = false;
+            loadChanges();
+        }
+    });
 }
 
 QWidget *SandboxDetailsPane::buildSelectionPage()
@@ -462,6 +573,7 @@ void SandboxDetailsPane::showNothing()
     ++m_logsSerial;
     m_stack->setCurrentIndex(int(Page::Nothing));
     updateRunControls();
+    updateChangesWatch();
 }
 
 void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int> &counts)
@@ -496,6 +608,7 @@ void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int>
     m_selectionBody->setText(body);
     m_stack->setCurrentIndex(int(Page::Selection));
     updateRunControls();
+    updateChangesWatch();
 }
 
 void SandboxDetailsPane::showRecord(const SandboxRecord &record)
@@ -558,6 +671,7 @@ void SandboxDetailsPane::showRecord(const SandboxRecord &record)
     // The log is read once per sandbox shown (and on Reload), not on every refresh of its row.
     if (!sameSandbox)
         refreshLogs();
+    updateChangesWatch();
 }
 
 void SandboxDetailsPane::showProviderFacts(const SandboxRecord &record)

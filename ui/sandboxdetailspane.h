@@ -55,6 +55,10 @@ public:
     // Re-reads the provider's log of the shown sandbox (nothing for local sandboxes and
     // orphans, which have none to read).
     void refreshLogs();
+    // The Changes tab: the live diff of the shown sandbox's repository.
+    class DiffPane *changesPane() const { return m_changes; }
+    QString changesStatusText() const;
+    void showChangesTab();
     // Relative times ("3m ago") and the time left are recomputed.
     void refreshAges();
     // Brings the Run command box forward and focuses it (or the pane when it cannot run).
@@ -87,6 +91,8 @@ Q_SIGNALS:
     void auditLoaded();
     // A log read finished and its answer (entries or error) is shown.
     void logsLoaded();
+    // A diff of the shown sandbox's changes (or why there is none) is shown.
+    void changesLoaded();
     void commandFinished();
     // The sandbox and selection pages exist now (they are built on first use).
     void pagesBuilt();
@@ -103,6 +109,10 @@ private:
     void showProviderFacts(const SandboxRecord &record);
     void updateTimeLeft();
     QWidget *buildLogsPage(QWidget *parent);
+    QWidget *buildChangesPage(QWidget *parent);
+    // Watches and diffs the shown sandbox while the Changes tab is in sight; stops otherwise.
+    void updateChangesWatch();
+    void loadChanges();
     void resetLogs();
     void showLogs(const QList<ProviderLogEntry> &entries);
     void showLogsError(const Error &error);
@@ -139,6 +149,13 @@ private:
     QLabel *m_logsStatus = nullptr;
     QPushButton *m_logsRefresh = nullptr;
     int m_logsSerial = 0;
+    class DiffPane *m_changes = nullptr;
+    QLabel *m_changesStatus = nullptr;
+    QString m_watchedId;        // the sandbox whose changes are watched, empty for none
+    QString m_changesShownFor;  // the sandbox whose diff the Changes tab holds
+    int m_changesSerial = 0;
+    bool m_changesLoading = false;
+    bool m_changesPending = false;  // files changed while a diff was being computed
     QShortcut *m_escape = nullptr;
     QPointer<CommandRun> m_run;
     QString m_runSandboxId;

@@ -10,6 +10,7 @@
 #include "core/ids.h"
 #include "git/diffformat.h"
 #include "git/gitdiffengine.h"
+#include "git/sandboxchanges.h"
 #include "git/sandboxdiff.h"
 #include "output.h"
 #include "sandbox/sandboxservice.h"
@@ -159,45 +160,24 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
         if (!record)
             return finish(diffFailed(record.error()));
         request.repoUrl = record->repoUrl;
-        CommandSpec spec;
-        spec.argv = git::sandboxDiffCommand(request);
-        CommandRun *run = m_core->sandboxes().run(id, spec, this);
-        m_activeRun = run;
-        auto out = std::make_shared<QByteArray>();
-        auto err = std::make_shared<QByteArray>();
-        connect(run, &CommandRun::output, this,
-                [out, err](CommandRun::Channel channel, const QByteArray &data) {
-                    (channel == CommandRun::Channel::Stdout ? *out : *err).append(data);
-                });
-        connect(run, &CommandRun::finished, this, [this, run, out, err, format, finish] {
-            m_activeRun = nullptr;
-            run->deleteLater();
-            const Result<CommandOutcome> &outcome = run->result();
-            if (!outcome)
-                return finish(diffFailed(outcome.error()));
-            if (outcome->exitCode != 0) {
-                const QString why = QString::fromUtf8(err->trimmed());
-                return finish(diffFailed(Error(
-                    ErrorCode::Unavailable,
-                    why.isEmpty()
-                        ? u"git diff failed in the sandbox (exit code %1)"_s.arg(outcome->exitCode)
-                        : u"git diff failed in the sandbox: %1"_s.arg(why))));
-            }
-            if (format == DiffFormat::Patch) {
-                writeOut(git::patchText(*out).toByteArray());
-                flushOut();
-                return finish(Success);
-            }
-            // Parsing a large patch takes a while: off the event loop.
-            QtConcurrent::run([out] {
-                return git::parsePatch(*out);
-            }).then(this, [format, finish](const Result<git::Diff> &diff) {
-                if (!diff)
-                    return finish(diffFailed(diff.error()));
-                printDiff(*diff, format);
-                finish(Success);
+        git::sandboxPatch(m_core->sandboxes(), id, request, this)
+            .then(this, [this, format, finish](const Result<QByteArray> &patch) {
+                if (!patch)
+                    return finish(diffFailed(patch.error()));
+                if (format == DiffFormat::Patch) {
+                    writeOut(git::patchText(*patch).toByteArray());
+                    flushOut();
+                    return finish(Success);
+                }
+                // Parsing a large patch takes a while: off the event loop.
+                QtConcurrent::run([text = *patch] { return git::parsePatch(text); })
+                    .then(this, [format, finish](const Result<git::Diff> &diff) {
+                        if (!diff)
+                            return finish(diffFailed(diff.error()));
+                        printDiff(*diff, format);
+                        finish(Success);
+                    });
             });
-        });
     });
     return promise->future();
 }

@@ -3,9 +3,12 @@
 
 #include "core/futures.h"
 #include "e2b/e2bprovider.h"
+#include "git/sandboxchanges.h"
+#include "local/localprovider.h"
 #include "store/database.h"
 #include "store/sandboxstore.h"
 
+#include <QFileInfo>
 #include <QPointer>
 #include <QPromise>
 
@@ -54,6 +57,9 @@ public:
     QString m_lastChangeToken;
     // Sandboxes E2B runs with no row here, from the last reconcile, by provider id.
     QMap<QString, SandboxRecord> m_orphans;
+    // The sandbox whose files are watched (watchChanges), and how.
+    QString m_watched;
+    git::ChangeWatch *m_changes = nullptr;
 
 private:
     StartupOptions m_options;
@@ -318,6 +324,51 @@ CommandRun *ConsoleBackend::run(const QString &id, const CommandSpec &spec, QObj
         relay->start((*core)->sandboxes(), id, spec, worker);
     });
     return remote;
+}
+
+QFuture<Result<git::Diff>> ConsoleBackend::diff(const QString &id)
+{
+    using Diffed = Result<git::Diff>;
+    return withCore<Diffed>([id](Worker &worker, ConsoleCore &core) -> QFuture<Diffed> {
+        auto record = core.sandboxes().get(id);
+        if (!record)
+            return readyFuture<Diffed>(fail(record.error()));
+        git::SandboxDiffRequest request;
+        request.repoUrl = record->repoUrl;
+        return git::sandboxDiff(core.sandboxes(), id, request, &worker);
+    });
+}
+
+void ConsoleBackend::watchChanges(const QString &id)
+{
+    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, id] {
+        if (!worker->m_changes) {
+            worker->m_changes = new git::ChangeWatch(worker);
+            // Queued to this object: the signal is re-emitted on the GUI thread.
+            connect(worker->m_changes, &git::ChangeWatch::changed, this,
+                    [this, worker] { Q_EMIT filesChanged(worker->m_watched); });
+        }
+        worker->m_changes->stop();
+        worker->m_watched = id;
+        auto core = worker->core();
+        if (id.isEmpty() || !core)
+            return;
+        auto record = (*core)->sandboxes().get(id);
+        if (!record || !record->isLive() || record->providerId.isEmpty())
+            return;
+        if (record->provider == (*core)->local().name()) {
+            const QString home = (*core)->local().homePath(record->providerId);
+            const QString clone = git::cloneFolderName(record->repoUrl);
+            // The clone's folder when there is one: a whole home may hold far more folders
+            // than the system lets one process watch.
+            const QString folder = !clone.isEmpty() && QFileInfo::exists(home + u'/' + clone + u"/.git"_s)
+                                       ? home + u'/' + clone
+                                       : home;
+            worker->m_changes->watchFolder(folder);
+        } else {
+            worker->m_changes->poll();
+        }
+    });
 }
 
 QString ConsoleBackend::defaultTemplate() const

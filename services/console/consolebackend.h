@@ -5,6 +5,7 @@
 #include "e2b/e2bendpoint.h"
 #include "sandbox/sandboxprovider.h"
 #include "e2b/e2bapi.h"
+#include "git/diff.h"
 #include "sandbox/sandboxservice.h"
 #include "store/auditlog.h"
 
@@ -89,10 +90,20 @@ public:
     // The templates new E2B sandboxes can start from; InvalidArgument when E2B is not enabled.
     QFuture<Result<QList<E2bTemplate>>> templates();
 
+    // The changes in the sandbox's repository against its HEAD, untracked files included
+    // (git runs in the sandbox; its index is left alone).
+    QFuture<Result<git::Diff>> diff(const QString &id);
+    // filesChanged(id) from now on whenever the sandbox's files may have changed: a local
+    // sandbox's repository is watched, an E2B one polled. One sandbox at a time; stop with an
+    // empty id.
+    void watchChanges(const QString &id);
+
 Q_SIGNALS:
     // A sandbox changed through this backend (created, moved status, used); like the rows of a
     // snapshot, without metadata.
     void sandboxChanged(const squad::SandboxRecord &record);
+    // See watchChanges().
+    void filesChanged(const QString &id);
 
 private:
     class Worker;

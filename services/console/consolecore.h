@@ -51,6 +51,7 @@ public:
     [[nodiscard]] Result<void> enableE2b(const E2bLocation &location, const QString &apiKey);
     // Null until enableE2b().
     E2bProvider *e2b() const { return m_e2bProvider.get(); }
+    LocalProvider &local() const { return *m_localProvider; }
 
 private:
     ConsoleCore() = default;

@@ -7,9 +7,14 @@
 
 #include "console/consolebackend.h"
 #include "console/consolecore.h"
+#include "diffpane.h"
+#include "git/diff.h"
 #include "sandboxdetailspane.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -106,6 +111,7 @@ private Q_SLOTS:
     void slowLogsOfAnEarlierSandboxStayOut();
     void localSandboxShowsNoProviderFacts();
     void orphanShowsWhatItsRecordHas();
+    void changesTabFollowsTheRepository();
 
 private:
     // Creates a sandbox at the loopback E2B, lists it there with its facts, reconciles and
@@ -472,6 +478,75 @@ void tst_DetailsPane::orphanShowsWhatItsRecordHas()
     QVERIFY(!pane.auditView()->topLevelItem(0)->text(0).contains(u"Could not"_s));
     QVERIFY(pane.logsView()->toPlainText().isEmpty());
     QCOMPARE(logRequestsFor(u"sbx-stray"_s), 0);
+}
+
+// Runs git in `folder` with a fixed identity and no user or system config.
+static bool gitIn(const QString &folder, const QStringList &arguments)
+{
+    QProcess git;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
+    env.insert(u"HOME"_s, folder);
+    git.setProcessEnvironment(env);
+    git.setWorkingDirectory(folder);
+    git.start(u"git"_s, QStringList{u"-c"_s, u"user.name=Test"_s, u"-c"_s, u"user.email=test@example.com"_s,
+                                    u"-c"_s, u"init.defaultBranch=main"_s} + arguments);
+    return git.waitForFinished(30000) && git.exitStatus() == QProcess::NormalExit && git.exitCode() == 0;
+}
+
+static bool writeText(const QString &path, const QByteArray &text)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
+}
+
+void tst_DetailsPane::changesTabFollowsTheRepository()
+{
+    CreateSandboxRequest request;
+    request.provider = u"local"_s;
+    request.repoUrl = u"https://github.com/acme/widgets.git"_s;
+    const auto created = await(m_backend->create(request));
+    QVERIFY_RESULT(created);
+    // The clone the agent works in, as `git clone` would have named it.
+    const QString repo = m_dir->filePath(u"data/sandboxes/%1/home/widgets"_s.arg(created->providerId));
+    QVERIFY(QDir().mkpath(repo));
+    QVERIFY(writeText(repo + u"/README.md"_s, "# widgets\n"));
+    QVERIFY(gitIn(repo, {u"init"_s, u"-q"_s}));
+    QVERIFY(gitIn(repo, {u"add"_s, u"-A"_s}));
+    QVERIFY(gitIn(repo, {u"commit"_s, u"-q"_s, u"-m"_s, u"first"_s}));
+    const SandboxRecord record = snapshotRecord(created->id);
+    if (QTest::currentTestFailed())
+        return;
+
+    SandboxDetailsPane pane(m_backend.get());
+    pane.resize(600, 800);
+    pane.show();
+    QSignalSpy loaded(&pane, &SandboxDetailsPane::changesLoaded);
+    pane.showRecord(record);
+    QCOMPARE(loaded.size(), 0);  // nothing is diffed while the tab is out of sight
+    pane.showChangesTab();
+    QVERIFY(loaded.wait(20000));
+    QVERIFY2(pane.changesStatusText().startsWith(u"No changes"_s), qPrintable(pane.changesStatusText()));
+    QVERIFY(pane.changesPane()->diff().files.isEmpty());
+
+    // The agent edits a file and adds one: the tab follows by itself.
+    QVERIFY(writeText(repo + u"/README.md"_s, "# widgets\n\nNow with docs.\n"));
+    QVERIFY(QDir(repo).mkpath(u"src"_s));
+    QVERIFY(writeText(repo + u"/src/widget.cpp"_s, "int widget() { return 42; }\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(pane.changesPane()->diff().files.size(), 2, 20000);
+    const git::DiffFile &readme = pane.changesPane()->diff().files.at(0);
+    QCOMPARE(readme.path(), u"README.md"_s);
+    QCOMPARE(readme.additions, 2);
+    QCOMPARE(pane.changesPane()->diff().files.at(1).status, git::FileStatus::Added);
+
+    // The operator's place survives the next change.
+    pane.changesPane()->setCurrentPath(u"src/widget.cpp"_s);
+    QVERIFY(writeText(repo + u"/src/widget.cpp"_s, "int widget() { return 43; }\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(pane.changesPane()->diff().files.at(1).lines.size(), size_t(1), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(QString::fromUtf8(pane.changesPane()->diff().files.at(1).text(
+                                  pane.changesPane()->diff().files.at(1).lines.at(0))),
+                              u"int widget() { return 43; }"_s, 20000);
+    QCOMPARE(pane.changesPane()->currentPath(), u"src/widget.cpp"_s);
 }
 
 QTEST_MAIN(tst_DetailsPane)
