@@ -84,7 +84,18 @@ DiffView::~DiffView() = default;
 void DiffView::setDiff(const git::Diff &diff)
 {
     const Anchor before = anchor();
-    const int top = topRow();
+    // Without the current file, the view stays at the same row of a refreshed diff (files
+    // in common) and starts from the top of another one (another sandbox's, say).
+    bool related = false;
+    for (const git::DiffFile &file : diff.files) {
+        if (m_fileByPath.contains(file.path())) {
+            related = true;
+            break;
+        }
+    }
+    const int top = related ? topRow() : 0;
+    if (!related)
+        horizontalScrollBar()->setValue(0);
     m_diff = diff;
     m_fileByPath.clear();
     m_fileByPath.reserve(m_diff.files.size());
@@ -683,20 +694,10 @@ void DiffView::keyPressEvent(QKeyEvent *event)
         return;
     }
     const Qt::KeyboardModifiers modifiers = event->modifiers() & ~Qt::KeypadModifier;
-    const bool plain = modifiers == Qt::NoModifier || modifiers == Qt::ShiftModifier;
     switch (event->key()) {
-    case Qt::Key_BracketRight:
-        if (plain) {
-            nextFile();
-            return;
-        }
-        break;
-    case Qt::Key_BracketLeft:
-        if (plain) {
-            previousFile();
-            return;
-        }
-        break;
+    // Brackets with any modifiers: some keyboard layouts need AltGr or Shift to type them.
+    case Qt::Key_BracketRight: nextFile(); return;
+    case Qt::Key_BracketLeft: previousFile(); return;
     case Qt::Key_N:
         if (modifiers == Qt::NoModifier) {
             nextHunk();

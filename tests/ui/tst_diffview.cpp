@@ -512,6 +512,16 @@ void tst_DiffView::refreshKeepsTheFileAndTheLine()
     QCOMPARE(view->topRow(), top);
     QCOMPARE(view->currentFile(), view->layout().fileAt(top));
     QCOMPARE(pane.fileList()->currentIndex().row(), view->currentFile());
+
+    // Another diff altogether (another sandbox's): from its top.
+    git::Diff other;
+    for (int f = 0; f < 20; ++f)
+        other.files << generatedFile(u"lib/other%1.py"_s.arg(f), 30);
+    pane.setDiff(other);
+    QCOMPARE(view->topRow(), 0);
+    QCOMPARE(view->currentFile(), 0);
+    QCOMPARE(pane.currentPath(), u"lib/other0.py"_s);
+    QCOMPARE(pane.fileList()->currentIndex().row(), 0);
 }
 
 void tst_DiffView::sameDiffAgainChangesNothingAndPaintsOnce()
