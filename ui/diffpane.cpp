@@ -8,6 +8,7 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QEvent>
 #include <QLabel>
 #include <QListView>
 #include <QLocale>
@@ -123,12 +124,24 @@ DiffPane::DiffPane(QWidget *parent)
                     return;
                 m_view->setCurrentFile(current.row());
             });
+    // A click on the file already current brings its header back into sight too.
+    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &index) {
+        if (index.isValid())
+            m_view->setCurrentFile(index.row());
+    });
 
     updateCounter();
     updateSummary();
 }
 
 DiffPane::~DiffPane() = default;
+
+void DiffPane::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        updateSummary(); // its colours follow the theme
+}
 
 QAction *DiffPane::addShortcutAction(const QString &name, const QString &text,
                                      const QList<QKeySequence> &keys)

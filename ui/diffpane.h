@@ -66,6 +66,9 @@ public:
 Q_SIGNALS:
     void currentPathChanged(const QString &path);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     QAction *addShortcutAction(const QString &name, const QString &text,
                                const QList<QKeySequence> &keys);

@@ -10,7 +10,6 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QScrollBar>
 #include <QTextOption>
 
@@ -439,6 +438,17 @@ TextSpans DiffView::changedSpans(int file, int line) const
     return {};
 }
 
+bool DiffView::showsCarriageReturn(int file, int line, int partner) const
+{
+    if (file < 0 || file >= m_diff.files.size() || partner < 0 || partner == line)
+        return false;
+    const DiffFile &f = m_diff.files.at(file);
+    if (std::size_t(line) >= f.lines.size() || std::size_t(partner) >= f.lines.size())
+        return false;
+    return f.text(f.lines[std::size_t(line)]).endsWith('\r')
+           && !f.text(f.lines[std::size_t(partner)]).endsWith('\r');
+}
+
 const DiffView::ShapedLine &DiffView::shaped(int file, int line, int partner)
 {
     const quint64 key = lineKey(file, line);
@@ -460,6 +470,9 @@ const DiffView::ShapedLine &DiffView::shaped(int file, int line, int partner)
             expanded.append(c);
     }
     column[std::size_t(raw.size())] = expanded.size();
+    const bool carriageReturn = showsCarriageReturn(file, line, partner);
+    if (carriageReturn)
+        expanded.append(QChar(0x240D)); // ␍
 
     auto *result = new ShapedLine;
     QTextOption option;
@@ -483,6 +496,10 @@ const DiffView::ShapedLine &DiffView::shaped(int file, int line, int partner)
             const qreal from = textLine.cursorToX(int(column[std::size_t(span.start)]));
             const qreal to = textLine.cursorToX(int(column[std::size_t(span.end())]));
             result->changed.emplace_back(from, to);
+        }
+        if (carriageReturn) {
+            result->changed.emplace_back(textLine.cursorToX(int(expanded.size() - 1)),
+                                         textLine.cursorToX(int(expanded.size())));
         }
     }
     if (result->width > m_textWidth) {

@@ -94,6 +94,9 @@ public:
     // The changed words of a line, as the word highlight paints them (in its own text, tabs
     // not expanded): computed on demand, like the paint does.
     TextSpans changedSpans(int file, int line) const;
+    // A line whose ending changed (CRLF on one side of a pair, LF on the other): the text
+    // reads the same, so the view marks the carriage return with a highlighted "␍".
+    bool showsCarriageReturn(int file, int line, int partner) const;
 
 Q_SIGNALS:
     void currentFileChanged(int file);

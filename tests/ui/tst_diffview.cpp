@@ -168,6 +168,7 @@ private Q_SLOTS:
     void sameDiffAgainChangesNothingAndPaintsOnce();
     void wordHighlightMarksTheChangedWords();
     void hideWhitespaceFoldsReindentedLinesIntoContext();
+    void changedLineEndingShows();
     void dragSelectsLinesOfOneSideAndCopies();
     void coloursFollowTheTheme();
     void screenshots();
@@ -447,6 +448,12 @@ void tst_DiffView::clickingAFileScrollsToIt()
     QCOMPARE(pane.view()->currentFile(), 6);
     QCOMPARE(pane.view()->topRow(), pane.view()->layout().fileRow(6));
     QCOMPARE(pane.fileCounterText(), u"7 of 30 files"_s);
+
+    // Read on into the file, then click it again: back to its header.
+    pane.view()->verticalScrollBar()->setValue(pane.view()->topRow() + 10);
+    QCOMPARE(pane.view()->currentFile(), 6);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(target).center());
+    QCOMPARE(pane.view()->topRow(), pane.view()->layout().fileRow(6));
 }
 
 void tst_DiffView::refreshKeepsTheFileAndTheLine()
@@ -611,6 +618,24 @@ void tst_DiffView::hideWhitespaceFoldsReindentedLinesIntoContext()
     const QList<TextSpan> spans = view.changedSpans(0, 1);
     QCOMPARE(spans.size(), 1);
     QCOMPARE(u"  go(fast)"_s.mid(spans.first().start, spans.first().length), u"fast"_s);
+}
+
+void tst_DiffView::changedLineEndingShows()
+{
+    // "a" became "a\r\n" (the engine keeps the CR); "b" kept its CRLF ending.
+    git::Diff diff = parseDiffText(u"--- a/w.txt\n+++ b/w.txt\n@@ -1,2 +1,2 @@\n-a\n+a\r\n b\r\n"_s);
+    QCOMPARE(diff.files.first().text(diff.files.first().lines[1]), QByteArrayView("a\r"));
+    DiffView view;
+    view.setDiff(diff);
+    QCOMPARE(view.rowText(3), u"a"_s); // the CR is not text: not shown, copied or compared
+    QVERIFY(view.changedSpans(0, 1).isEmpty());
+    QVERIFY(view.showsCarriageReturn(0, 1, 0));  // the added line gets the marker
+    QVERIFY(!view.showsCarriageReturn(0, 0, 1)); // the deleted one has no CR
+    QVERIFY(!view.showsCarriageReturn(0, 2, -1)); // an unchanged CRLF line: no noise
+    QVERIFY(!view.grab().isNull());
+    // Hide whitespace: a line ending is whitespace.
+    view.setHideWhitespace(true);
+    QVERIFY(view.layout().row(2).flags & DiffRow::WhitespaceOnly);
 }
 
 void tst_DiffView::dragSelectsLinesOfOneSideAndCopies()
