@@ -143,6 +143,84 @@ void setBinarySizes(DiffFile &file, const git_diff_delta *delta)
     file.newSize = file.status == FileStatus::Deleted ? 0 : qint64(delta->new_file.size);
 }
 
+// A file with a merge conflict. libgit2 makes a delta without content or old mode of it;
+// `git diff HEAD` shows the file as it is now (conflict markers and all) against HEAD's.
+Result<std::optional<DiffFile>> conflictedFile(git_repository *repo, git_tree *head,
+                                               const char *path, const git_diff_options &options,
+                                               bool statsOnly)
+{
+    BlobHandle oldBlob;
+    quint32 oldMode = 0;
+    if (head) {
+        git_tree_entry *rawEntry = nullptr;
+        if (git_tree_entry_bypath(&rawEntry, head, path) == 0) {
+            TreeEntryHandle entry(rawEntry);
+            git_blob *blob = nullptr;
+            if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry.get())) == 0)
+                oldBlob.reset(blob);
+            oldMode = git_tree_entry_filemode(entry.get());
+        }
+    }
+    const QString workdirPath
+        = QString::fromUtf8(git_repository_workdir(repo)) + QString::fromUtf8(path);
+    const QFileInfo info(workdirPath);
+    const bool exists = info.exists() || info.isSymLink();
+    if (!oldBlob && !exists)
+        return std::optional<DiffFile>();
+
+    GitBuffer content;
+    quint32 newMode = 0;
+    if (info.isSymLink()) {
+        newMode = GIT_FILEMODE_LINK;
+        const QByteArray target = QFile::encodeName(info.symLinkTarget());
+        git_buf_set(content.get(), target.constData(), size_t(target.size()));
+    } else if (exists) {
+        newMode = info.isExecutable() ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+        // The content as git would store it: through the path's filters (CRLF, ...).
+        git_filter_list *rawFilters = nullptr;
+        int rc = git_filter_list_load(&rawFilters, repo, nullptr, path, GIT_FILTER_TO_ODB,
+                                      GIT_FILTER_DEFAULT);
+        FilterListHandle filters(rawFilters);
+        if (rc == 0)
+            rc = git_filter_list_apply_to_file(content.get(), filters.get(), repo, path);
+        if (rc < 0) {
+            return fail(gitError(ErrorCode::Unavailable,
+                                 u"Could not read %1"_s.arg(QString::fromUtf8(path)), rc));
+        }
+    }
+
+    git_patch *rawPatch = nullptr;
+    const int rc = git_patch_from_blob_and_buffer(&rawPatch, oldBlob.get(), path,
+                                                  exists ? content.data() : nullptr,
+                                                  exists ? content.size() : 0, path, &options);
+    PatchHandle patch(rawPatch);
+    if (rc < 0) {
+        return fail(gitError(ErrorCode::Unavailable,
+                             u"Could not diff %1"_s.arg(QString::fromUtf8(path)), rc));
+    }
+    DiffFile file;
+    file.status = !oldBlob  ? FileStatus::Added
+                  : !exists ? FileStatus::Deleted
+                            : FileStatus::Modified;
+    if (oldBlob) {
+        file.oldPath = QString::fromUtf8(path);
+        file.oldMode = oldMode;
+    }
+    if (exists) {
+        file.newPath = QString::fromUtf8(path);
+        file.newMode = newMode;
+    }
+    const git_diff_delta *delta = patch ? git_patch_get_delta(patch.get()) : nullptr;
+    file.binary = delta && (delta->flags & GIT_DIFF_FLAG_BINARY);
+    if (file.binary) {
+        file.oldSize = oldBlob ? qint64(git_blob_rawsize(oldBlob.get())) : 0;
+        file.newSize = exists ? qint64(content.size()) : 0;
+    } else if (patch) {
+        readPatch(patch.get(), file, statsOnly);
+    }
+    return std::optional<DiffFile>(std::move(file));
+}
+
 // git leaves out a modified file whose changes all vanished (under -w, for example).
 bool nothingChanged(const DiffFile &file)
 {
@@ -210,6 +288,15 @@ Result<Diff> diffWorkingTree(const QString &repoPath, const DiffOptions &options
         const git_diff_delta *delta = git_diff_get_delta(diff.get(), i);
         if (delta->status == GIT_DELTA_UNMODIFIED || delta->status == GIT_DELTA_IGNORED
             || delta->status == GIT_DELTA_UNREADABLE || delta->new_file.mode == GIT_FILEMODE_TREE) {
+            continue;
+        }
+        if (delta->status == GIT_DELTA_CONFLICTED) {
+            auto conflicted = conflictedFile(repo->get(), tree->get(), delta->new_file.path,
+                                             diffOptions, options.statsOnly);
+            if (!conflicted)
+                return fail(conflicted.error());
+            if (*conflicted && !nothingChanged(**conflicted))
+                result.files.append(std::move(**conflicted));
             continue;
         }
         git_patch *rawPatch = nullptr;

@@ -30,7 +30,8 @@ struct DiffOptions
 // `git diff HEAD` shows it after `git add --intent-to-add` of every untracked file:
 // staged and unstaged changes, untracked files (not ignored ones) with their content,
 // renames and copies found as git -M -C finds them, a file turned into a symlink (or back)
-// as one TypeChanged file. A repository without commits diffs against the empty tree.
+// as one TypeChanged file, a file with a merge conflict as it is now (markers and all). A
+// repository without commits diffs against the empty tree.
 // The index is read, never written (no stat refresh is saved).
 //
 // Blocking and thread-safe: run it on a worker thread; everything libgit2 is opened and

@@ -30,6 +30,8 @@ using TreeHandle = GitHandle<git_tree, git_tree_free>;
 using ObjectHandle = GitHandle<git_object, git_object_free>;
 using BlobHandle = GitHandle<git_blob, git_blob_free>;
 using IndexHandle = GitHandle<git_index, git_index_free>;
+using TreeEntryHandle = GitHandle<git_tree_entry, git_tree_entry_free>;
+using FilterListHandle = GitHandle<git_filter_list, git_filter_list_free>;
 
 // A git_buf that disposes of its memory.
 class GitBuffer

@@ -667,6 +667,25 @@ const QList<Case> &cases()
              QCOMPARE(f->additions, 2);
              QCOMPARE(f->deletions, 1);
          }},
+        {"merge conflict",
+         [](const Repo &r) { r.write(u"c.txt"_s, lines(1, 10)); },
+         [](const Repo &r) {
+             r.git({u"checkout"_s, u"-q"_s, u"-b"_s, u"other"_s});
+             QByteArray theirs = lines(1, 10);
+             r.write(u"c.txt"_s, theirs.replace("line 5\n", "line five\n"));
+             r.git({u"commit"_s, u"-q"_s, u"-am"_s, u"theirs"_s});
+             r.git({u"checkout"_s, u"-q"_s, u"main"_s});
+             QByteArray ours = lines(1, 10);
+             r.write(u"c.txt"_s, ours.replace("line 5\n", "line FIVE\n"));
+             r.git({u"commit"_s, u"-q"_s, u"-am"_s, u"ours"_s});
+             // Fails with the conflict, which is the point.
+             r.run(u"git"_s, {u"merge"_s, u"-q"_s, u"other"_s});
+         },
+         [](const Diff &d) {
+             CHECK_FILE(d, "c.txt");
+             QCOMPARE(f->status, FileStatus::Modified);
+             QCOMPARE(f->additions, 4);  // <<<<<<<, =======, theirs, >>>>>>> (ours is HEAD's)
+         }},
         {"clean working tree",
          [](const Repo &r) { r.write(u"a.txt"_s, "a\n"); },
          [](const Repo &) {},
