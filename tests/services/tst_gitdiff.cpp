@@ -686,6 +686,29 @@ const QList<Case> &cases()
              QCOMPARE(f->status, FileStatus::Modified);
              QCOMPARE(f->additions, 4);  // <<<<<<<, =======, theirs, >>>>>>> (ours is HEAD's)
          }},
+        {"submodule moved to another commit, with changes of its own",
+         [](const Repo &r) {
+             r.write(u"sub/inner.txt"_s, "1\n");
+             const QString sub = r.file(u"sub"_s);
+             QCOMPARE(r.run(u"git"_s, {u"init"_s, u"-q"_s}, sub).exitCode, 0);
+             QCOMPARE(r.run(u"git"_s, {u"add"_s, u"-A"_s}, sub).exitCode, 0);
+             QCOMPARE(r.run(u"git"_s, {u"commit"_s, u"-q"_s, u"-m"_s, u"one"_s}, sub).exitCode, 0);
+             r.write(u"top.txt"_s, "t\n");
+         },
+         [](const Repo &r) {
+             r.write(u"sub/inner.txt"_s, "2\n");
+             const QString sub = r.file(u"sub"_s);
+             QCOMPARE(r.run(u"git"_s, {u"commit"_s, u"-q"_s, u"-am"_s, u"two"_s}, sub).exitCode, 0);
+             r.write(u"sub/inner.txt"_s, "3\n");  // and dirty: "Subproject commit ...-dirty"
+         },
+         [](const Diff &d) {
+             QCOMPARE(d.files.size(), 1);
+             CHECK_FILE(d, "sub");
+             QCOMPARE(f->newMode, 0160000u);
+             QCOMPARE(f->additions, 1);
+             QVERIFY(f->text(f->lines.back()).startsWith("Subproject commit "));
+             QVERIFY(f->text(f->lines.back()).endsWith("-dirty"));
+         }},
         {"clean working tree",
          [](const Repo &r) { r.write(u"a.txt"_s, "a\n"); },
          [](const Repo &) {},
