@@ -550,19 +550,28 @@ QString DiffView::foldText(int file) const
 {
     const DiffFile &f = m_diff.files.at(file);
     if (m_layout.foldReasonOf(file) == FoldReason::LargeFile) {
-        return u"This file's diff is large (%1 of text) and is hidden to keep the view fast."_s
-            .arg(diffSizeText(f.content.size()));
+        return u"Large diff (%1 of text), hidden to keep the view fast."_s.arg(
+            diffSizeText(f.content.size()));
     }
-    return u"This file's diff has a line over %1 characters and is hidden to keep the view "
-           u"fast."_s.arg(QLocale().toString(DiffLayout::FoldLineChars));
+    return u"A line over %1 characters, hidden to keep the view fast."_s.arg(
+        QLocale().toString(DiffLayout::FoldLineChars));
+}
+
+QFont DiffView::messageFont() const
+{
+    QFont italic = m_uiFont;
+    italic.setItalic(true);
+    return italic;
 }
 
 QRect DiffView::foldLinkRect(const QRect &rowRect, int file) const
 {
-    const QFontMetrics metrics(m_uiFont);
-    const int left = (m_layout.mode() == DiffMode::Unified ? unifiedTextLeft() : sideTextLeft())
-                     + metrics.horizontalAdvance(foldText(file)) + m_charWidth * 2;
+    const QFontMetrics metrics(messageFont());
+    const int textLeft = m_layout.mode() == DiffMode::Unified ? unifiedTextLeft() : sideTextLeft();
     const int width = metrics.horizontalAdvance(u"Show anyway"_s);
+    const int afterText = textLeft + metrics.horizontalAdvance(foldText(file)) + m_charWidth * 2;
+    // In a narrow view the link goes first, where it stays in sight.
+    const int left = afterText + width <= rowRect.right() - m_charWidth ? afterText : textLeft;
     return QRect(left, rowRect.top(), width, rowRect.height());
 }
 
@@ -963,24 +972,27 @@ void DiffView::paintFileHeader(QPainter &painter, const DiffRow &row, const QRec
     painter.setFont(font());
 }
 
-void DiffView::paintMessageRow(QPainter &painter, const QRect &rect, const QString &text)
+void DiffView::paintMessageRow(QPainter &painter, const QRect &rect, const QString &text,
+                               int left)
 {
-    const int left = m_layout.mode() == DiffMode::Unified ? unifiedTextLeft() : sideTextLeft();
+    if (left < 0)
+        left = m_layout.mode() == DiffMode::Unified ? unifiedTextLeft() : sideTextLeft();
     painter.fillRect(rect, m_colours.filler);
-    QFont italic = m_uiFont;
-    italic.setItalic(true);
-    painter.setFont(italic);
+    painter.setFont(messageFont());
     painter.setPen(m_colours.muted);
-    painter.drawText(QRect(left, rect.top(), rect.width() - left, rect.height()),
+    painter.drawText(QRect(left, rect.top(), std::max(0, rect.right() - left), rect.height()),
                      Qt::AlignLeft | Qt::AlignVCenter, text);
     painter.setFont(font());
 }
 
 void DiffView::paintFoldRow(QPainter &painter, const DiffRow &row, const QRect &rect)
 {
-    paintMessageRow(painter, rect, foldText(row.file));
     const QRect link = foldLinkRect(rect, row.file);
-    QFont font = m_uiFont;
+    const int textLeft = m_layout.mode() == DiffMode::Unified ? unifiedTextLeft() : sideTextLeft();
+    paintMessageRow(painter, rect, foldText(row.file),
+                    link.left() == textLeft ? link.right() + 1 + m_charWidth * 2 : textLeft);
+    QFont font = messageFont();
+    font.setItalic(false);
     font.setUnderline(true);
     painter.setFont(font);
     painter.setPen(m_colours.link);

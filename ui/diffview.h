@@ -166,11 +166,14 @@ private:
     // One side's cell: gutter with `number`, marker, text (clipped to `rect`).
     void paintCell(QPainter &painter, const QRect &rect, int file, int line, int partner,
                    int number, int otherNumber, git::DiffLine::Kind kind, bool selected);
-    void paintMessageRow(QPainter &painter, const QRect &rect, const QString &text);
+    // `left` < 0: where the text column starts.
+    void paintMessageRow(QPainter &painter, const QRect &rect, const QString &text,
+                         int left = -1);
     void paintFoldRow(QPainter &painter, const DiffRow &row, const QRect &rect);
     void paintMessage(QPainter &painter);
     QRect foldLinkRect(const QRect &rowRect, int file) const;
     QString foldText(int file) const;
+    QFont messageFont() const; // the italic of fold, binary and other message rows
 
     const ShapedLine &shaped(int file, int line, int partner);
     const WordDiff &wordDiff(int file, int deletedLine, int addedLine) const;
