@@ -3,6 +3,7 @@
 
 #include "core/futures.h"
 #include "e2b/e2bprovider.h"
+#include "git/gitinput.h"
 #include "git/sandboxchanges.h"
 #include "local/localprovider.h"
 #include "store/database.h"
@@ -357,13 +358,19 @@ void ConsoleBackend::watchChanges(const QString &id)
         if (!record || !record->isLive() || record->providerId.isEmpty())
             return;
         if (record->provider == (*core)->local().name()) {
+            // The clone's folder when there is one (where the sandbox diff looks first): a whole
+            // home may hold far more than the system lets one process watch.
             const QString home = (*core)->local().homePath(record->providerId);
-            const QString clone = git::cloneFolderName(record->repoUrl);
-            // The clone's folder when there is one: a whole home may hold far more folders
-            // than the system lets one process watch.
-            const QString folder = !clone.isEmpty() && QFileInfo::exists(home + u'/' + clone + u"/.git"_s)
-                                       ? home + u'/' + clone
-                                       : home;
+            QString folder = home;
+            if (!record->repoUrl.isEmpty()) {
+                for (const QString &clone : {defaultRepoFolder(record->repoUrl),
+                                             git::cloneFolderName(record->repoUrl)}) {
+                    if (!clone.isEmpty() && QFileInfo::exists(home + u'/' + clone + u"/.git"_s)) {
+                        folder = home + u'/' + clone;
+                        break;
+                    }
+                }
+            }
             worker->m_changes->watchFolder(folder);
         } else {
             worker->m_changes->poll();

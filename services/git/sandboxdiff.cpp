@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include "sandboxdiff.h"
 
+#include "git/gitinput.h"
+
 using namespace Qt::StringLiterals;
 
 namespace squad::git {
 
 namespace {
 
-// $1 repository folder or "", $2 the clone folder's name or "", $3 context lines, $4 "-w"
+// $1 repository folder or "", $2 the folder squadctl git clone makes (repos/NAME) or "", $3 the
+// one plain `git clone` makes (NAME) or "", $4 context lines, $5 "-w"
 // or "". Config given with -c rather than newer flags, so an older git in the sandbox
 // ignores what it does not know instead of failing.
-const char Script[] = R"(dir=$1 guess=$2
+const char Script[] = R"(dir=$1 guess=$2 plain=$3
 LC_ALL=C; export LC_ALL
 GIT_OPTIONAL_LOCKS=0; export GIT_OPTIONAL_LOCKS
 command -v git >/dev/null 2>&1 || { echo "git is not installed in the sandbox" >&2; exit 3; }
 if [ -z "$dir" ]; then
     if [ -n "$guess" ] && [ -e "$guess/.git" ]; then
         dir=$guess
+    elif [ -n "$plain" ] && [ -e "$plain/.git" ]; then
+        dir=$plain
     else
         found=$(find . -mindepth 1 -maxdepth 4 \( -name '.*' ! -name .git \) -prune -o -name .git -print 2>/dev/null)
         count=$(printf '%s' "$found" | grep -c '^')
@@ -46,7 +51,7 @@ git -c core.quotePath=false -c diff.noprefix=false -c diff.mnemonicPrefix=false 
     -c diff.relative=false -c diff.suppressBlankEmpty=false -c diff.interHunkContext=0 \
     -c diff.algorithm=myers -c diff.indentHeuristic=true -c diff.ignoreSubmodules=none \
     -c core.pager=cat \
-    diff --raw --numstat -z -p --binary -M -C "-U$3" $4 --no-color --no-ext-diff \
+    diff --raw --numstat -z -p --binary -M -C "-U$4" $5 --no-color --no-ext-diff \
     --no-textconv --src-prefix=a/ --dst-prefix=b/ "$base" --
 )";
 
@@ -54,13 +59,13 @@ git -c core.quotePath=false -c diff.noprefix=false -c diff.mnemonicPrefix=false 
 
 QStringList sandboxDiffCommand(const SandboxDiffRequest &request)
 {
-    const QString guess = cloneFolderName(request.repoUrl);
     return {u"sh"_s,
             u"-c"_s,
             QString::fromUtf8(Script),
             u"squad-diff"_s,
             request.repoDir,
-            guess,
+            request.repoUrl.isEmpty() ? QString() : defaultRepoFolder(request.repoUrl),
+            cloneFolderName(request.repoUrl),
             QString::number(qMax(0, request.contextLines)),
             request.ignoreWhitespace ? u"-w"_s : QString()};
 }

@@ -9,8 +9,9 @@ namespace squad::git {
 struct SandboxDiffRequest
 {
     // The repository's folder, relative to the sandbox's home (or absolute). Empty: the
-    // folder `git clone repoUrl` made if it holds a repository, else the one repository
-    // found at most three folders below the home (hidden folders skipped), else an error.
+    // folder GitOps clones repoUrl into (repos/NAME), or the one plain `git clone` makes
+    // (NAME), if it holds a repository; else the one repository found at most three folders
+    // below the home (hidden folders skipped); else an error.
     QString repoDir;
     QString repoUrl;
     int contextLines = 3;
