@@ -351,7 +351,12 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
     m_preferencesAction->setEnabled(true);
 
     connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this, &MainWindow::connectE2b);
-    connectE2b();
+    // Reading the key wakes the keychain (a D-Bus round trip or more): not before the table
+    // has painted and read its rows.
+    if (m_loadedAll)
+        connectE2b();
+    else
+        m_connectE2bAfterLoad = true;
 }
 
 void MainWindow::connectE2b()
@@ -849,6 +854,10 @@ void MainWindow::load(LoadKind kind)
                     m_totalCounts = snapshot.counts;
                     if (snapshot.complete)
                         m_loadedAll = true;
+                    if (m_loadedAll && m_connectE2bAfterLoad) {
+                        m_connectE2bAfterLoad = false;
+                        connectE2b();
+                    }
                 }
                 m_lastRefresh = QDateTime::currentDateTime();
                 updateRefreshLabel();

@@ -233,6 +233,7 @@ private:
     bool m_fullLoadAfterPaint = false;
     bool m_bannerFromLoad = false;
     bool m_reconciling = false;
+    bool m_connectE2bAfterLoad = false;  // setAccounts() came before the rows were read
     int m_actionsRunning = 0;
     QMap<SandboxStatus, int> m_totalCounts; // from the last snapshot, until all rows are in
     QDateTime m_lastRefresh;

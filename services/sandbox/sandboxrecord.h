@@ -10,7 +10,7 @@
 
 namespace squad {
 
-enum class SandboxStatus { Created, Running, Terminated, Error };
+enum class SandboxStatus : quint8 { Created, Running, Terminated, Error };
 
 // "CREATED", "RUNNING", "TERMINATED", "ERROR": the values stored in the database.
 QString sandboxStatusName(SandboxStatus status);
@@ -33,7 +33,6 @@ struct SandboxRecord
     QString providerId;     // the provider's own id (column e2b_id; a folder name for local)
     QString provider;       // "local", "e2b", ...
     QString templateId;
-    SandboxStatus status = SandboxStatus::Created;
     QString statusDetail;   // why it is in ERROR, or how it ended
     QString taskId;         // empty = NULL
     QString agentId;        // empty = NULL
@@ -41,6 +40,8 @@ struct SandboxRecord
     int cpuCount = 0;       // 0 = unknown
     int memoryMb = 0;       // 0 = unknown
     int diskMb = 0;         // 0 = unknown
+    // The small fields together: the GUI holds 100,000 of these.
+    SandboxStatus status = SandboxStatus::Created;
     ProviderState providerState = ProviderState::Unknown;
     // Not a row: a sandbox the provider runs that has no row here (found by reconciling); its
     // id is then the provider's id. Shown for the operator to adopt or terminate.
