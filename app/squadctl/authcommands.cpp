@@ -224,6 +224,10 @@ QFuture<int> Cli::profilesList(const QCommandLineParser &parser)
             appendJsonString(out, p.defaultTemplate);
             out.append(",\"github_api_url\":");
             appendJsonString(out, p.githubApiUrl);
+            out.append(",\"git_author_name\":");
+            appendJsonString(out, p.gitAuthorName);
+            out.append(",\"git_author_email\":");
+            appendJsonString(out, p.gitAuthorEmail);
             out.append('}');
         }
         out.append(first ? "]\n" : "\n]\n");
@@ -256,6 +260,8 @@ QFuture<int> Cli::profilesAdd(const QCommandLineParser &parser)
         profile.defaultTemplate = parser.value(u"template"_s);
     if (parser.isSet(u"github-api-url"_s))
         profile.githubApiUrl = parser.value(u"github-api-url"_s);
+    profile.gitAuthorName = parser.value(u"git-author-name"_s);
+    profile.gitAuthorEmail = parser.value(u"git-author-email"_s);
     ConsoleSettings settings;
     if (auto added = ProfileStore(settings).add(profile); !added)
         return failure(added.error());

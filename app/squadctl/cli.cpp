@@ -92,7 +92,8 @@ const QList<CommandInfo> &commands()
          u"Delete secrets from the keychain (all of the profile's when none is named)."_s},
         {u"profiles"_s, u"list"_s, u"[--json]"_s, u"List the profiles; * marks the active one."_s},
         {u"profiles"_s, u"add"_s,
-         u"NAME [--e2b-domain D] [--e2b-api-url URL] [--template T] [--github-api-url URL]"_s,
+         u"NAME [--e2b-domain D] [--e2b-api-url URL] [--template T] [--github-api-url URL] "
+         "[--git-author-name N --git-author-email E]"_s,
          u"Add a profile."_s},
         {u"profiles"_s, u"remove"_s, u"NAME"_s, u"Remove a profile and delete its secrets."_s},
         {u"profiles"_s, u"use"_s, u"NAME"_s, u"Make a profile the active one."_s},
@@ -397,6 +398,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         parser.addOption({u"e2b-api-url"_s, u"E2B API URL."_s, u"URL"_s});
         parser.addOption({u"template"_s, u"Default template."_s, u"T"_s});
         parser.addOption({u"github-api-url"_s, u"GitHub API URL."_s, u"URL"_s});
+        parser.addOption({u"git-author-name"_s, u"Who commits made in sandboxes are by."_s, u"N"_s});
+        parser.addOption({u"git-author-email"_s, u"Their e-mail address."_s, u"E"_s});
         handler = &Cli::profilesAdd;
     } else if (key == u"profiles remove") {
         handler = &Cli::profilesRemove;

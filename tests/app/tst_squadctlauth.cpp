@@ -95,7 +95,9 @@ void tst_SquadctlAuth::profilesLifecycle()
 
     QCOMPARE(squadctl({u"profiles"_s, u"add"_s, u"staging"_s, u"--e2b-domain"_s,
                        u"e2b.staging.example"_s, u"--github-api-url"_s,
-                       u"https://git.example.com/api/v3"_s, u"--template"_s, u"py312"_s})
+                       u"https://git.example.com/api/v3"_s, u"--template"_s, u"py312"_s,
+                       u"--git-author-name"_s, u"Squad Bot"_s, u"--git-author-email"_s,
+                       u"bot@example.com"_s})
                  .exitCode,
              0);
     QCOMPARE(squadctl({u"profiles"_s, u"use"_s, u"staging"_s}).exitCode, 0);
@@ -107,6 +109,8 @@ void tst_SquadctlAuth::profilesLifecycle()
     QCOMPARE(staging[u"e2b_api_url"_s].toString(), u"https://api.e2b.staging.example"_s);
     QCOMPARE(staging[u"github_api_url"_s].toString(), u"https://git.example.com/api/v3"_s);
     QCOMPARE(staging[u"default_template"_s].toString(), u"py312"_s);
+    QCOMPARE(staging[u"git_author_name"_s].toString(), u"Squad Bot"_s);
+    QCOMPARE(staging[u"git_author_email"_s].toString(), u"bot@example.com"_s);
 
     // The active profile is what auth acts on without --profile.
     const Outcome status = squadctl({u"auth"_s, u"status"_s, u"--json"_s});
@@ -132,6 +136,10 @@ void tst_SquadctlAuth::profileErrors_data()
         << QStringList{u"profiles"_s, u"add"_s, u"x"_s, u"--e2b-api-url"_s,
                        u"https://me:pw@api.example"_s}
         << 2 << QByteArray("without credentials");
+    QTest::newRow("bad author e-mail")
+        << QStringList{u"profiles"_s, u"add"_s, u"x"_s, u"--git-author-name"_s, u"Bot"_s,
+                       u"--git-author-email"_s, u"not an address"_s}
+        << 2 << QByteArray("e-mail");
     QTest::newRow("duplicate default") << QStringList{u"profiles"_s, u"add"_s, u"default"_s} << 1
                                        << QByteArray("already exists");
     QTest::newRow("remove default") << QStringList{u"profiles"_s, u"remove"_s, u"default"_s} << 2
