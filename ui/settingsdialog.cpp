@@ -259,6 +259,12 @@ QWidget *SettingsDialog::buildProfilesPage()
     m_fields[GitHubField]
         = {makeEdit(u"githubApiUrlField"_s, u"https://api.github.com"_s), nullptr,
            tr("Empty for github.com; GitHub Enterprise Server: https://HOST/api/v3."), true};
+    m_fields[AuthorNameField]
+        = {makeEdit(u"gitAuthorNameField"_s, tr("Squad Bot")), nullptr,
+           tr("Who the commits made in sandboxes are by; empty: git's own setting there."), true};
+    m_fields[AuthorEmailField]
+        = {makeEdit(u"gitAuthorEmailField"_s, u"bot@example.com"_s), nullptr,
+           tr("Their e-mail address, as GitHub should see it."), true};
 
     // A grid rather than a form: QFormLayout (6.4) gives a field less height than its wrapped
     // hint needs, and the dialog would clip it.
@@ -278,6 +284,8 @@ QWidget *SettingsDialog::buildProfilesPage()
     addField(tr("E2B API &URL:"), m_fields[ApiUrlField]);
     addField(tr("Default te&mplate:"), m_fields[TemplateField]);
     addField(tr("Git&Hub API URL:"), m_fields[GitHubField]);
+    addField(tr("Commit &author:"), m_fields[AuthorNameField]);
+    addField(tr("Author e-ma&il:"), m_fields[AuthorEmailField]);
 
     auto *right = new QVBoxLayout;
     right->addWidget(m_connectionBox);
@@ -589,10 +597,7 @@ void SettingsDialog::loadProfile(const QString &name)
         showProfileMessage(stored.error().message(), Tone::Error);
     m_loadedProfile = ProfileStore::validate(profile).value_or(profile);
 
-    const QString defaultGitHub = Profile().githubApiUrl;
-    const QString texts[FieldCount]
-        = {profile.e2bDomain, profile.e2bApiUrl, profile.defaultTemplate,
-           m_loadedProfile.githubApiUrl == defaultGitHub ? QString() : profile.githubApiUrl};
+    const auto texts = fieldTexts(profile);
     for (int i = 0; i < FieldCount; ++i) {
         const QSignalBlocker blocker(m_fields[i].edit);
         m_fields[i].edit->setText(texts[i]);
@@ -611,6 +616,14 @@ void SettingsDialog::loadProfile(const QString &name)
     }
     validateFields();
     refreshSecretStatus();
+}
+
+std::array<QString, SettingsDialog::FieldCount> SettingsDialog::fieldTexts(const Profile &profile)
+{
+    // github.com's API URL is shown as the empty field that stands for it.
+    return {profile.e2bDomain, profile.e2bApiUrl, profile.defaultTemplate,
+            profile.githubApiUrl == Profile().githubApiUrl ? QString() : profile.githubApiUrl,
+            profile.gitAuthorName, profile.gitAuthorEmail};
 }
 
 void SettingsDialog::setHint(Field &field, const QString &error)
@@ -642,6 +655,28 @@ void SettingsDialog::validateFields()
     check(TemplateField, &Profile::defaultTemplate, tr("Required, e.g. base."));
     check(GitHubField, &Profile::githubApiUrl, {});
 
+    // The author's name and address go together: each hint says what its own field lacks.
+    const QString authorName = m_fields[AuthorNameField].edit->text().trimmed();
+    const QString authorEmail = m_fields[AuthorEmailField].edit->text().trimmed();
+    const auto authorError = [&base](const QString &name, const QString &email) {
+        Profile candidate = base;
+        candidate.gitAuthorName = name;
+        candidate.gitAuthorEmail = email;
+        auto valid = ProfileStore::validate(candidate);
+        return valid ? QString() : valid.error().message();
+    };
+    QString nameError, emailError;
+    if (!authorName.isEmpty())
+        nameError = authorError(authorName, u"author@example.com"_s);
+    else if (!authorEmail.isEmpty())
+        nameError = tr("Needed when an e-mail address is given.");
+    if (!authorEmail.isEmpty())
+        emailError = authorError(u"Author"_s, authorEmail);
+    else if (!authorName.isEmpty())
+        emailError = tr("Needed when a name is given.");
+    setHint(m_fields[AuthorNameField], nameError);
+    setHint(m_fields[AuthorEmailField], emailError);
+
     const QString domain = m_fields[DomainField].edit->text().trimmed();
     m_fields[ApiUrlField].edit->setPlaceholderText(u"https://api."_s
                                                    + (domain.isEmpty() ? tr("<domain>") : domain));
@@ -667,6 +702,8 @@ Profile SettingsDialog::profileFromFields() const
     const QString github = m_fields[GitHubField].edit->text();
     if (!github.trimmed().isEmpty())
         profile.githubApiUrl = github;
+    profile.gitAuthorName = m_fields[AuthorNameField].edit->text();
+    profile.gitAuthorEmail = m_fields[AuthorEmailField].edit->text();
     return profile;
 }
 
@@ -690,9 +727,7 @@ bool SettingsDialog::applyProfileFields()
     // Show the values as stored (trimmed, without a trailing slash).
     if (auto stored = m_profiles.get(m_loaded)) {
         m_loadedProfile = *stored;
-        const QString texts[FieldCount]
-            = {stored->e2bDomain, stored->e2bApiUrl, stored->defaultTemplate,
-               stored->githubApiUrl == Profile().githubApiUrl ? QString() : stored->githubApiUrl};
+        const auto texts = fieldTexts(*stored);
         for (int i = 0; i < FieldCount; ++i) {
             if (m_fields[i].edit->text() != texts[i]) {
                 const QSignalBlocker blocker(m_fields[i].edit);

@@ -9,6 +9,7 @@
 #include <QLatin1String>
 #include <QSet>
 
+#include <array>
 #include <functional>
 #include <vector>
 
@@ -96,7 +97,15 @@ private:
         QString help;
         bool valid = true;
     };
-    enum FieldIndex { DomainField, ApiUrlField, TemplateField, GitHubField, FieldCount };
+    enum FieldIndex {
+        DomainField,
+        ApiUrlField,
+        TemplateField,
+        GitHubField,
+        AuthorNameField,
+        AuthorEmailField,
+        FieldCount
+    };
 
     struct SecretRow
     {
@@ -126,6 +135,8 @@ private:
     void onCurrentProfileChanged();
     void loadProfile(const QString &name);
     void validateFields();
+    // What each field shows for `profile`.
+    static std::array<QString, FieldCount> fieldTexts(const Profile &profile);
     void setHint(Field &field, const QString &error);
     Profile profileFromFields() const;
     bool profileDirty() const;

@@ -511,6 +511,8 @@ void tst_SettingsDialog::fieldsValidatedAsTyped_data()
     QTest::newRow("github with credentials")
         << u"githubApiUrlField"_s << u"https://x:ghp_abcdefghijklmnopqrstuvwx@ghe.example.com"_s
         << false << u"without credentials"_s;
+    QTest::newRow("author name with <")
+        << u"gitAuthorNameField"_s << u"Bot <x>"_s << false << u"may not contain"_s;
 }
 
 void tst_SettingsDialog::fieldsValidatedAsTyped()
@@ -556,6 +558,11 @@ void tst_SettingsDialog::applyWritesTheProfile()
     QTest::keyClicks(edit(u"githubApiUrlField"_s), u"https://ghe.example.com/api/v3/"_s);
     edit(u"defaultTemplateField"_s)->clear();
     QTest::keyClicks(edit(u"defaultTemplateField"_s), u"python-3.12"_s);
+    // Half an author is refused until the other half is there.
+    QTest::keyClicks(edit(u"gitAuthorNameField"_s), u"Squad Bot"_s);
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    QVERIFY(label(u"gitAuthorEmailFieldHint"_s)->text().contains(u"Needed when a name is given"_s));
+    QTest::keyClicks(edit(u"gitAuthorEmailField"_s), u"bot@example.com"_s);
     QVERIFY(button(u"applyButton"_s)->isEnabled());
     QTest::mouseClick(button(u"applyButton"_s), Qt::LeftButton);
     QCOMPARE(updated.count(), 1);
@@ -565,6 +572,8 @@ void tst_SettingsDialog::applyWritesTheProfile()
     QCOMPARE(stored->e2bDomain, u"e2b.example.com"_s);
     QCOMPARE(stored->githubApiUrl, u"https://ghe.example.com/api/v3"_s);
     QCOMPARE(stored->defaultTemplate, u"python-3.12"_s);
+    QCOMPARE(stored->gitAuthorName, u"Squad Bot"_s);
+    QCOMPARE(stored->gitAuthorEmail, u"bot@example.com"_s);
     QCOMPARE(stored->effectiveE2bApiUrl(), u"https://api.e2b.example.com"_s);
     QCOMPARE(edit(u"githubApiUrlField"_s)->text(), u"https://ghe.example.com/api/v3"_s);
     QVERIFY(!button(u"applyButton"_s)->isEnabled());
@@ -907,7 +916,7 @@ void tst_SettingsDialog::keyboardReachable()
         QWidget *target = l->buddy()->focusProxy() ? l->buddy()->focusProxy() : l->buddy();
         QVERIFY2(target->focusPolicy() & Qt::TabFocus, qPrintable(l->text()));
     }
-    QCOMPARE(withBuddy, 11);
+    QCOMPARE(withBuddy, 13);
     // The Tab chain runs through the page in reading order and on to the buttons.
     QList<QWidget *> chain;
     QWidget *w = list();
@@ -919,6 +928,7 @@ void tst_SettingsDialog::keyboardReachable()
     const QStringList expected
         = {u"profileList"_s,      u"addProfileButton"_s,       u"e2bDomainField"_s,
            u"e2bApiUrlField"_s,   u"defaultTemplateField"_s,   u"githubApiUrlField"_s,
+           u"gitAuthorNameField"_s, u"gitAuthorEmailField"_s,
            u"e2bApiKeyEdit"_s,    u"e2bApiKeyShowButton"_s,    u"githubTokenEdit"_s,
            u"githubAppKeyEdit"_s, u"githubAppKeyLoadButton"_s, u"okButton"_s,
            u"closeButton"_s};
