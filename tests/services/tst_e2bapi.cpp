@@ -15,6 +15,7 @@ using namespace Qt::StringLiterals;
 using namespace squad;
 using squad::test::await;
 using squad::test::HttpRequest;
+using squad::test::HttpResponder;
 using squad::test::HttpResponse;
 using squad::test::LoopbackHttpServer;
 
@@ -347,19 +348,30 @@ void tst_E2bApi::listStopsAtAnUnreadablePage()
 {
     // The next page is asked for before a page is read: when the read fails, the walk ends
     // with that error once, and the page already on its way is dropped when it comes.
-    m_server->route("GET", u"/v2/sandboxes"_s, [](const HttpRequest &request) {
+    std::optional<HttpResponder> third;
+    int thirdConnection = 0;
+    m_server->route("GET", u"/v2/sandboxes"_s, [&](const HttpRequest &request, HttpResponder responder) {
         const QString token = request.query.queryItemValue(u"nextToken"_s);
-        if (token.isEmpty())
-            return HttpResponse::json(200, QJsonArray{listedSandbox(u"a"_s)}).withHeader("X-Next-Token", "p2");
-        if (token == u"p2"_s)
-            return HttpResponse::text(200, "<html>proxy error</html>", "text/html").withHeader("X-Next-Token", "p3");
-        return HttpResponse::json(200, QJsonArray{listedSandbox(u"c"_s)}).delayed(100);
+        if (token.isEmpty()) {
+            responder.send(HttpResponse::json(200, QJsonArray{listedSandbox(u"a"_s)}).withHeader("X-Next-Token", "p2"));
+        } else if (token == u"p2"_s) {
+            responder.send(HttpResponse::text(200, "<html>proxy error</html>", "text/html").withHeader("X-Next-Token", "p3"));
+        } else if (token == u"p3"_s) {
+            third = responder;  // held until the walk has ended
+            thirdConnection = request.connection;
+        } else {
+            responder.send(HttpResponse::json(200, QJsonArray()));
+        }
     });
     auto client = api();
     QFuture<Result<QList<E2bSandbox>>> listed = client->listSandboxes();
     QVERIFY_ERROR(await(listed), ErrorCode::Provider);
-    QTRY_COMPARE(m_server->requestCount(), 3);
-    QTest::qWait(200);  // the third answer arrives after the walk ended
+    QTRY_VERIFY(third.has_value());
+    third->send(HttpResponse::json(200, QJsonArray{listedSandbox(u"c"_s)}));
+    // A later call over the same connection can only go out once the held answer was read.
+    const QFuture<Result<void>> later = client->checkHealth();
+    QVERIFY_RESULT(await(later));
+    QCOMPARE(m_server->lastRequest().connection, thirdConnection);
     QCOMPARE(listed.resultCount(), 1);
 }
 
