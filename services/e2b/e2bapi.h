@@ -3,6 +3,7 @@
 
 #include "core/result.h"
 #include "e2b/e2bendpoint.h"
+#include "sandbox/sandboxprovider.h"
 
 #include <QDateTime>
 #include <QFuture>
@@ -76,12 +77,8 @@ struct E2bMetric
     qint64 diskTotalBytes = 0;
 };
 
-struct E2bLogEntry
-{
-    QDateTime timestamp;
-    QString level;
-    QString message;
-};
+// One line of a sandbox's log, as the provider seam carries it.
+using E2bLogEntry = ProviderLogEntry;
 
 // E2B's control-plane REST API (`X-API-Key`). Lives on one thread and answers through futures
 // that complete on it. Calls that are safe to repeat are retried on 5xx, network failures and

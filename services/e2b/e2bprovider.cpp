@@ -168,15 +168,7 @@ QFuture<Result<ProviderSandbox>> E2bProvider::resume(const QString &providerId, 
 
 QFuture<Result<QList<ProviderLogEntry>>> E2bProvider::logs(const QString &providerId, int limit)
 {
-    return m_api->sandboxLogs(providerId, limit).then(this, [](const Result<QList<E2bLogEntry>> &read) {
-        if (!read)
-            return Result<QList<ProviderLogEntry>>(tl::unexpected(read.error()));
-        QList<ProviderLogEntry> entries;
-        entries.reserve(read->size());
-        for (const E2bLogEntry &entry : *read)
-            entries.append({entry.timestamp, entry.level, entry.message});
-        return Result<QList<ProviderLogEntry>>(std::move(entries));
-    });
+    return m_api->sandboxLogs(providerId, limit);
 }
 
 EnvdClient *E2bProvider::envdFor(const E2bSandbox &sandbox)

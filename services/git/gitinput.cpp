@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "gitinput.h"
 
+#include "git/gitlibrary.h"
+
 #include <QRegularExpression>
 #include <QUrl>
 
-#include <git2/global.h>
 #include <git2/refs.h>
 
 using namespace Qt::StringLiterals;
@@ -53,17 +54,6 @@ Error credentialsInUrl()
                  "token from it and store the token in the keychain (squadctl auth set github, "
                  "or Settings → Accounts)"_s);
 }
-
-// libgit2 owns the ref-name grammar; its global state is reference-counted, so a short
-// session per check is safe next to any other user of the library in this process.
-class Libgit2Session
-{
-public:
-    Libgit2Session() { git_libgit2_init(); }
-    ~Libgit2Session() { git_libgit2_shutdown(); }
-    Libgit2Session(const Libgit2Session &) = delete;
-    Libgit2Session &operator=(const Libgit2Session &) = delete;
-};
 
 } // namespace
 
@@ -195,12 +185,11 @@ Result<QString> validateBranchName(const QString &name, const QString &what)
             return refuse(u"it contains a control character"_s);
     }
     const QByteArray ref = "refs/heads/" + name.toUtf8();
+    // libgit2 owns the ref-name grammar.
+    git::ensureGitLibrary();
     int valid = 0;
-    {
-        const Libgit2Session session;
-        if (git_reference_name_is_valid(&valid, ref.constData()) < 0)
-            valid = 0;
-    }
+    if (git_reference_name_is_valid(&valid, ref.constData()) < 0)
+        valid = 0;
     if (!valid) {
         return refuse(u"git refuses spaces, \"..\", \"@{\", '~', '^', ':', '?', '*', '[', '\\', "
                        "a '.' or '/' at the start or end of a part, and \".lock\" at the end"_s);
