@@ -22,7 +22,8 @@ QFuture<Result<QByteArray>> sandboxPatch(SandboxService &service, const QString 
     promise->start();
     CommandSpec spec;
     spec.argv = sandboxDiffCommand(request);
-    CommandRun *run = service.run(id, spec, context);
+    // Reading the changes is not using the sandbox: no last-used stamp, no audit row per look.
+    CommandRun *run = service.inspect(id, spec, context);
     auto out = std::make_shared<QByteArray>();
     auto err = std::make_shared<QByteArray>();
     QObject::connect(run, &CommandRun::output, context,

@@ -19,7 +19,7 @@ class SandboxService;
 namespace squad::git {
 
 // What sandboxDiffCommand() printed in the sandbox `id` (its own exit code and stderr turned
-// into an error). The run is owned by `context`; the future finishes on its thread.
+// into an error), run through SandboxService::inspect(). The run is owned by `context`; the future finishes on its thread.
 QFuture<Result<QByteArray>> sandboxPatch(SandboxService &service, const QString &id,
                                          const SandboxDiffRequest &request, QObject *context);
 // The same, parsed (on a pool thread: a large patch takes a while).

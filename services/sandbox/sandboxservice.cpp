@@ -288,6 +288,17 @@ QFuture<Result<TerminateOutcome>> SandboxService::terminate(const QString &id)
 
 CommandRun *SandboxService::run(const QString &id, const CommandSpec &spec, QObject *parent)
 {
+    return start(id, spec, parent, true);
+}
+
+CommandRun *SandboxService::inspect(const QString &id, const CommandSpec &spec, QObject *parent)
+{
+    return start(id, spec, parent, false);
+}
+
+CommandRun *SandboxService::start(const QString &id, const CommandSpec &spec, QObject *parent,
+                                  bool asUse)
+{
     auto found = get(id);
     if (!found)
         return CommandRun::failed(found.error(), parent);
@@ -308,6 +319,9 @@ CommandRun *SandboxService::run(const QString &id, const CommandSpec &spec, QObj
                                         "configured here"_s.arg(record.id, record.provider)),
                                   parent);
     }
+
+    if (!asUse)
+        return provider->run(record.providerId, spec, parent);
 
     record.lastUsedAt = record.updatedAt = nowUtc();
     if (auto saved = m_store.update(record); !saved)

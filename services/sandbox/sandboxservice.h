@@ -85,6 +85,9 @@ public:
     // Runs a command in a RUNNING sandbox and stamps last_used_at. The run is owned by `parent`;
     // an audit row is written when it finishes.
     CommandRun *run(const QString &id, const CommandSpec &spec, QObject *parent);
+    // The same for a read-only look the console takes by itself (a live diff every few
+    // seconds): neither a use of the sandbox nor an audited command.
+    CommandRun *inspect(const QString &id, const CommandSpec &spec, QObject *parent);
 
     // Compares the rows of `provider` with what it lists as live: a row RUNNING or CREATED
     // here but absent there is closed as TERMINATED (audited "sandbox.reconcile"); a live
@@ -119,6 +122,7 @@ Q_SIGNALS:
 
 private:
     SandboxProvider *providerFor(const QString &name) const;
+    CommandRun *start(const QString &id, const CommandSpec &spec, QObject *parent, bool asUse);
     // The RUNNING row `id` and its provider, for a control named `what`.
     [[nodiscard]] Result<std::pair<SandboxRecord, SandboxProvider *>> liveSandbox(
         const QString &id, const QString &what) const;

@@ -158,6 +158,7 @@ private Q_SLOTS:
     void terminateErrorSandboxWithoutProviderId();
     void runStampsLastUsedAndAudits();
     void runRefusesStoppedSandbox();
+    void inspectNeitherStampsNorAudits();
     void reconcileClosesGoneRowsAndFindsOrphans();
     void reconcileWithAFailingListChangesNothing();
     void reconcileRecoversARowLeftCreated();
@@ -487,6 +488,30 @@ void tst_SandboxService::runStampsLastUsedAndAudits()
     QCOMPARE(audit.first().outcome, u"failed"_s);
     QVERIFY(audit.first().detail.contains(u"exit 3"_s));
     QVERIFY2(!audit.first().detail.contains(u"ghp_"_s), qPrintable(audit.first().detail));
+}
+
+void tst_SandboxService::inspectNeitherStampsNorAudits()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    const SandboxRecord before = *m_service->get(created->id);
+    const int auditRows = int(auditOf(created->id).size());
+    QObject owner;
+    CommandRun *run = m_service->inspect(created->id, {{u"git"_s, u"diff"_s}, {}, {}, 0}, &owner);
+    QSignalSpy finished(run, &CommandRun::finished);
+    QVERIFY(finished.wait());
+    QVERIFY_RESULT(run->result());
+    QCOMPARE(m_provider->ran, QStringList{created->providerId});
+    QCOMPARE(*m_service->get(created->id), before);
+    QCOMPARE(int(auditOf(created->id).size()), auditRows);
+
+    // Its refusals are run()'s.
+    auto terminated = m_service->terminate(created->id);
+    QVERIFY(waitFor(terminated));
+    CommandRun *stopped = m_service->inspect(created->id, {{u"git"_s, u"diff"_s}, {}, {}, 0}, &owner);
+    QSignalSpy stoppedFinished(stopped, &CommandRun::finished);
+    QVERIFY(stoppedFinished.wait());
+    QVERIFY_ERROR(stopped->result(), ErrorCode::Conflict);
 }
 
 void tst_SandboxService::runRefusesStoppedSandbox()
