@@ -181,6 +181,9 @@ void DiffPane::setOrientation(Qt::Orientation orientation)
     m_splitter->setOrientation(orientation);
     m_splitter->setSizes(orientation == Qt::Horizontal ? QList<int>{280, 800}
                                                        : QList<int>{140, 600});
+    // Growing or shrinking goes to the diff: the list keeps a few rows in sight.
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
 }
 
 void DiffPane::setMode(DiffMode mode)
