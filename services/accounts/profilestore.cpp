@@ -82,6 +82,26 @@ Result<Profile> ProfileStore::validate(Profile profile)
     if (!author)
         return fail(author.error());
     std::tie(profile.gitAuthorName, profile.gitAuthorEmail) = *author;
+    profile.githubAppClientId = profile.githubAppClientId.trimmed();
+    profile.githubAppInstallationId = profile.githubAppInstallationId.trimmed();
+    static const QRegularExpression clientId(uR"(^[A-Za-z0-9._-]{1,100}$)"_s);
+    if (!profile.githubAppClientId.isEmpty() && !clientId.match(profile.githubAppClientId).hasMatch()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"\"%1\" is not a GitHub App client ID: copy it from the app's settings page "
+                    "(it looks like Iv23li…), or give the numeric app ID."_s.arg(
+                        profile.githubAppClientId.left(100)));
+    }
+    static const QRegularExpression installation(uR"(^[1-9][0-9]{0,19}$)"_s);
+    if (!profile.githubAppInstallationId.isEmpty()
+        && !installation.match(profile.githubAppInstallationId).hasMatch()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"\"%1\" is not a GitHub App installation ID: it is the number at the end of "
+                    "the installation's settings URL."_s.arg(profile.githubAppInstallationId.left(100)));
+    }
+    if (profile.githubAppClientId.isEmpty() != profile.githubAppInstallationId.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"A GitHub App needs both its client ID and its installation ID."_s);
+    }
     return profile;
 }
 
@@ -125,6 +145,8 @@ Result<Profile> ProfileStore::get(const QString &name) const
     profile.githubApiUrl = m_settings.value(u"githubApiUrl"_s, profile.githubApiUrl).toString();
     profile.gitAuthorName = m_settings.value(u"gitAuthorName"_s).toString();
     profile.gitAuthorEmail = m_settings.value(u"gitAuthorEmail"_s).toString();
+    profile.githubAppClientId = m_settings.value(u"githubAppClientId"_s).toString();
+    profile.githubAppInstallationId = m_settings.value(u"githubAppInstallationId"_s).toString();
     m_settings.endGroup();
     return profile;
 }
@@ -138,6 +160,8 @@ void ProfileStore::write(const Profile &profile)
     m_settings.setValue(u"githubApiUrl"_s, profile.githubApiUrl);
     m_settings.setValue(u"gitAuthorName"_s, profile.gitAuthorName);
     m_settings.setValue(u"gitAuthorEmail"_s, profile.gitAuthorEmail);
+    m_settings.setValue(u"githubAppClientId"_s, profile.githubAppClientId);
+    m_settings.setValue(u"githubAppInstallationId"_s, profile.githubAppInstallationId);
     m_settings.endGroup();
     m_settings.sync();
 }

@@ -23,6 +23,12 @@ struct Profile
     // whatever the sandbox's git config says.
     QString gitAuthorName;
     QString gitAuthorEmail;
+    // A GitHub App to act as instead of a token: its client ID (or numeric app ID) and the
+    // installation to act for. Its private key is a secret (SecretKind::GitHubAppKey).
+    QString githubAppClientId;
+    QString githubAppInstallationId;
+
+    bool usesGitHubApp() const { return !githubAppClientId.isEmpty() && !githubAppInstallationId.isEmpty(); }
 
     // The control plane's base URL: e2bApiUrl, or https://api.<e2bDomain>.
     QString effectiveE2bApiUrl() const;
