@@ -98,8 +98,18 @@ const QList<CommandInfo> &commands()
         {u"profiles"_s, u"remove"_s, u"NAME"_s, u"Remove a profile and delete its secrets."_s},
         {u"profiles"_s, u"use"_s, u"NAME"_s, u"Make a profile the active one."_s},
         {u"templates"_s, u"list"_s, u"[--json]"_s, u"List the E2B templates the profile's key can use."_s},
-        {u"auth"_s, u"test"_s, u"e2b"_s,
-         u"Make one cheap authenticated call to E2B: ok, or why not."_s},
+        {u"auth"_s, u"test"_s, u"e2b|github [--repo OWNER/REPO] [--json]"_s,
+         u"Make one cheap authenticated call to E2B or GitHub: ok (for GitHub: who, which scopes "
+         "or permissions, the rate limit left, and with --repo whether it can push), or why not."_s},
+        {u"pr"_s, u"create"_s,
+         u"[ID DIR] [--repo OWNER/REPO] [--head B] [--base B] --title T [--body B|--body-file F] "
+         "[--draft] [--no-maintainer-edit] [--reviewer R]... [--label L]... [--json]"_s,
+         u"Open a pull request from a sandbox repository's branch (its origin gives the "
+         "repository) or from --repo/--head; an open one for the same branch is found and "
+         "returned instead. Reviewers (users or ORG/TEAM) and labels are added after it."_s},
+        {u"pr"_s, u"status"_s, u"URL|NUMBER [--repo OWNER/REPO] [--json]"_s,
+         u"Show a pull request's state (open, draft, merged, closed), review decision and "
+         "checks."_s},
         {u"diff"_s, {}, u"SANDBOX|PATH [--stat|--numstat|--json|--patch] [--repo-dir DIR] [-U N] [-w]"_s,
          u"Show a working tree's changes against its HEAD, untracked files included (a sandbox's "
          "repository: --repo-dir, else the one in its home)."_s},
@@ -420,7 +430,12 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         parser.addOption(JsonOption);
         handler = &Cli::templatesList;
     } else if (key == u"auth test") {
+        parser.addOption({u"repo"_s, u"GitHub: also check this repository."_s, u"OWNER/REPO"_s});
+        parser.addOption(JsonOption);
         handler = &Cli::authTest;
+    } else if (invocation.group == u"pr") {
+        addPrOptions(invocation.verb, parser);
+        handler = &Cli::prCommand;
     } else if (key == u"diff") {
         addDiffOptions(parser);
         handler = &Cli::diff;
@@ -453,7 +468,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     m_verb = invocation.verb;
     const bool remoteList = key == u"sandboxes list" && parser.isSet(u"remote"_s);
     // git runs in the sandbox, which may be an E2B one.
-    if (!needE2b.contains(key) && !remoteList && invocation.group != u"git")
+    if (!needE2b.contains(key) && !remoteList && invocation.group != u"git"
+        && invocation.group != u"pr")
         return (this->*handler)(parser);
     auto promise = std::make_shared<QPromise<int>>();
     promise->start();
@@ -893,8 +909,10 @@ QFuture<int> Cli::templatesList(const QCommandLineParser &parser)
 QFuture<int> Cli::authTest(const QCommandLineParser &parser)
 {
     const QStringList words = parser.positionalArguments();
+    if (words == QStringList{u"github"_s})
+        return authTestGitHub(parser);
     if (words != QStringList{u"e2b"_s})
-        return usageError(u"auth test takes one word: e2b"_s);
+        return usageError(u"auth test takes one word: e2b or github"_s);
     if (auto code = openE2b())
         return done(*code);
     return m_core->e2b()->api().checkHealth().then(this, [](const Result<void> &checked) {

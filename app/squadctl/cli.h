@@ -16,6 +16,7 @@ class QCommandLineParser;
 
 namespace squad {
 class CommandRun;
+class GitHubApi;
 class KeychainSecretStore;
 class SecretVault;
 }
@@ -82,6 +83,14 @@ private:
     // gitcommands.cpp: git clone|branch|commit|push in a sandbox.
     QFuture<int> gitCommand(const QCommandLineParser &parser);
     static void addGitOptions(const QString &verb, QCommandLineParser &parser);
+
+    // githubcommands.cpp: pull requests and the GitHub credentials check.
+    QFuture<Result<GitHubApi *>> openGitHub();
+    QFuture<int> prCommand(const QCommandLineParser &parser);
+    QFuture<int> prCreate(const QCommandLineParser &parser);
+    QFuture<int> prStatus(const QCommandLineParser &parser);
+    QFuture<int> authTestGitHub(const QCommandLineParser &parser);
+    static void addPrOptions(const QString &verb, QCommandLineParser &parser);
 
     StartupOptions m_options;
     std::unique_ptr<KeychainSecretStore> m_keychain;

@@ -7,6 +7,7 @@
 #include "core/ids.h"
 #include "git/gitinput.h"
 #include "git/gitops.h"
+#include "github/githubapi.h"
 #include "output.h"
 #include "secrets/secretvault.h"
 
@@ -192,22 +193,34 @@ QFuture<int> Cli::gitCommand(const QCommandLineParser &parser)
             });
     }
 
-    // clone and push talk to the remote: the profile's GitHub token goes with them, for the
-    // GitHub (or Enterprise Server) host the profile names and no other.
-    const QString origin = GitCredential::originOfGitHubApi(profile->githubApiUrl);
+    // clone and push talk to the remote: the profile's GitHub credentials go with them — its
+    // token, or its GitHub App's installation token — for the GitHub (or Enterprise Server)
+    // host the profile names and no other.
     const bool clone = m_verb == u"clone";
     const QString clonedUrl = clone ? words.at(1) : QString();
     const QString pushed = clone ? QString() : parser.value(u"branch"_s);
     const QString cloneFolder = clone && parser.isSet(u"dir"_s) ? folder : QString();
-    return vault()
-        .resolve({*profileName, SecretKind::GitHubToken})
+    return openGitHub()
         .then(this,
-              [=, this](const Result<ResolvedSecret> &secret) {
-                  if (!secret) {
-                      writeErr(u"squadctl: warning: no GitHub token (%1); going on without "
-                                "one"_s.arg(secret.error().message()));
-                  } else if (!secret->value.isEmpty()) {
-                      ops->setCredential({origin, secret->value});
+              [this](const Result<GitHubApi *> &api) -> QFuture<Result<GitCredential>> {
+                  if (!api)
+                      return QtFuture::makeReadyFuture<Result<GitCredential>>(tl::unexpected(api.error()));
+                  const QString origin = GitCredential::originOfGitHubApi((*api)->apiUrl());
+                  return (*api)->gitToken().then(this, [origin](const Result<QString> &token)
+                                                           -> Result<GitCredential> {
+                      if (!token)
+                          return tl::unexpected(token.error());
+                      return GitCredential{origin, *token};
+                  });
+              })
+        .unwrap()
+        .then(this,
+              [=, this](const Result<GitCredential> &credential) {
+                  if (!credential) {
+                      writeErr(u"squadctl: warning: no GitHub credentials (%1); going on without "
+                                "them"_s.arg(credential.error().message()));
+                  } else {
+                      ops->setCredential(*credential);
                   }
                   if (clone) {
                       return ops->clone(sandbox, clonedUrl, cloneFolder)

@@ -128,13 +128,6 @@ struct GitOps::Ran
     QString err;  // masked
 };
 
-struct GitOps::Facts
-{
-    QString branch;
-    QString sha;
-    QString remoteUrl;
-};
-
 GitOps::GitOps(const Database &db, SandboxService &sandboxes, QObject *parent)
     : QObject(parent)
     , m_db(db)
@@ -347,9 +340,21 @@ Error GitOps::failure(const OperationPtr &op, const QString &what, const Ran &ra
     return Error(ErrorCode::Conflict, u"git %1 failed in %2: %3"_s.arg(what, where, said), detail);
 }
 
+QFuture<Result<RepoFacts>> GitOps::describe(const QString &sandboxId, const QString &folder)
+{
+    auto valid = validateRepoFolder(folder);
+    if (!valid)
+        return readyFuture<Result<RepoFacts>>(tl::unexpected(valid.error()));
+    auto op = begin(u"git.describe"_s, sandboxId, *valid);
+    if (!op)
+        return readyFuture<Result<RepoFacts>>(tl::unexpected(op.error()));
+    return facts(*op);
+}
+
 QFuture<Result<GitOps::Facts>> GitOps::facts(const OperationPtr &op)
 {
     auto facts = std::make_shared<Facts>();
+    facts->folder = op->folder;
     auto branch = git(op, {u"symbolic-ref"_s, u"--short"_s, u"-q"_s, u"HEAD"_s});
     auto sha = andThen(this, branch, [this, op, facts](Ran ran) {
         // 1: HEAD is detached, which is a fact rather than a failure.

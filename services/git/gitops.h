@@ -65,6 +65,15 @@ struct CommitOutcome
     QString log;
 };
 
+// Where a sandbox repository stands: its branch, HEAD and origin.
+struct RepoFacts
+{
+    QString folder;
+    QString branch;     // empty when HEAD is detached
+    QString sha;        // empty for an empty repository
+    QString remoteUrl;  // origin; empty when there is none
+};
+
 struct PushOutcome
 {
     QString folder;
@@ -119,6 +128,8 @@ public:
     // no permission) fails with the remote's own words.
     QFuture<Result<PushOutcome>> push(const QString &sandboxId, const QString &folder,
                                       const QString &branch = {});
+    // The repository's branch, HEAD and origin, read with git's read-only commands.
+    QFuture<Result<RepoFacts>> describe(const QString &sandboxId, const QString &folder);
 
 private:
     struct Operation;
@@ -136,7 +147,7 @@ private:
                              Access access = Access::Local, bool inHome = false);
     QMap<QString, QString> environmentFor(const OperationPtr &op, Access access) const;
     // Branch, HEAD and origin of the operation's repository.
-    struct Facts;
+    using Facts = RepoFacts;
     QFuture<Result<Facts>> facts(const OperationPtr &op);
     Error failure(const OperationPtr &op, const QString &what, const Ran &ran) const;
     QString scrub(QString text) const;
