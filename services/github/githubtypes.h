@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QMetaType>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -131,3 +132,5 @@ QString reviewDecisionName(PullRequestStatus::ReviewDecision decision);
 QString checksStateName(PullRequestChecks::State state);
 
 } // namespace squad
+
+Q_DECLARE_METATYPE(squad::PullRequestStatus)
