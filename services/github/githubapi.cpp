@@ -202,9 +202,18 @@ bool GitHubApi::needsInstallationToken(const Call &call) const
 {
     if (!m_auth.app || call.asApp)
         return false;
-    return m_installationToken.isEmpty()
-        || QDateTime::currentDateTimeUtc().secsTo(m_installationTokenExpiresAt)
-        < m_options.tokenRenewMarginSecs;
+    if (m_installationToken.isEmpty())
+        return true;
+    // A token GitHub just gave is used even when its life is shorter than the margin: asking
+    // again at once would only get another like it.
+    const QDateTime current = now();
+    return current.secsTo(m_installationTokenExpiresAt) < m_options.tokenRenewMarginSecs
+        && m_installationTokenFetchedAt.secsTo(current) > 60;
+}
+
+QDateTime GitHubApi::now() const
+{
+    return m_options.now ? m_options.now() : QDateTime::currentDateTimeUtc();
 }
 
 void GitHubApi::pump()
@@ -258,9 +267,10 @@ void GitHubApi::fetchInstallationToken()
             return;
         }
         m_installationToken = token;
+        m_installationTokenFetchedAt = now();
         m_installationTokenExpiresAt = isoTime(object.value("expires_at"_L1));
         if (!m_installationTokenExpiresAt.isValid())
-            m_installationTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+            m_installationTokenExpiresAt = now().addSecs(3600);
         m_installationPermissions.clear();
         const QJsonObject permissions = object.value("permissions"_L1).toObject();
         for (auto it = permissions.begin(); it != permissions.end(); ++it)

@@ -65,6 +65,8 @@ public:
         int secondaryLimitWaitMs = 60'000;  // a secondary limit without retry-after
         int maxRateLimitWaitMs = 5 * 60'000;
         int tokenRenewMarginSecs = 5 * 60;  // renew an installation token this long before it ends
+        // The wall clock a token's remaining life is judged by; empty = the system's.
+        std::function<QDateTime()> now;
     };
 
     // An empty `auth` makes every call fail with Unauthenticated before any request.
@@ -143,6 +145,7 @@ private:
     // that cannot sign).
     void failQueued(const Error &error);
     bool needsInstallationToken(const Call &call) const;
+    QDateTime now() const;
     void fetchInstallationToken();
     GitHubRefusal refusalOf(QNetworkReply *reply, int status, const QByteArray &body,
                             const Call &call) const;
@@ -172,6 +175,7 @@ private:
     GitHubRateLimit m_rateLimit;
     QString m_installationToken;     // a secret: never logged
     QDateTime m_installationTokenExpiresAt;
+    QDateTime m_installationTokenFetchedAt;
     QMap<QString, QString> m_installationPermissions;
     struct Cached
     {
