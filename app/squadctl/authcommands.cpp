@@ -4,6 +4,7 @@
 
 #include "accounts/profilestore.h"
 #include "console/consolesettings.h"
+#include "github/githubjwt.h"
 #include "output.h"
 #include "sandbox/sandboxjson.h"
 #include "secrets/keychainsecretstore.h"
@@ -95,6 +96,11 @@ QFuture<int> Cli::authSet(const QCommandLineParser &parser)
                                                                     secretKindName(*kind)));
     if (const QString warning = secretFormatWarning(*kind, secret); !warning.isEmpty())
         writeErr(u"squadctl: warning: %1"_s.arg(warning));
+    // A key that cannot sign would only fail later, at the first pull request.
+    if (*kind == SecretKind::GitHubAppKey) {
+        if (auto usable = validateGitHubAppKey(secret.toUtf8()); !usable)
+            return failure(usable.error());
+    }
 
     const SecretRef ref{*profile, *kind};
     return vault().save(ref, secret).then(this, [ref](const Result<SecretSource> &saved) {
@@ -228,6 +234,10 @@ QFuture<int> Cli::profilesList(const QCommandLineParser &parser)
             appendJsonString(out, p.gitAuthorName);
             out.append(",\"git_author_email\":");
             appendJsonString(out, p.gitAuthorEmail);
+            out.append(",\"github_app_client_id\":");
+            appendJsonString(out, p.githubAppClientId);
+            out.append(",\"github_app_installation_id\":");
+            appendJsonString(out, p.githubAppInstallationId);
             out.append('}');
         }
         out.append(first ? "]\n" : "\n]\n");
@@ -262,6 +272,8 @@ QFuture<int> Cli::profilesAdd(const QCommandLineParser &parser)
         profile.githubApiUrl = parser.value(u"github-api-url"_s);
     profile.gitAuthorName = parser.value(u"git-author-name"_s);
     profile.gitAuthorEmail = parser.value(u"git-author-email"_s);
+    profile.githubAppClientId = parser.value(u"github-app-client-id"_s);
+    profile.githubAppInstallationId = parser.value(u"github-app-installation-id"_s);
     ConsoleSettings settings;
     if (auto added = ProfileStore(settings).add(profile); !added)
         return failure(added.error());

@@ -93,8 +93,9 @@ const QList<CommandInfo> &commands()
         {u"profiles"_s, u"list"_s, u"[--json]"_s, u"List the profiles; * marks the active one."_s},
         {u"profiles"_s, u"add"_s,
          u"NAME [--e2b-domain D] [--e2b-api-url URL] [--template T] [--github-api-url URL] "
-         "[--git-author-name N --git-author-email E]"_s,
-         u"Add a profile."_s},
+         "[--git-author-name N --git-author-email E] "
+         "[--github-app-client-id ID --github-app-installation-id N]"_s,
+         u"Add a profile. With a GitHub App, store its private key with `auth set github-app-key`."_s},
         {u"profiles"_s, u"remove"_s, u"NAME"_s, u"Remove a profile and delete its secrets."_s},
         {u"profiles"_s, u"use"_s, u"NAME"_s, u"Make a profile the active one."_s},
         {u"templates"_s, u"list"_s, u"[--json]"_s, u"List the E2B templates the profile's key can use."_s},
@@ -410,6 +411,11 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         parser.addOption({u"github-api-url"_s, u"GitHub API URL."_s, u"URL"_s});
         parser.addOption({u"git-author-name"_s, u"Who commits made in sandboxes are by."_s, u"N"_s});
         parser.addOption({u"git-author-email"_s, u"Their e-mail address."_s, u"E"_s});
+        parser.addOption({u"github-app-client-id"_s,
+                          u"Act as this GitHub App (its client ID or app ID) instead of a token."_s,
+                          u"ID"_s});
+        parser.addOption({u"github-app-installation-id"_s, u"The app's installation to act for."_s,
+                          u"N"_s});
         handler = &Cli::profilesAdd;
     } else if (key == u"profiles remove") {
         handler = &Cli::profilesRemove;
