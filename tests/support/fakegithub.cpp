@@ -1829,4 +1829,11 @@ HttpResponse FakeGitHub::createInstallationToken(Call &call)
     return jsonResponse(201, answer);
 }
 
+bool FakeGitHub::acceptsInstallationToken(const QString &token) const
+{
+    const auto found = m_tokens.constFind(token);
+    return found != m_tokens.cend() && found->installation && !found->revoked
+        && (!found->expiresAt.isValid() || found->expiresAt > QDateTime::currentDateTimeUtc());
+}
+
 } // namespace squad::test

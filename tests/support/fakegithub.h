@@ -235,6 +235,9 @@ public:
     void setInstallationTokenLifetime(int seconds) { m_installationTokenLifetime = seconds; }
     void expireInstallationTokens();
     int installationTokensIssued() const { return m_installationTokensIssued; }
+    // True for an installation token this fake issued that is still good (for a git server
+    // standing in for the same GitHub, which takes the token as a password).
+    bool acceptsInstallationToken(const QString &token) const;
 
     struct JwtSeen
     {

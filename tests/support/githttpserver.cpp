@@ -12,35 +12,53 @@ namespace squad::test {
 
 GitHttpServer::GitHttpServer(const QString &root, const QByteArray &user,
                              const QByteArray &password, QObject *parent)
+    : GitHttpServer(*new LoopbackHttpServer, QString(), root,
+                    [user, password](const QByteArray &u, const QByteArray &p) {
+                        return u == user && p == password;
+                    },
+                    parent)
+{
+    m_own.reset(m_http);
+}
+
+GitHttpServer::GitHttpServer(LoopbackHttpServer &server, const QString &mount, const QString &root,
+                             Accepts accepts, QObject *parent)
     : QObject(parent)
+    , m_http(&server)
+    , m_mount(mount)
     , m_root(root)
     , m_home(QDir(root).filePath(u".server-home"_s))
-    , m_expected("Basic " + QByteArray(user + ':' + password).toBase64())
+    , m_accepts(std::move(accepts))
 {
     // The backend reads no config of the person running the tests.
     QDir().mkpath(m_home);
-    m_http.route("*", u"/{path*}"_s, [this](const HttpRequest &request, HttpResponder responder) {
-        handle(request, std::move(responder));
-    });
+    m_http->route("*", m_mount + u"/{path*}"_s,
+                  [this](const HttpRequest &request, HttpResponder responder) {
+                      handle(request, std::move(responder));
+                  });
 }
 
 GitHttpServer::~GitHttpServer() = default;
 
 QString GitHttpServer::origin() const
 {
-    return u"http://127.0.0.1:%1"_s.arg(m_http.port());
+    return u"http://127.0.0.1:%1"_s.arg(m_http->port());
 }
 
 QString GitHttpServer::repoUrl(const QString &name) const
 {
-    return origin() + u'/' + name;
+    return origin() + m_mount + u'/' + name;
 }
 
 void GitHttpServer::handle(const HttpRequest &request, HttpResponder responder)
 {
     const QByteArray authorization = request.header("Authorization");
     m_authorizations.append(authorization);
-    if (authorization != m_expected) {
+    const QByteArray credentials = authorization.startsWith("Basic ")
+        ? QByteArray::fromBase64(authorization.mid(6))
+        : QByteArray();
+    const qsizetype colon = credentials.indexOf(':');
+    if (colon < 0 || !m_accepts(credentials.left(colon), credentials.mid(colon + 1))) {
         ++m_refused;
         responder.send(HttpResponse::text(401, "Authentication required\n")
                            .withHeader("WWW-Authenticate", "Basic realm=\"git\""));
@@ -57,7 +75,7 @@ void GitHttpServer::handle(const HttpRequest &request, HttpResponder responder)
     env.insert(u"GATEWAY_INTERFACE"_s, u"CGI/1.1"_s);
     env.insert(u"SERVER_PROTOCOL"_s, u"HTTP/1.1"_s);
     env.insert(u"REQUEST_METHOD"_s, QString::fromLatin1(request.method));
-    env.insert(u"PATH_INFO"_s, QUrl::fromPercentEncoding(request.path));
+    env.insert(u"PATH_INFO"_s, QUrl::fromPercentEncoding(request.path).mid(m_mount.size()));
     env.insert(u"QUERY_STRING"_s, request.query.toString(QUrl::FullyEncoded));
     env.insert(u"CONTENT_TYPE"_s, QString::fromLatin1(request.header("Content-Type")));
     env.insert(u"CONTENT_LENGTH"_s, QString::number(request.body.size()));

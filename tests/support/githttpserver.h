@@ -8,6 +8,9 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+#include <memory>
+
 namespace squad::test {
 
 // git's smart HTTP protocol on loopback, as a forge serves it: git-http-backend (the CGI that
@@ -21,11 +24,16 @@ class GitHttpServer : public QObject
 public:
     GitHttpServer(const QString &root, const QByteArray &user, const QByteArray &password,
                   QObject *parent = nullptr);
+    // The same, on `server` under `mount` (e.g. "/git"), beside whatever else it serves — a
+    // forge whose API and git share one origin — and accepting whoever `accepts` takes.
+    using Accepts = std::function<bool(const QByteArray &user, const QByteArray &password)>;
+    GitHttpServer(LoopbackHttpServer &server, const QString &mount, const QString &root,
+                  Accepts accepts, QObject *parent = nullptr);
     ~GitHttpServer() override;
 
-    bool isListening() const { return m_http.isListening(); }
+    bool isListening() const { return m_http->isListening(); }
     QString origin() const;                        // http://127.0.0.1:PORT
-    QString repoUrl(const QString &name) const;    // origin + "/" + name
+    QString repoUrl(const QString &name) const;    // origin + mount + "/" + name
 
     // Every Authorization header value received (empty for a request without one).
     const QList<QByteArray> &authorizations() const { return m_authorizations; }
@@ -35,10 +43,12 @@ public:
 private:
     void handle(const HttpRequest &request, HttpResponder responder);
 
-    LoopbackHttpServer m_http;
+    std::unique_ptr<LoopbackHttpServer> m_own;
+    LoopbackHttpServer *m_http;
+    QString m_mount;
     QString m_root;
     QString m_home;
-    QByteArray m_expected;
+    Accepts m_accepts;
     QList<QByteArray> m_authorizations;
     int m_served = 0;
     int m_refused = 0;
