@@ -35,7 +35,15 @@ QString redactSecrets(const QString &text)
     static const QRegularExpression tokens(
         uR"(\b(gh[pousr]_[A-Za-z0-9_]{8,}|github_pat_[A-Za-z0-9_]{8,}|e2b_[A-Za-z0-9]{8,}|sk_e2b_[A-Za-z0-9]{8,}))"_s);
 
+    // A JSON Web Token (a GitHub App's, signed with its private key) and a PEM private key.
+    static const QRegularExpression jwt(
+        uR"(\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"_s);
+    static const QRegularExpression pem(
+        uR"(-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$))"_s);
+
     QString out = text;
+    out.replace(pem, u"-----BEGIN \\1PRIVATE KEY----- *** -----END \\1PRIVATE KEY-----"_s);
+    out.replace(jwt, u"***"_s);
     out.replace(urlCredentials, u"\\1\\2:***@"_s);
     out.replace(urlToken, u"\\1***@"_s);
     out = replaceMatches(out, header, [](const QRegularExpressionMatch &m) -> QString {

@@ -223,6 +223,19 @@ void GitHubApi::pump()
     if (needsInstallationToken(m_queue.front().call) && !m_fetchingToken)
         fetchInstallationToken();
 
+    if (m_exhaustedUntil.isValid()) {
+        const qint64 untilReset = QDateTime::currentDateTimeUtc().msecsTo(m_exhaustedUntil);
+        if (untilReset > m_options.maxRateLimitWaitMs) {
+            failQueued(Error(ErrorCode::RateLimited,
+                             u"GitHub's rate limit of these credentials (%1 requests an hour) is used "
+                             "up until %2; try again then."_s.arg(m_rateLimit.limit).arg(
+                                 m_exhaustedUntil.toLocalTime().toString(u"HH:mm:ss"_s))));
+            return;
+        }
+        // One second more: GitHub's reset time is whole seconds.
+        m_notBeforeMs = std::max(m_notBeforeMs, m_clock.elapsed() + std::max<qint64>(0, untilReset) + 1000);
+        m_exhaustedUntil = {};
+    }
     const qint64 now = m_clock.elapsed();
     const Pending &next = m_queue.front();
     qint64 readyAt = m_notBeforeMs;
@@ -346,6 +359,10 @@ void GitHubApi::noteRateLimit(QNetworkReply *reply)
     m_rateLimit.resetsAt = QDateTime::fromSecsSinceEpoch(reply->rawHeader("x-ratelimit-reset").toLongLong(),
                                                          Qt::UTC);
     m_rateLimit.resource = QString::fromLatin1(reply->rawHeader("x-ratelimit-resource"));
+    // The last request of the hour went through: the next waits for the reset instead of
+    // being refused (GitHub warns that carrying on while limited can get an integration banned).
+    if (m_rateLimit.remaining == 0)
+        m_exhaustedUntil = m_rateLimit.resetsAt;
 }
 
 GitHubRefusal GitHubApi::refusalOf(QNetworkReply *reply, int status, const QByteArray &body,

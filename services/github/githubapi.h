@@ -173,6 +173,7 @@ private:
     qint64 m_notBeforeMs = 0;        // nothing is sent before this (rate limits, backoff)
     qint64 m_lastWriteMs = -1;
     GitHubRateLimit m_rateLimit;
+    QDateTime m_exhaustedUntil;      // the primary limit is used up until then
     QString m_installationToken;     // a secret: never logged
     QDateTime m_installationTokenExpiresAt;
     QDateTime m_installationTokenFetchedAt;

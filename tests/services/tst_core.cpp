@@ -144,6 +144,13 @@ void tst_Core::redaction_data()
                                        << u"ghp_abcdef"_s << u"token *** was refused"_s;
     QTest::newRow("fine-grained") << u"github_pat_11ABCDEFG0123456789_abcdefXYZ"_s
                                   << u"11ABCDEFG"_s << u"***"_s;
+    QTest::newRow("app jwt") << u"sent eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJJdjIzIn0.c2lnbmF0dXJlX2J5dGVz ok"_s
+                             << u"eyJpc3MiOiJJdjIzIn0"_s << u"sent *** ok"_s;
+    QTest::newRow("pem key") << u"key: -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY----- end"_s
+                             << u"MIIEpAIBAAKCAQEA"_s
+                             << u"key: -----BEGIN RSA PRIVATE KEY----- *** -----END RSA PRIVATE KEY----- end"_s;
+    QTest::newRow("cut pem key") << u"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq"_s
+                                 << u"MIIEvQIBADANBgkq"_s << u"-----BEGIN PRIVATE KEY----- ***"_s;
     QTest::newRow("plain text") << u"nothing secret here"_s << u"\x01"_s
                                 << u"nothing secret here"_s;
 }

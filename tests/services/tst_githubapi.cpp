@@ -107,6 +107,7 @@ private Q_SLOTS:
     void secondaryLimitWithoutRetryAfterBacksOff();
     void primaryLimitWaitsForReset();
     void primaryLimitFarAwayIsReported();
+    void lastRequestOfTheHourMakesTheNextWait();
     void serverErrorRetriesReadsOnly();
 
     void appJwtCheckedAgainstPublicKey();
@@ -638,6 +639,24 @@ void tst_GitHubApi::primaryLimitFarAwayIsReported()
     QCOMPARE(identity.error().code(), ErrorCode::RateLimited);
     QVERIFY2(identity.error().message().contains(u"used up until"_s), qPrintable(identity.error().message()));
     QCOMPARE(m_github->seen().size(), 1);
+}
+
+void tst_GitHubApi::lastRequestOfTheHourMakesTheNextWait()
+{
+    GitHubApi *api = tokenApi();
+    m_github->setRateLimit(Token, 1, 1);
+    QVERIFY(await(api->identity()));
+    QCOMPARE(api->rateLimit().remaining, 0);
+    QVERIFY(await(api->identity()));  // waited for the reset instead of being refused
+    for (const auto &seen : m_github->seen())
+        QCOMPARE(seen.status, 200);
+
+    m_github->setRateLimit(Token, 1, 3600);
+    m_github->clearSeen();
+    QVERIFY(await(api->identity()));
+    const auto refused = await(api->identity());
+    QCOMPARE(refused.error().code(), ErrorCode::RateLimited);
+    QCOMPARE(m_github->seen().size(), 1);  // the second was never sent
 }
 
 void tst_GitHubApi::serverErrorRetriesReadsOnly()
