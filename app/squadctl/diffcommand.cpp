@@ -146,12 +146,7 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
     request.contextLines = context;
     request.ignoreWhitespace = ignoreWhitespace;
     const QString id = *parseId(target);
-    auto promise = std::make_shared<QPromise<int>>();
-    promise->start();
-    const auto finish = [promise](int code) {
-        promise->addResult(code);
-        promise->finish();
-    };
+    auto [exitCode, finish] = pendingExit();
     // The sandbox may be an E2B one: its key is read first, as for `sandboxes exec`.
     loadE2bAccess().then(this, [this, id, request, format, finish]() mutable {
         if (auto code = openCore())
@@ -179,7 +174,7 @@ QFuture<int> Cli::diff(const QCommandLineParser &parser)
                     });
             });
     });
-    return promise->future();
+    return exitCode;
 }
 
 } // namespace squad::cli

@@ -178,12 +178,7 @@ QFuture<int> Cli::prCreate(const QCommandLineParser &parser)
     const QString repoText = parser.value(u"repo"_s);
     const bool json = parser.isSet(PrJsonOption);
 
-    auto promise = std::make_shared<QPromise<int>>();
-    promise->start();
-    const auto finish = [promise](int code) {
-        promise->addResult(code);
-        promise->finish();
-    };
+    auto [exitCode, finish] = pendingExit();
     openGitHub().then(this, [=, this](const Result<GitHubApi *> &opened) mutable {
         if (!opened)
             return finish(reported(opened.error()));
@@ -255,7 +250,7 @@ QFuture<int> Cli::prCreate(const QCommandLineParser &parser)
                 create(draft, facts->remoteUrl);
             });
     });
-    return promise->future();
+    return exitCode;
 }
 
 QFuture<int> Cli::prStatus(const QCommandLineParser &parser)
@@ -280,12 +275,7 @@ QFuture<int> Cli::prStatus(const QCommandLineParser &parser)
     const QString repoText = parser.value(u"repo"_s);
     const bool json = parser.isSet(PrJsonOption);
 
-    auto promise = std::make_shared<QPromise<int>>();
-    promise->start();
-    const auto finish = [promise](int code) {
-        promise->addResult(code);
-        promise->finish();
-    };
+    auto [exitCode, finish] = pendingExit();
     openGitHub().then(this, [=, this](const Result<GitHubApi *> &opened) mutable {
         if (!opened)
             return finish(reported(opened.error()));
@@ -324,19 +314,14 @@ QFuture<int> Cli::prStatus(const QCommandLineParser &parser)
                 finish(Success);
             });
     });
-    return promise->future();
+    return exitCode;
 }
 
 QFuture<int> Cli::authTestGitHub(const QCommandLineParser &parser)
 {
     const QString repoText = parser.value(u"repo"_s);
     const bool json = parser.isSet(PrJsonOption);
-    auto promise = std::make_shared<QPromise<int>>();
-    promise->start();
-    const auto finish = [promise](int code) {
-        promise->addResult(code);
-        promise->finish();
-    };
+    auto [exitCode, finish] = pendingExit();
     openGitHub().then(this, [=, this](const Result<GitHubApi *> &opened) {
         if (!opened)
             return finish(reported(opened.error()));
@@ -411,7 +396,7 @@ QFuture<int> Cli::authTestGitHub(const QCommandLineParser &parser)
             });
         });
     });
-    return promise->future();
+    return exitCode;
 }
 
 } // namespace squad::cli

@@ -4,6 +4,7 @@
 #include "core/futures.h"
 
 #include <QCommandLineParser>
+#include <QPromise>
 
 #include <cerrno>
 #include <cstdio>
@@ -21,6 +22,16 @@ static constexpr qsizetype FlushThreshold = 1 << 20;
 QFuture<int> done(int code)
 {
     return readyFuture(code);
+}
+
+PendingExit pendingExit()
+{
+    auto promise = std::make_shared<QPromise<int>>();
+    promise->start();
+    return {promise->future(), [promise](int code) {
+                promise->addResult(code);
+                promise->finish();
+            }};
 }
 
 QFuture<int> usageError(const QString &message)

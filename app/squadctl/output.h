@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 
 class QCommandLineParser;
@@ -18,6 +19,14 @@ enum ExitCode : int { Success = 0, Failure = 1, Usage = 2 };
 
 // A finished future with an exit code.
 QFuture<int> done(int code);
+
+// An exit code given later, from a continuation: return `future` now and call `settle` once.
+struct PendingExit
+{
+    QFuture<int> future;
+    std::function<void(int)> settle;
+};
+PendingExit pendingExit();
 // Prints "squadctl: message" and a hint to stderr; exit 2.
 QFuture<int> usageError(const QString &message);
 // Prints the error to stderr; exit 2 for malformed input, else 1.

@@ -503,6 +503,14 @@ void GitHubApi::onReply(QNetworkReply *reply, Pending pending)
     finish(tl::unexpected(gitHubApiError(refusalOf(reply, response.status, response.body, call), call.what)));
 }
 
+void GitHubApi::fetchJson(Call call, Reply<QJsonDocument> done)
+{
+    const QString what = call.what;
+    enqueue(std::move(call), [what, done = std::move(done)](Result<Response> response) {
+        done(response.and_then([&what](const Response &answer) { return parseJson(answer.body, what); }));
+    });
+}
+
 // ---- lists ----------------------------------------------------------------------------------
 
 void GitHubApi::getAll(QUrl url, const QString &what, const QString &key, bool conditional,
@@ -595,24 +603,20 @@ QFuture<Result<GitHubIdentity>> GitHubApi::identity()
 QFuture<Result<GitHubRepoInfo>> GitHubApi::repository(const GitHubRepo &repo)
 {
     auto promise = startedPromise<GitHubRepoInfo>();
-    auto done = settle(promise);
     Call call;
     call.url = endpoint(u"/repos/%1/%2"_s.arg(repo.owner, repo.name));
     call.what = u"Reading the repository %1"_s.arg(repo.slug());
     call.conditional = true;
-    enqueue(call, [repo, done, what = call.what](Result<Response> response) {
-        if (!response)
-            return done(tl::unexpected(response.error()));
-        const auto document = parseJson(response->body, what);
-        if (!document)
-            return done(tl::unexpected(document.error()));
-        const QJsonObject object = document->object();
-        GitHubRepoInfo info;
-        info.repo = repo;
-        info.defaultBranch = object.value("default_branch"_L1).toString();
-        info.isPrivate = object.value("private"_L1).toBool();
-        info.canPush = object.value("permissions"_L1).toObject().value("push"_L1).toBool();
-        done(info);
+    fetchJson(call, [repo, done = settle(promise)](Result<QJsonDocument> document) {
+        done(document.transform([&repo](const QJsonDocument &answer) {
+            const QJsonObject object = answer.object();
+            GitHubRepoInfo info;
+            info.repo = repo;
+            info.defaultBranch = object.value("default_branch"_L1).toString();
+            info.isPrivate = object.value("private"_L1).toBool();
+            info.canPush = object.value("permissions"_L1).toObject().value("push"_L1).toBool();
+            return info;
+        }));
     });
     return promise->future();
 }
@@ -840,13 +844,10 @@ void GitHubApi::fetchPullRequest(const GitHubRepo &repo, int number, bool condit
     call.url = endpoint(u"/repos/%1/%2/pulls/%3"_s.arg(repo.owner, repo.name).arg(number));
     call.what = u"Reading pull request #%1 of %2"_s.arg(number).arg(repo.slug());
     call.conditional = conditional;
-    enqueue(call, [repo, done, what = call.what](Result<Response> response) {
-        if (!response)
-            return done(tl::unexpected(response.error()));
-        const auto document = parseJson(response->body, what);
-        if (!document)
-            return done(tl::unexpected(document.error()));
-        done(parsePullRequest(document->object(), repo));
+    fetchJson(call, [repo, done](Result<QJsonDocument> document) {
+        done(document.transform([&repo](const QJsonDocument &answer) {
+            return parsePullRequest(answer.object(), repo);
+        }));
     });
 }
 
@@ -863,10 +864,7 @@ void GitHubApi::fetchChecks(const GitHubRepo &repo, const QString &sha, Reply<Pu
     call.url = endpoint(u"/repos/%1/%2/commits/%3/status"_s.arg(repo.owner, repo.name, sha));
     call.what = u"Reading the commit statuses of %1"_s.arg(sha.left(7));
     call.conditional = true;
-    enqueue(call, [this, repo, sha, done, what = call.what](Result<Response> response) {
-        if (!response)
-            return done(tl::unexpected(response.error()));
-        const auto document = parseJson(response->body, what);
+    fetchJson(call, [this, repo, sha, done](Result<QJsonDocument> document) {
         if (!document)
             return done(tl::unexpected(document.error()));
         PullRequestChecks checks;
@@ -916,10 +914,7 @@ QFuture<Result<PullRequestStatus>> GitHubApi::pullRequestStatus(const GitHubRepo
     call.url = endpoint(u"/repos/%1/%2/pulls/%3"_s.arg(repo.owner, repo.name).arg(number));
     call.what = u"Reading pull request #%1 of %2"_s.arg(number).arg(repo.slug());
     call.conditional = true;
-    enqueue(call, [this, repo, number, done, what = call.what](Result<Response> response) {
-        if (!response)
-            return done(tl::unexpected(response.error()));
-        const auto document = parseJson(response->body, what);
+    fetchJson(call, [this, repo, number, done](Result<QJsonDocument> document) {
         if (!document)
             return done(tl::unexpected(document.error()));
         const QJsonObject object = document->object();

@@ -9,6 +9,7 @@
 #include <QFuture>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QObject>
 #include <QUrl>
 
@@ -151,6 +152,8 @@ private:
                             const Call &call) const;
     void noteRateLimit(QNetworkReply *reply);
 
+    // One call whose answer is a JSON document.
+    void fetchJson(Call call, Reply<QJsonDocument> done);
     // GET every page of a list (Link rel="next"), items under `key` or the array itself.
     void getAll(QUrl url, const QString &what, const QString &key, bool conditional,
                 Reply<QJsonArray> done, QJsonArray found = {});

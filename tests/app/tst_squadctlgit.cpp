@@ -78,39 +78,12 @@ Outcome tst_SquadctlGit::squadctl(const QStringList &arguments, const QByteArray
 
 QString tst_SquadctlGit::git(const QString &dir, const QStringList &args)
 {
-    QProcess process;
-    QProcessEnvironment env;
-    env.insert(u"PATH"_s, u"/usr/bin:/bin"_s);
-    env.insert(u"HOME"_s, m_tmp->filePath(u"testhome"_s));
-    env.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
-    for (const char *role : {"AUTHOR", "COMMITTER"}) {
-        env.insert(u"GIT_%1_NAME"_s.arg(QLatin1String(role)), u"Fixture"_s);
-        env.insert(u"GIT_%1_EMAIL"_s.arg(QLatin1String(role)), u"fixture@example.com"_s);
-    }
-    process.setProcessEnvironment(env);
-    process.setWorkingDirectory(dir);
-    process.start(u"/usr/bin/git"_s, args);
-    process.waitForFinished(60000);
-    return process.exitCode() == 0 ? QString::fromUtf8(process.readAllStandardOutput()).trimmed()
-                                   : QString();
+    return squad::test::runGit(dir, args, m_tmp->filePath(u"testhome"_s));
 }
 
 QString tst_SquadctlGit::makeRemote(const QString &path)
 {
-    const QString work = path + u"-work"_s;
-    git(m_tmp->path(), {u"init"_s, u"-q"_s, u"--bare"_s, u"-b"_s, u"main"_s, path});
-    git(m_tmp->path(), {u"clone"_s, u"-q"_s, path, work});
-    QFile readme(work + u"/README.md"_s);
-    if (!readme.open(QIODevice::WriteOnly))
-        return {};
-    readme.write("hello\n");
-    readme.close();
-    git(work, {u"add"_s, u"-A"_s});
-    git(work, {u"commit"_s, u"-q"_s, u"-m"_s, u"chore: start"_s});
-    git(work, {u"push"_s, u"-q"_s, u"origin"_s, u"HEAD:refs/heads/main"_s});
-    const bool made = !git(path, {u"rev-parse"_s, u"main"_s}).isEmpty();
-    QDir(work).removeRecursively();
-    return made ? path : QString();
+    return squad::test::makeBareRepository(path, m_tmp->filePath(u"testhome"_s)) ? path : QString();
 }
 
 QString tst_SquadctlGit::createSandbox()

@@ -9,10 +9,8 @@
 #include "testsupport.h"
 
 #include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -50,7 +48,6 @@ private Q_SLOTS:
 private:
     Outcome squadctl(const QStringList &arguments, const QMap<QString, QString> &extraEnv = {});
     QString git(const QString &dir, const QStringList &args);
-    bool makeBareRepo(const QString &path);
 
     std::unique_ptr<QTemporaryDir> m_tmp;
     std::unique_ptr<LoopbackHttpServer> m_server;
@@ -65,7 +62,8 @@ void tst_SquadctlGitHub::init()
     QDir(m_tmp->path()).mkpath(u"config"_s);
     QDir(m_tmp->path()).mkpath(u"testhome"_s);
     QDir(m_tmp->path()).mkpath(u"served/octo"_s);
-    QVERIFY(makeBareRepo(m_tmp->filePath(u"served/octo/app.git"_s)));
+    QVERIFY(squad::test::makeBareRepository(m_tmp->filePath(u"served/octo/app.git"_s),
+                                            m_tmp->filePath(u"testhome"_s)));
 
     m_server = std::make_unique<LoopbackHttpServer>();
     // git first: FakeGitHub's /api/v3 routes are newer and win for the API's paths.
@@ -115,38 +113,7 @@ Outcome tst_SquadctlGitHub::squadctl(const QStringList &arguments,
 
 QString tst_SquadctlGitHub::git(const QString &dir, const QStringList &args)
 {
-    QProcess process;
-    QProcessEnvironment env;
-    env.insert(u"PATH"_s, u"/usr/bin:/bin"_s);
-    env.insert(u"HOME"_s, m_tmp->filePath(u"testhome"_s));
-    env.insert(u"GIT_CONFIG_NOSYSTEM"_s, u"1"_s);
-    for (const char *role : {"AUTHOR", "COMMITTER"}) {
-        env.insert(u"GIT_%1_NAME"_s.arg(QLatin1String(role)), u"Fixture"_s);
-        env.insert(u"GIT_%1_EMAIL"_s.arg(QLatin1String(role)), u"fixture@example.com"_s);
-    }
-    process.setProcessEnvironment(env);
-    process.setWorkingDirectory(dir);
-    process.start(u"/usr/bin/git"_s, args);
-    process.waitForFinished(60000);
-    return process.exitCode() == 0 ? QString::fromUtf8(process.readAllStandardOutput()).trimmed()
-                                   : QString();
-}
-
-bool tst_SquadctlGitHub::makeBareRepo(const QString &path)
-{
-    const QString work = path + u"-work"_s;
-    git(m_tmp->path(), {u"init"_s, u"-q"_s, u"--bare"_s, u"-b"_s, u"main"_s, path});
-    git(m_tmp->path(), {u"clone"_s, u"-q"_s, path, work});
-    QFile readme(work + u"/README.md"_s);
-    if (!readme.open(QIODevice::WriteOnly))
-        return false;
-    readme.write("hello\n");
-    readme.close();
-    git(work, {u"add"_s, u"-A"_s});
-    git(work, {u"commit"_s, u"-q"_s, u"-m"_s, u"chore: start"_s});
-    git(work, {u"push"_s, u"-q"_s, u"origin"_s, u"HEAD:refs/heads/main"_s});
-    QDir(work).removeRecursively();
-    return !git(path, {u"rev-parse"_s, u"main"_s}).isEmpty();
+    return squad::test::runGit(dir, args, m_tmp->filePath(u"testhome"_s));
 }
 
 void tst_SquadctlGitHub::authTestWithAToken()

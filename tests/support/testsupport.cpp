@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QSqlDatabase>
@@ -97,6 +98,48 @@ ProcessOutcome runProgram(const QString &program, const QStringList &arguments,
     outcome.out = process.readAllStandardOutput();
     outcome.err = process.readAllStandardError();
     return outcome;
+}
+
+QString runGit(const QString &dir, const QStringList &arguments, const QString &home)
+{
+    QProcess process;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("GIT_CONFIG_NOSYSTEM"), QStringLiteral("1"));
+    for (const char *role : {"AUTHOR", "COMMITTER"}) {
+        env.insert(QStringLiteral("GIT_%1_NAME").arg(QLatin1String(role)), QStringLiteral("Fixture"));
+        env.insert(QStringLiteral("GIT_%1_EMAIL").arg(QLatin1String(role)),
+                   QStringLiteral("fixture@example.com"));
+    }
+    process.setProcessEnvironment(env);
+    process.setWorkingDirectory(dir);
+    process.start(QStringLiteral("/usr/bin/git"), arguments);
+    process.waitForFinished(60000);
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+        return {};
+    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+bool makeBareRepository(const QString &path, const QString &home)
+{
+    const QString work = path + QStringLiteral("-work");
+    const QString parent = QFileInfo(path).absolutePath();
+    runGit(parent, {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("--bare"),
+                    QStringLiteral("-b"), QStringLiteral("main"), path}, home);
+    runGit(parent, {QStringLiteral("clone"), QStringLiteral("-q"), path, work}, home);
+    QFile readme(work + QStringLiteral("/README.md"));
+    if (!readme.open(QIODevice::WriteOnly))
+        return false;
+    readme.write("hello\n");
+    readme.close();
+    runGit(work, {QStringLiteral("add"), QStringLiteral("-A")}, home);
+    runGit(work, {QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("-m"),
+                  QStringLiteral("chore: start")}, home);
+    runGit(work, {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"),
+                  QStringLiteral("HEAD:refs/heads/main")}, home);
+    QDir(work).removeRecursively();
+    return !runGit(path, {QStringLiteral("rev-parse"), QStringLiteral("main")}, home).isEmpty();
 }
 
 bool ScratchDatabase::backendIsPostgres()

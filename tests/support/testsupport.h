@@ -93,6 +93,13 @@ ProcessOutcome runProgram(const QString &program, const QStringList &arguments,
                           const QProcessEnvironment &environment, const QByteArray &input = {},
                           int timeoutMs = 60000);
 
+// The git CLI in `dir` with a clean environment (HOME = `home`, no system config, a fixture
+// author): its trimmed stdout, or a null string when it failed.
+QString runGit(const QString &dir, const QStringList &arguments, const QString &home);
+// A bare repository at `path` whose main branch has one commit (README.md), as a forge holds
+// one; false when git failed.
+bool makeBareRepository(const QString &path, const QString &home);
+
 // Runs `work` while the event loop turns until `future` finishes (or the timeout passes).
 template<class Future>
 bool waitFor(const Future &future, int timeoutMs = 30000)
