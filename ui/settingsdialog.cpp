@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "settingsdialog.h"
 
-#include "e2b/e2bapi.h"
-
 #include "core/redaction.h"
+#include "e2b/e2bapi.h"
 #include "fieldhint.h"
+#include "github/githubapi.h"
+#include "github/githubjwt.h"
 #include "secrets/secretformat.h"
 
 #include <QComboBox>
@@ -26,6 +27,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QRegularExpressionValidator>
 #include <QSettings>
 #include <QSpinBox>
@@ -89,6 +91,72 @@ QString kindLabelText(SecretKind kind)
         return SettingsDialog::tr("GitHub App private ke&y:");
     }
     return {};
+}
+
+// What GitHub's tokens start with (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_).
+bool looksLikeToken(const QString &text)
+{
+    static const QRegularExpression token(u"^(gh[pousr]_|github_pat_)"_s);
+    return token.match(text).hasMatch();
+}
+
+// When a token ends: the time alone today, else the date too.
+QString whenText(const QDateTime &at)
+{
+    const QDateTime local = at.toLocalTime();
+    const QLocale locale;
+    return local.date() == QDate::currentDate()
+               ? locale.toString(local.time(), QLocale::ShortFormat)
+               : locale.toString(local, QLocale::ShortFormat);
+}
+
+// What GitHub said about the credentials, in one sentence.
+QString describeIdentity(const GitHubIdentity &identity)
+{
+    const QLocale locale;
+    QStringList parts;
+    switch (identity.kind) {
+    case GitHubIdentity::Kind::ClassicToken:
+        parts << SettingsDialog::tr("GitHub accepted the classic token of %1 (%2)")
+                     .arg(
+                         identity.login,
+                         identity.scopes.isEmpty()
+                             ? SettingsDialog::tr("no scopes")
+                             : SettingsDialog::tr("scopes: %1").arg(identity.scopes.join(u", "_s)));
+        break;
+    case GitHubIdentity::Kind::FineGrainedToken:
+        parts << SettingsDialog::tr("GitHub accepted the fine-grained token of %1")
+                     .arg(identity.login);
+        break;
+    case GitHubIdentity::Kind::AppInstallation: {
+        QStringList permissions;
+        for (auto it = identity.permissions.begin(); it != identity.permissions.end(); ++it)
+            permissions << it.key() + u'=' + it.value();
+        const QString granted
+            = permissions.isEmpty()
+                  ? SettingsDialog::tr("no permissions")
+                  : SettingsDialog::tr("permissions: %1").arg(permissions.join(u", "_s));
+        parts << (identity.login.isEmpty()
+                      ? SettingsDialog::tr("GitHub accepted the GitHub App installation (%1)")
+                            .arg(granted)
+                      : SettingsDialog::tr(
+                            "GitHub accepted the GitHub App installation for %1 (%2)")
+                            .arg(identity.login, granted));
+        break;
+    }
+    }
+    if (identity.expiresAt.isValid()) {
+        parts << (identity.kind == GitHubIdentity::Kind::AppInstallation
+                      ? SettingsDialog::tr("its token is valid until %1")
+                      : SettingsDialog::tr("it is valid until %1"))
+                     .arg(whenText(identity.expiresAt));
+    }
+    const GitHubRateLimit &limit = identity.rateLimit;
+    if (limit.limit >= 0 && limit.remaining >= 0) {
+        parts << SettingsDialog::tr("%1 of %2 requests left this hour")
+                     .arg(locale.toString(limit.remaining), locale.toString(limit.limit));
+    }
+    return parts.join(u"; "_s) + u'.';
 }
 
 QString intervalText(int ms)
@@ -259,6 +327,19 @@ QWidget *SettingsDialog::buildProfilesPage()
     m_fields[GitHubField]
         = {makeEdit(u"githubApiUrlField"_s, u"https://api.github.com"_s), nullptr,
            tr("Empty for github.com; GitHub Enterprise Server: https://HOST/api/v3."), true};
+    // Both empty: the profile uses its GitHub token.
+    m_fields[AppClientIdField]
+        = {makeEdit(u"githubAppClientIdField"_s, tr("None: use the GitHub token")), nullptr,
+           tr("To act as a GitHub App: its client ID (Iv23li…) or numeric app ID."), true};
+    m_fields[AppClientIdField].edit->setToolTip(
+        tr("The app's client ID from its settings page (Iv23li…) or its numeric app ID. "
+           "Leave it and the installation ID empty to use the GitHub token."));
+    m_fields[AppInstallationIdField]
+        = {makeEdit(u"githubAppInstallationIdField"_s, tr("None")), nullptr,
+           tr("The number at the end of the installation's settings URL."), true};
+    m_fields[AppInstallationIdField].edit->setToolTip(
+        tr("The number at the end of the installation's settings URL "
+           "(…/settings/installations/12345678)."));
     m_fields[AuthorNameField]
         = {makeEdit(u"gitAuthorNameField"_s, tr("Squad Bot")), nullptr,
            tr("Who the commits made in sandboxes are by; empty: git's own setting there."), true};
@@ -284,6 +365,8 @@ QWidget *SettingsDialog::buildProfilesPage()
     addField(tr("E2B API &URL:"), m_fields[ApiUrlField]);
     addField(tr("Default te&mplate:"), m_fields[TemplateField]);
     addField(tr("Git&Hub API URL:"), m_fields[GitHubField]);
+    addField(tr("GitHub App &client ID:"), m_fields[AppClientIdField]);
+    addField(tr("In&stallation ID:"), m_fields[AppInstallationIdField]);
     addField(tr("Commit &author:"), m_fields[AuthorNameField]);
     addField(tr("Author e-ma&il:"), m_fields[AuthorEmailField]);
 
@@ -391,13 +474,6 @@ QWidget *SettingsDialog::buildSecretsBox(QWidget *parent)
                 [this, index] { confirmClearSecret(m_rows[index]); });
         connect(row.edit, &QLineEdit::textChanged, this,
                 [this, index] { onSecretEdited(m_rows[index]); });
-        if (kind == SecretKind::E2bApiKey) {
-            row.test = new QPushButton(tr("&Test Connection"), box);
-            row.test->setObjectName(key + u"TestButton"_s);
-            row.test->setAutoDefault(false);
-            row.test->setToolTip(tr("One authenticated call to E2B with this profile's saved key"));
-            connect(row.test, &QPushButton::clicked, this, [this, index] { testE2b(m_rows[index]); });
-        }
         // A PEM key is several lines: loading its file beats pasting it.
         if (kind == SecretKind::GitHubAppKey) {
             row.load = new QPushButton(tr("&Load from File…"), box);
@@ -407,6 +483,31 @@ QWidget *SettingsDialog::buildSecretsBox(QWidget *parent)
                     [this, index] { loadSecretFile(m_rows[index]); });
         }
 
+        // Only the first has a mnemonic: a shared one would only cycle the focus.
+        row.test = new QPushButton(
+            kind == SecretKind::E2bApiKey ? tr("&Test Connection") : tr("Test Connection"), box);
+        row.test->setObjectName(key + u"TestButton"_s);
+        row.test->setAutoDefault(false);
+        row.test->setAccessibleName(tr("Test the saved %1").arg(label));
+        switch (kind) {
+        case SecretKind::E2bApiKey:
+            row.test->setToolTip(tr("One authenticated call to E2B with this profile's saved key"));
+            connect(row.test, &QPushButton::clicked, this,
+                    [this, index] { testE2b(m_rows[index]); });
+            break;
+        case SecretKind::GitHubToken:
+            row.test->setToolTip(tr("Ask GitHub, at the API URL above, whose saved token this is "
+                                    "and what it may do"));
+            connect(row.test, &QPushButton::clicked, this,
+                    [this, index] { testGitHub(m_rows[index]); });
+            break;
+        case SecretKind::GitHubAppKey:
+            row.test->setToolTip(tr("Sign in as the GitHub App above with its saved key and ask "
+                                    "what its installation may do"));
+            connect(row.test, &QPushButton::clicked, this,
+                    [this, index] { testGitHub(m_rows[index]); });
+            break;
+        }
         row.note = new QLabel(box);
         row.note->setObjectName(key + u"Note"_s);
         row.message = new QLabel(box);
@@ -432,8 +533,7 @@ QWidget *SettingsDialog::buildSecretsBox(QWidget *parent)
         sourceRow->addWidget(row.source, 1);
         if (row.load)
             sourceRow->addWidget(row.load);
-        if (row.test)
-            sourceRow->addWidget(row.test);
+        sourceRow->addWidget(row.test);
         auto *column = new QVBoxLayout(box);
         column->setContentsMargins(0, 0, 0, 0);
         column->setSpacing(2);
@@ -609,6 +709,8 @@ void SettingsDialog::loadProfile(const QString &name)
     for (SecretRow &row : m_rows) {
         row.known = false;
         row.current = SecretSource::None;
+        // A test of the profile left behind answers nowhere.
+        row.testRun = 0;
         row.source->setText(tr("Source: checking…"));
         row.source->setPalette(palette());
         row.note->hide();
@@ -621,9 +723,14 @@ void SettingsDialog::loadProfile(const QString &name)
 std::array<QString, SettingsDialog::FieldCount> SettingsDialog::fieldTexts(const Profile &profile)
 {
     // github.com's API URL is shown as the empty field that stands for it.
-    return {profile.e2bDomain, profile.e2bApiUrl, profile.defaultTemplate,
+    return {profile.e2bDomain,
+            profile.e2bApiUrl,
+            profile.defaultTemplate,
             profile.githubApiUrl == Profile().githubApiUrl ? QString() : profile.githubApiUrl,
-            profile.gitAuthorName, profile.gitAuthorEmail};
+            profile.githubAppClientId,
+            profile.githubAppInstallationId,
+            profile.gitAuthorName,
+            profile.gitAuthorEmail};
 }
 
 void SettingsDialog::setHint(Field &field, const QString &error)
@@ -677,6 +784,33 @@ void SettingsDialog::validateFields()
     setHint(m_fields[AuthorNameField], nameError);
     setHint(m_fields[AuthorEmailField], emailError);
 
+    // So do the App's client ID and installation ID.
+    const QString clientId = m_fields[AppClientIdField].edit->text().trimmed();
+    const QString installationId = m_fields[AppInstallationIdField].edit->text().trimmed();
+    const auto appError = [&base](const QString &client, const QString &installation) {
+        Profile candidate = base;
+        candidate.githubAppClientId = client;
+        candidate.githubAppInstallationId = installation;
+        auto valid = ProfileStore::validate(candidate);
+        return valid ? QString() : redactSecrets(valid.error().message());
+    };
+    QString clientError, installationError;
+    if (looksLikeToken(clientId)) {
+        // The profile is stored in plain text: a token must not land there.
+        clientError = tr("This looks like a token, not a client ID: paste tokens into the "
+                         "GitHub token field below.");
+    } else if (!clientId.isEmpty()) {
+        clientError = appError(clientId, u"1"_s);
+    } else if (!installationId.isEmpty()) {
+        clientError = tr("Needed when an installation ID is given.");
+    }
+    if (!installationId.isEmpty())
+        installationError = appError(u"Iv1.check"_s, installationId);
+    else if (!clientId.isEmpty())
+        installationError = tr("Needed when a client ID is given.");
+    setHint(m_fields[AppClientIdField], clientError);
+    setHint(m_fields[AppInstallationIdField], installationError);
+
     const QString domain = m_fields[DomainField].edit->text().trimmed();
     m_fields[ApiUrlField].edit->setPlaceholderText(u"https://api."_s
                                                    + (domain.isEmpty() ? tr("<domain>") : domain));
@@ -702,6 +836,8 @@ Profile SettingsDialog::profileFromFields() const
     const QString github = m_fields[GitHubField].edit->text();
     if (!github.trimmed().isEmpty())
         profile.githubApiUrl = github;
+    profile.githubAppClientId = m_fields[AppClientIdField].edit->text();
+    profile.githubAppInstallationId = m_fields[AppInstallationIdField].edit->text();
     profile.gitAuthorName = m_fields[AuthorNameField].edit->text();
     profile.gitAuthorEmail = m_fields[AuthorEmailField].edit->text();
     return profile;
@@ -750,7 +886,7 @@ void SettingsDialog::commitPending()
     for (SecretRow &row : m_rows) {
         const SecretRef ref{m_loaded, row.kind};
         const QString value = row.edit->text();
-        if (!value.isEmpty() && !isBusy(ref))
+        if (!value.isEmpty() && !isBusy(ref) && row.refusal.isEmpty())
             startSave(ref, value);
     }
 }
@@ -761,6 +897,7 @@ void SettingsDialog::discardPendingSecrets()
         const QSignalBlocker blocker(row.edit);
         // setText, not clear(): clear() keeps the text in the undo history.
         row.edit->setText(QString());
+        row.refusal.clear();
         row.show->setChecked(false);
     }
 }
@@ -1069,8 +1206,16 @@ void SettingsDialog::setSource(SecretRow &row, SecretSource source)
 void SettingsDialog::onSecretEdited(SecretRow &row)
 {
     const QString value = row.edit->text();
+    row.refusal.clear();
+    // An App key that cannot sign would only fail later, at the first pull request.
+    if (row.kind == SecretKind::GitHubAppKey && !value.isEmpty()) {
+        if (auto usable = validateGitHubAppKey(value.toUtf8()); !usable)
+            row.refusal = usable.error().message();
+    }
     if (value.isEmpty()) {
         setRowMessage(row, {}, Tone::Plain);
+    } else if (!row.refusal.isEmpty()) {
+        setRowMessage(row, tr("%1 It cannot be saved.").arg(row.refusal), Tone::Error);
     } else if (const QString warning = secretFormatWarning(row.kind, value); !warning.isEmpty()) {
         setRowMessage(row, tr("%1. It can still be saved.").arg(warning), Tone::Warning);
     } else {
@@ -1079,10 +1224,27 @@ void SettingsDialog::onSecretEdited(SecretRow &row)
     updateButtons();
 }
 
+bool SettingsDialog::hasRefusedSecret() const
+{
+    return std::any_of(m_rows.begin(), m_rows.end(), [](const SecretRow &row) {
+        return !row.refusal.isEmpty() && !row.edit->text().isEmpty();
+    });
+}
+
+void SettingsDialog::finishTest(const SecretRef &ref, int run, const QString &text, Tone tone)
+{
+    SecretRow *row = rowFor(ref);
+    if (!row || row->testRun != run)
+        return;
+    row->testRun = 0;
+    setRowMessage(*row, text, tone);
+    updateButtons();
+}
+
 void SettingsDialog::testE2b(SecretRow &row)
 {
     const SecretRef ref{m_loaded, row.kind};
-    if (ref.profile.isEmpty() || m_e2bTest)
+    if (ref.profile.isEmpty() || row.testRun != 0)
         return;
     // The profile's location as the fields show it now, saved or not; E2B_* still win.
     const E2bLocation location{m_fields[DomainField].edit->text(), m_fields[ApiUrlField].edit->text(), {}};
@@ -1091,29 +1253,118 @@ void SettingsDialog::testE2b(SecretRow &row)
         setRowMessage(row, endpoint.error().message(), Tone::Error);
         return;
     }
-    row.test->setEnabled(false);
+    const int run = row.testRun = ++m_testRuns;
     setRowMessage(row, tr("Testing the connection to %1…").arg(endpoint->apiUrl().toDisplayString()),
                   Tone::Plain);
-    after(m_vault->resolve(ref), [this, ref, endpoint = *endpoint](const Result<ResolvedSecret> &key) {
-        SecretRow *target = rowFor(ref);
-        if (!target)
-            return;
+    updateButtons();
+    after(m_vault->resolve(ref), [this, ref, run,
+                                  endpoint = *endpoint](const Result<ResolvedSecret> &key) {
         if (!key || key->value.isEmpty()) {
-            target->test->setEnabled(true);
-            setRowMessage(*target, key ? tr("There is no saved E2B API key to test.")
-                                       : key.error().message(),
+            finishTest(ref, run,
+                       key ? tr("There is no saved E2B API key to test.") : key.error().message(),
+                       Tone::Error);
+            return;
+        }
+        if (const SecretRow *target = rowFor(ref); !target || target->testRun != run)
+            return;
+        auto *api = new E2bApi(endpoint, key->value, this);
+        after(api->checkHealth(), [this, api, ref, run](const Result<void> &checked) {
+            api->deleteLater();
+            finishTest(ref, run, checked ? tr("E2B accepted the key.") : checked.error().message(),
+                       checked ? Tone::Plain : Tone::Error);
+        });
+    });
+}
+
+void SettingsDialog::testGitHub(SecretRow &row)
+{
+    const SecretRef ref{m_loaded, row.kind};
+    if (ref.profile.isEmpty() || row.testRun != 0)
+        return;
+    // As squadctl and the workflow will see it (resolveGitHubAccess), but with the fields as
+    // they are now, saved or not: GITHUB_API_URL wins over the profile's URL.
+    QString apiUrl = qEnvironmentVariable("GITHUB_API_URL").trimmed();
+    if (apiUrl.isEmpty()) {
+        if (!m_fields[GitHubField].valid) {
+            setRowMessage(row, tr("Correct the GitHub API URL above first."), Tone::Error);
+            return;
+        }
+        apiUrl = m_fields[GitHubField].edit->text().trimmed();
+        if (apiUrl.isEmpty())
+            apiUrl = Profile().githubApiUrl;
+    }
+    const QString clientId = m_fields[AppClientIdField].edit->text().trimmed();
+    const QString installationId = m_fields[AppInstallationIdField].edit->text().trimmed();
+    const bool appFilledIn = !clientId.isEmpty() && !installationId.isEmpty()
+                             && m_fields[AppClientIdField].valid
+                             && m_fields[AppInstallationIdField].valid;
+    std::optional<GitHubAppCredentials> app;
+    if (row.kind == SecretKind::GitHubAppKey) {
+        if (!appFilledIn) {
+            setRowMessage(row,
+                          clientId.isEmpty() && installationId.isEmpty()
+                              ? tr("Fill in the GitHub App client ID and installation ID above "
+                                   "first.")
+                              : tr("Correct the GitHub App client ID and installation ID above "
+                                   "first."),
                           Tone::Error);
             return;
         }
-        m_e2bTest = new E2bApi(endpoint, key->value, this);
-        after(m_e2bTest->checkHealth(), [this, ref](const Result<void> &checked) {
-            m_e2bTest->deleteLater();
-            m_e2bTest = nullptr;
-            if (SecretRow *row = rowFor(ref)) {
-                row->test->setEnabled(true);
-                setRowMessage(*row, checked ? tr("E2B accepted the key.") : checked.error().message(),
-                              checked ? Tone::Plain : Tone::Error);
+        app = GitHubAppCredentials{clientId, installationId, {}};
+    }
+
+    const int run = row.testRun = ++m_testRuns;
+    setRowMessage(row,
+                  app ? tr("Signing in as the GitHub App at %1…").arg(redactUrl(apiUrl))
+                      : tr("Testing the connection to %1…").arg(redactUrl(apiUrl)),
+                  Tone::Plain);
+    updateButtons();
+    after(m_vault->resolve(ref), [this, ref, run, apiUrl, app,
+                                  appFilledIn](const Result<ResolvedSecret> &secret) mutable {
+        if (!secret) {
+            finishTest(ref, run, secret.error().message(), Tone::Error);
+            return;
+        }
+        if (secret->value.isEmpty()) {
+            finishTest(ref, run,
+                       app ? tr("There is no saved GitHub App private key to test.")
+                           : tr("There is no saved GitHub token to test."),
+                       Tone::Error);
+            return;
+        }
+        if (const SecretRow *target = rowFor(ref); !target || target->testRun != run)
+            return;
+        GitHubAuth auth;
+        if (app) {
+            app->privateKeyPem = secret->value.toUtf8();
+            auth.app = std::move(app);
+        } else {
+            auth.token = secret->value;
+        }
+        // GITHUB_TOKEN is used before the App; a saved token is not, while the App is set.
+        const bool tokenUnused
+            = !auth.app && appFilledIn && secret->source != SecretSource::Environment;
+        auto *api = new GitHubApi(apiUrl, std::move(auth), this);
+        // An answer now or a reason: no waiting out rate limits or retrying for minutes.
+        GitHubApi::Options options;
+        options.requestTimeoutMs = 15'000;
+        options.maxAttempts = 2;
+        options.maxRateLimitWaitMs = 0;
+        api->setOptions(options);
+        after(api->identity(), [this, api, ref, run,
+                                tokenUnused](const Result<GitHubIdentity> &identity) {
+            api->deleteLater();
+            if (!identity) {
+                finishTest(ref, run, redactSecrets(identity.error().message()), Tone::Error);
+                return;
             }
+            QString text = describeIdentity(*identity);
+            if (tokenUnused) {
+                text += u' '
+                        + tr("It is not used while the GitHub App client ID and installation ID "
+                             "are filled in.");
+            }
+            finishTest(ref, run, text, tokenUnused ? Tone::Warning : Tone::Plain);
         });
     });
 }
@@ -1124,6 +1375,10 @@ void SettingsDialog::saveSecret(SecretRow &row)
     const SecretRef ref{m_loaded, row.kind};
     if (value.isEmpty() || ref.profile.isEmpty() || isBusy(ref))
         return;
+    if (!row.refusal.isEmpty()) {
+        setRowMessage(row, tr("%1 It cannot be saved.").arg(row.refusal), Tone::Error);
+        return;
+    }
     startSave(ref, value);
 }
 
@@ -1246,8 +1501,18 @@ void SettingsDialog::loadSecretFile(SecretRow &row)
                           Tone::Error);
             return;
         }
+        QByteArray pem = file.read(MaxKeyFileBytes);
+        if (auto usable = validateGitHubAppKey(pem); !usable) {
+            // Not even into the field: a key that cannot sign is not saved.
+            pem.fill('\0');
+            setRowMessage(*target,
+                          tr("%1 was not loaded: %2").arg(shownPath, usable.error().message()),
+                          Tone::Error);
+            return;
+        }
         // Straight into the masked field: the key is not shown, logged or kept anywhere else.
-        target->edit->setText(QString::fromUtf8(file.read(MaxKeyFileBytes)));
+        target->edit->setText(QString::fromUtf8(pem));
+        pem.fill('\0');
         if (secretFormatWarning(target->kind, target->edit->text()).isEmpty()) {
             setRowMessage(*target,
                           tr("Loaded %1; not saved yet: press Save, Apply or OK.")
@@ -1384,14 +1649,19 @@ void SettingsDialog::accept()
 {
     if (m_closeWhenIdle)
         return;
-    if (hasInvalidFields()) {
+    if (hasInvalidFields() || hasRefusedSecret()) {
         m_tabs->setCurrentIndex(0);
+        QWidget *first = nullptr;
         for (const Field &field : m_fields) {
-            if (!field.valid) {
-                field.edit->setFocus();
-                break;
-            }
+            if (!field.valid && !first)
+                first = field.edit;
         }
+        for (const SecretRow &row : m_rows) {
+            if (!row.refusal.isEmpty() && !row.edit->text().isEmpty() && !first)
+                first = row.edit;
+        }
+        if (first)
+            first->setFocus();
         return;
     }
     if (profileDirty() && !applyProfileFields())
@@ -1424,7 +1694,8 @@ void SettingsDialog::updateButtons()
 {
     if (!m_okButton)
         return; // still being built
-    const bool valid = !hasInvalidFields();
+    // A key that cannot be saved holds the profile like a field that cannot.
+    const bool valid = !hasInvalidFields() && !hasRefusedSecret();
     const bool idle = m_profileOps == 0;
     const bool isDefault = m_loaded == QLatin1String(ProfileStore::DefaultProfile);
     m_list->setEnabled(valid && idle);
@@ -1441,8 +1712,9 @@ void SettingsDialog::updateButtons()
         const bool busy = isBusy({m_loaded, row.kind});
         const bool typed = !row.edit->text().isEmpty();
         row.edit->setReadOnly(busy);
-        row.save->setEnabled(!busy && typed);
+        row.save->setEnabled(!busy && typed && row.refusal.isEmpty());
         row.clear->setEnabled(!busy && row.known && row.current != SecretSource::None);
+        row.test->setEnabled(!busy && row.testRun == 0 && !m_loaded.isEmpty());
         if (row.load)
             row.load->setEnabled(!busy);
         pendingSecret = pendingSecret || (typed && !busy);

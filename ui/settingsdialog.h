@@ -28,11 +28,12 @@ class QToolButton;
 
 namespace squad {
 
-class E2bApi;
-
 // Preferences (Ctrl+,). "Profiles": the profiles (add, rename, remove, make active), the
-// selected profile's connection fields (checked as typed) and its secrets — where each comes
-// from, never its value once saved; a masked field with a show toggle to paste a new one.
+// selected profile's connection fields (checked as typed; a GitHub App's client and
+// installation IDs instead of a token) and its secrets — where each comes from, never its value
+// once saved; a masked field with a show toggle to paste a new one; a GitHub App key that
+// cannot sign is refused; each secret's Test Connection asks its service (E2B, GitHub) with the
+// saved secret and the fields as they are now.
 // "General": auto-refresh and cleanup settings. A banner says so when there is no keychain.
 //
 // What is typed (connection fields, general settings, pasted secrets) waits for Apply or OK;
@@ -102,6 +103,8 @@ private:
         ApiUrlField,
         TemplateField,
         GitHubField,
+        AppClientIdField,
+        AppInstallationIdField,
         AuthorNameField,
         AuthorEmailField,
         FieldCount
@@ -117,11 +120,13 @@ private:
         QLineEdit *edit = nullptr;
         QToolButton *show = nullptr;
         QPushButton *load = nullptr; // App private key only
-        QPushButton *test = nullptr; // E2B key only: one authenticated call
+        QPushButton *test = nullptr; // one authenticated call with the saved secret
         QPushButton *save = nullptr;
         QPushButton *clear = nullptr;
         SecretSource current = SecretSource::None;
         bool known = false;
+        QString refusal; // why the typed value cannot be saved (an unusable App key)
+        int testRun = 0; // the connection test under way for the shown profile; 0: none
     };
 
     QWidget *buildProfilesPage();
@@ -158,6 +163,11 @@ private:
     void saveSecret(SecretRow &row);
     // Checks the saved E2B key against the location the fields name (E2B_* first).
     void testE2b(SecretRow &row);
+    // Asks GitHub who the saved token, or the App with its saved key and the typed client and
+    // installation IDs, is — at the API URL the field names (GITHUB_API_URL first).
+    void testGitHub(SecretRow &row);
+    // Shows the answer of test `run` in its row, unless the row has moved on since.
+    void finishTest(const SecretRef &ref, int run, const QString &text, Tone tone);
     void startSave(const SecretRef &ref, const QString &value);
     void confirmClearSecret(SecretRow &row);
     void clearSecret(const SecretRef &ref);
@@ -165,6 +175,8 @@ private:
     void onSecretEdited(SecretRow &row);
     SecretRow *rowFor(const SecretRef &ref);
     bool isBusy(const SecretRef &ref) const { return m_busy.contains(ref.key()); }
+    // A typed secret that cannot be saved (an App key that cannot sign).
+    bool hasRefusedSecret() const;
     void setRowMessage(SecretRow &row, const QString &text, Tone tone);
     void showProfileMessage(const QString &text, Tone tone);
     void showKeychainProblem(const QString &message);
@@ -184,7 +196,6 @@ private:
 
     SecretVault *m_vault = nullptr;
 
-    E2bApi *m_e2bTest = nullptr;  // the connection test under way
     QSettings *m_settings = nullptr;
     ProfileStore m_profiles;
 
@@ -220,6 +231,7 @@ private:
 
     QSet<QString> m_busy; // SecretRef keys with a save, clear or move under way
     int m_statusGeneration = 0;
+    int m_testRuns = 0; // connection tests started, to tell their answers apart
     int m_pendingSaves = 0;
     int m_profileOps = 0; // removals and renames whose keychain work is under way
     bool m_closeWhenIdle = false;

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Preferences: profiles added, renamed and removed through the dialog's own widgets, connection
 // fields checked as typed, secrets saved and cleared without their values ever showing, the
-// no-keychain banner, and the general settings — over a SecretVault on a fake keychain and a
-// QSettings on a scratch INI file.
+// connection tests against loopback E2B and GitHub servers, the no-keychain banner, and the
+// general settings — over a SecretVault on a fake keychain and a QSettings on a scratch INI file.
+#include "fakegithub.h"
 #include "loopbackhttpserver.h"
 #include "testsupport.h"
 
 #include "accounts/profilestore.h"
 #include "core/futures.h"
+#include "fieldhint.h"
+#include "github/githubapi.h"
 #include "secrets/secretvault.h"
 #include "settingsdialog.h"
 
@@ -43,8 +46,10 @@ namespace {
 
 const QString E2bKey = u"e2b_0123456789abcdef0123456789abcdef"_s;
 const QString GitHubToken = u"ghp_TESTtokenTESTtokenTESTtoken1234"_s;
-const QString AppKey = u"-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEAtestkeytestkey\n"
-                       "-----END RSA PRIVATE KEY-----\n"_s;
+// Looks like a PEM key, but cannot sign anything.
+const QString BrokenAppKey = u"-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEAtestkeytestkey\n"
+                             "-----END RSA PRIVATE KEY-----\n"_s;
+const QString AppClientId = u"Iv23liAbCdEf01234567"_s;
 
 // A keychain that is there (a MemorySecretStore) or is not (every call Unavailable); writes can
 // be held back to see the dialog while one is under way.
@@ -189,6 +194,7 @@ class tst_SettingsDialog : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -209,6 +215,13 @@ private Q_SLOTS:
     void environmentOverrideIsShown();
     void clearAsksAndRemoves();
     void appKeyLoadsFromFile();
+    void brokenAppKeyIsRefused();
+    void githubAppFieldsRoundTrip();
+    void githubAppFieldsRefuseBadInput_data();
+    void githubAppFieldsRefuseBadInput();
+    void githubTokenTestSaysWhoItIs();
+    void githubAppTestShowsTheInstallation();
+    void githubTestOfAProfileLeftBehindIsDropped();
     void enterInSecretFieldSavesWithoutClosing();
     void okSavesTypedSecretsThenCloses();
     void leavingAProfileKeepsWhatWasTyped();
@@ -233,7 +246,17 @@ private:
     std::unique_ptr<SecretVault> m_vault;
     SettingsDialog *m_dialog = nullptr;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
+    squad::test::RsaKeyPair m_appKeys; // made once: RSA key generation takes a while
 };
+
+void tst_SettingsDialog::initTestCase()
+{
+    // The connection tests read these like squadctl does; the machine's own must not leak in.
+    for (const char *name : {"GITHUB_API_URL", "GITHUB_TOKEN", "GITHUB_APP_PRIVATE_KEY"})
+        qunsetenv(name);
+    m_appKeys = squad::test::generateRsaKeyPair();
+    QVERIFY(m_appKeys.privatePem.startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+}
 
 void tst_SettingsDialog::init()
 {
@@ -248,6 +271,7 @@ void tst_SettingsDialog::init()
 
 void tst_SettingsDialog::cleanup()
 {
+    qunsetenv("GITHUB_API_URL");
     m_tester.reset();
     delete m_dialog;
     m_dialog = nullptr;
@@ -720,7 +744,7 @@ void tst_SettingsDialog::appKeyLoadsFromFile()
     {
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(AppKey.toUtf8());
+        file.write(m_appKeys.privatePem);
     }
     openDialog();
     QTest::mouseClick(button(u"githubAppKeyLoadButton"_s), Qt::LeftButton);
@@ -737,8 +761,316 @@ void tst_SettingsDialog::appKeyLoadsFromFile()
     // The PEM keeps its lines.
     auto resolved = m_vault->resolve({u"default"_s, SecretKind::GitHubAppKey});
     QTRY_VERIFY(resolved.isFinished());
-    QCOMPARE(resolved.result()->value, AppKey);
+    QCOMPARE(resolved.result()->value, QString::fromUtf8(m_appKeys.privatePem));
+    const QList<QByteArray> lines = m_appKeys.privatePem.split('\n');
+    QVERIFY(!showsText(m_dialog, QString::fromLatin1(lines.at(1))));
+}
+
+void tst_SettingsDialog::brokenAppKeyIsRefused()
+{
+    openDialog();
+    QLineEdit *key = edit(u"githubAppKeyEdit"_s);
+    QLabel *message = label(u"githubAppKeyMessage"_s);
+    const QColor errorTone = errorColour(message->palette());
+
+    // Pasted: said at once, and nothing takes it — Save, Enter, Apply, OK, leaving the profile.
+    key->setFocus();
+    key->insert(BrokenAppKey);
+    QVERIFY2(message->text().contains(u"could not sign"_s), qPrintable(message->text()));
+    QVERIFY(message->text().contains(u"cannot be saved"_s));
+    QCOMPARE(message->palette().color(QPalette::WindowText), errorTone);
+    QVERIFY(!button(u"githubAppKeySaveButton"_s)->isEnabled());
+    QVERIFY(!button(u"okButton"_s)->isEnabled());
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    QVERIFY(!list()->isEnabled());
+    QTest::keyClick(key, Qt::Key_Return);
+    m_dialog->apply();
+    m_dialog->accept();
+    QVERIFY(m_dialog->isVisible());
+    QCOMPARE(m_dialog->focusWidget(), key); // OK leads to what holds it up
+    // Not a PEM key at all.
+    key->setText(u"hello"_s);
+    QVERIFY2(message->text().contains(u"not a PEM private key"_s), qPrintable(message->text()));
+    QVERIFY(!button(u"githubAppKeySaveButton"_s)->isEnabled());
+    // Cleared, the dialog is free again.
+    key->setText(QString());
+    QVERIFY(button(u"okButton"_s)->isEnabled());
+    QVERIFY(list()->isEnabled());
+
+    // From a file: refused before it reaches the field.
+    const QString path = m_dir->filePath(u"broken.pem"_s);
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(BrokenAppKey.toUtf8());
+    }
+    QTest::mouseClick(button(u"githubAppKeyLoadButton"_s), Qt::LeftButton);
+    auto *files = openedDialog<QFileDialog>(m_dialog, u"secretFileDialog"_s);
+    QVERIFY(files);
+    Q_EMIT files->fileSelected(path);
+    files->reject();
+    QVERIFY(key->text().isEmpty());
+    QVERIFY2(message->text().contains(u"broken.pem was not loaded"_s), qPrintable(message->text()));
+    QCOMPARE(message->palette().color(QPalette::WindowText), errorTone);
+
+    m_dialog->apply();
+    QTRY_COMPARE(label(u"githubAppKeySource"_s)->text(), u"Source: none"_s);
+    QCOMPARE(m_keychain.writes, 0);
+    QVERIFY(!m_keychain.holds(u"default"_s, SecretKind::GitHubAppKey));
     QVERIFY(!showsText(m_dialog, u"MIIEpQIBAAKCAQEAtestkeytestkey"_s));
+}
+
+void tst_SettingsDialog::githubAppFieldsRoundTrip()
+{
+    openDialog();
+    QLineEdit *clientId = edit(u"githubAppClientIdField"_s);
+    QLineEdit *installationId = edit(u"githubAppInstallationIdField"_s);
+    QVERIFY(clientId && installationId);
+    QVERIFY(clientId->text().isEmpty() && installationId->text().isEmpty());
+    QVERIFY(!clientId->placeholderText().isEmpty() && !installationId->placeholderText().isEmpty());
+    QVERIFY(clientId->toolTip().contains(u"client ID"_s));
+    QVERIFY(clientId->toolTip().contains(u"numeric app ID"_s));
+    QVERIFY(installationId->toolTip().contains(u"settings URL"_s));
+
+    QTest::keyClicks(clientId, AppClientId);
+    QTest::keyClicks(installationId, u" 12345678 "_s);
+    QVERIFY(!m_dialog->hasInvalidFields());
+    QVERIFY(button(u"applyButton"_s)->isEnabled());
+    QTest::mouseClick(button(u"applyButton"_s), Qt::LeftButton);
+    auto stored = ProfileStore(*m_settings).get(u"default"_s);
+    QVERIFY_RESULT(stored);
+    QCOMPARE(stored->githubAppClientId, AppClientId);
+    QCOMPARE(stored->githubAppInstallationId, u"12345678"_s);
+    QVERIFY(stored->usesGitHubApp());
+    QCOMPARE(installationId->text(), u"12345678"_s); // shown as stored
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+
+    // Opened again, the dialog shows them; emptied, the profile goes back to its token.
+    m_tester.reset();
+    delete m_dialog;
+    m_dialog = nullptr;
+    openDialog();
+    QCOMPARE(edit(u"githubAppClientIdField"_s)->text(), AppClientId);
+    QCOMPARE(edit(u"githubAppInstallationIdField"_s)->text(), u"12345678"_s);
+    edit(u"githubAppClientIdField"_s)->clear();
+    QVERIFY(m_dialog->hasInvalidFields()); // half an app
+    edit(u"githubAppInstallationIdField"_s)->clear();
+    QVERIFY(!m_dialog->hasInvalidFields());
+    QTest::mouseClick(button(u"okButton"_s), Qt::LeftButton);
+    QVERIFY(!m_dialog->isVisible());
+    stored = ProfileStore(*m_settings).get(u"default"_s);
+    QVERIFY_RESULT(stored);
+    QVERIFY(stored->githubAppClientId.isEmpty());
+    QVERIFY(stored->githubAppInstallationId.isEmpty());
+    QVERIFY(!stored->usesGitHubApp());
+}
+
+void tst_SettingsDialog::githubAppFieldsRefuseBadInput_data()
+{
+    QTest::addColumn<QString>("clientId");
+    QTest::addColumn<QString>("installationId");
+    QTest::addColumn<QString>("wrongField");
+    QTest::addColumn<QString>("hint");
+
+    QTest::newRow("client ID alone")
+        << AppClientId << QString() << u"githubAppInstallationIdField"_s
+        << u"Needed when a client ID is given"_s;
+    QTest::newRow("installation ID alone")
+        << QString() << u"12345678"_s << u"githubAppClientIdField"_s
+        << u"Needed when an installation ID is given"_s;
+    QTest::newRow("letters in the installation ID")
+        << AppClientId << u"12ab34"_s << u"githubAppInstallationIdField"_s
+        << u"not a GitHub App installation ID"_s;
+    QTest::newRow("space in the client ID")
+        << u"Iv23 li"_s << u"12345678"_s << u"githubAppClientIdField"_s
+        << u"not a GitHub App client ID"_s;
+    QTest::newRow("a token as the client ID")
+        << GitHubToken << u"12345678"_s << u"githubAppClientIdField"_s << u"looks like a token"_s;
+}
+
+void tst_SettingsDialog::githubAppFieldsRefuseBadInput()
+{
+    QFETCH(QString, clientId);
+    QFETCH(QString, installationId);
+    QFETCH(QString, wrongField);
+    QFETCH(QString, hint);
+
+    openDialog();
+    QSignalSpy updated(m_dialog, &SettingsDialog::profileUpdated);
+    const QString fields[] = {u"githubAppClientIdField"_s, u"githubAppInstallationIdField"_s};
+    QTest::keyClicks(edit(fields[0]), clientId);
+    QTest::keyClicks(edit(fields[1]), installationId);
+    QVERIFY(m_dialog->hasInvalidFields());
+    for (const QString &field : fields) {
+        // Each hint says what its own field lacks; the other one stays as it was.
+        QLabel *hintLabel = label(field + u"Hint"_s);
+        const bool wrong = field == wrongField;
+        QCOMPARE(hintLabel->palette().color(QPalette::WindowText)
+                     == hintLabel->palette().color(QPalette::PlaceholderText),
+                 !wrong);
+        if (wrong)
+            QVERIFY2(hintLabel->text().contains(hint), qPrintable(hintLabel->text()));
+        QVERIFY(!hintLabel->text().contains(GitHubToken));
+    }
+    QVERIFY(!button(u"okButton"_s)->isEnabled());
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    QVERIFY(!list()->isEnabled());
+    m_dialog->apply();
+    m_dialog->accept();
+    QVERIFY(m_dialog->isVisible());
+    QCOMPARE(updated.count(), 0);
+    auto stored = ProfileStore(*m_settings).get(u"default"_s);
+    QVERIFY_RESULT(stored);
+    QVERIFY(stored->githubAppClientId.isEmpty());
+    QVERIFY(stored->githubAppInstallationId.isEmpty());
+    const QString file = settingsFileText();
+    QVERIFY(!file.contains(u"githubApp"_s));
+    QVERIFY(!file.contains(GitHubToken));
+}
+
+void tst_SettingsDialog::githubTokenTestSaysWhoItIs()
+{
+    squad::test::LoopbackHttpServer server;
+    squad::test::FakeGitHub github(server);
+    github.addToken(GitHubToken, u"octocat"_s, QStringList{u"repo"_s, u"read:org"_s});
+    openDialog();
+    edit(u"githubApiUrlField"_s)->setText(github.apiUrl());
+    QVERIFY(!m_dialog->hasInvalidFields()); // http on loopback is a valid API URL
+    QPushButton *test = button(u"githubTokenTestButton"_s);
+    QVERIFY(test);
+    QLabel *message = label(u"githubTokenMessage"_s);
+
+    // Nothing saved: said at once, nothing sent.
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY(message->text().contains(u"no saved GitHub token"_s));
+    QVERIFY(github.seen().isEmpty());
+    QVERIFY(test->isEnabled());
+
+    auto saved = m_vault->save({u"default"_s, SecretKind::GitHubToken}, GitHubToken);
+    QTRY_VERIFY(saved.isFinished());
+    QTest::mouseClick(test, Qt::LeftButton);
+    QVERIFY(!test->isEnabled()); // one test at a time
+    QTRY_VERIFY2(message->text().contains(u"classic token of octocat"_s),
+                 qPrintable(message->text()));
+    QVERIFY(message->text().contains(u"(scopes: repo, read:org)"_s));
+    QVERIFY2(message->text().contains(u"4999 of 5000 requests left this hour"_s)
+                 || message->text().contains(u"4,999 of 5,000 requests left this hour"_s),
+             qPrintable(message->text()));
+    QCOMPARE(message->palette().color(QPalette::WindowText),
+             message->palette().color(QPalette::PlaceholderText));
+    QVERIFY(test->isEnabled());
+    QCOMPARE(github.seen().size(), 1);
+    QCOMPARE(github.seen().first().apiPath, QByteArray("/user"));
+    QCOMPARE(github.seen().first().authorization, "Bearer " + GitHubToken.toUtf8());
+    // The field as typed is what was tested: nothing was saved by testing.
+    QCOMPARE(ProfileStore(*m_settings).get(u"default"_s)->githubApiUrl,
+             u"https://api.github.com"_s);
+
+    // GITHUB_API_URL wins over the field, as it does for squadctl.
+    edit(u"githubApiUrlField"_s)->setText(u"https://ghe.invalid/api/v3"_s);
+    qputenv("GITHUB_API_URL", github.apiUrl().toUtf8());
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY(test->isEnabled());
+    QVERIFY2(message->text().contains(u"classic token of octocat"_s), qPrintable(message->text()));
+    QCOMPARE(github.seen().size(), 2);
+    qunsetenv("GITHUB_API_URL");
+    edit(u"githubApiUrlField"_s)->setText(github.apiUrl());
+
+    // A token GitHub does not know: its 401, in the error tone, without the token.
+    const QString revoked = u"ghp_REVOKEDrevokedREVOKEDrevoked1234"_s;
+    saved = m_vault->save({u"default"_s, SecretKind::GitHubToken}, revoked);
+    QTRY_VERIFY(saved.isFinished());
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY(test->isEnabled());
+    QVERIFY2(message->text().contains(u"rejected the token (401"_s), qPrintable(message->text()));
+    QCOMPARE(message->palette().color(QPalette::WindowText), errorColour(message->palette()));
+    QVERIFY(!showsText(m_dialog, revoked));
+    QVERIFY(!showsText(m_dialog, GitHubToken));
+}
+
+void tst_SettingsDialog::githubAppTestShowsTheInstallation()
+{
+    squad::test::LoopbackHttpServer server;
+    squad::test::FakeGitHub github(server);
+    github.setApp(AppClientId, m_appKeys.publicPem, u"4242"_s, u"octo-org"_s,
+                  QJsonObject{{u"contents"_s, u"write"_s}, {u"pull_requests"_s, u"write"_s}});
+    github.addRepo(u"octo-org"_s, u"widgets"_s);
+    auto saved = m_vault->save({u"default"_s, SecretKind::GitHubAppKey},
+                               QString::fromUtf8(m_appKeys.privatePem));
+    QTRY_VERIFY(saved.isFinished());
+    openDialog();
+    edit(u"githubApiUrlField"_s)->setText(github.apiUrl());
+    QPushButton *test = button(u"githubAppKeyTestButton"_s);
+    QVERIFY(test);
+    QLabel *message = label(u"githubAppKeyMessage"_s);
+
+    // Without the app's IDs there is nothing to test.
+    QTest::mouseClick(test, Qt::LeftButton);
+    QVERIFY2(message->text().contains(u"Fill in the GitHub App client ID"_s),
+             qPrintable(message->text()));
+    QVERIFY(github.seen().isEmpty());
+
+    // Typed, not applied: the test uses the fields as they are now.
+    QTest::keyClicks(edit(u"githubAppClientIdField"_s), AppClientId);
+    QTest::keyClicks(edit(u"githubAppInstallationIdField"_s), u"4242"_s);
+    QTest::mouseClick(test, Qt::LeftButton);
+    QVERIFY(!test->isEnabled());
+    QTRY_VERIFY2(message->text().contains(u"GitHub accepted the GitHub App installation"_s),
+                 qPrintable(message->text()));
+    QVERIFY2(message->text().contains(u"(permissions: contents=write, pull_requests=write)"_s),
+             qPrintable(message->text()));
+    QVERIFY(message->text().contains(u"octo-org"_s));
+    QVERIFY(message->text().contains(u"its token is valid until"_s));
+    QVERIFY(test->isEnabled());
+    QCOMPARE(github.installationTokensIssued(), 1);
+    QVERIFY(github.lastJwt());
+    QCOMPARE(github.lastJwt()->iss, AppClientId);
+    QVERIFY(github.lastJwt()->signatureValid);
+    QVERIFY(ProfileStore(*m_settings).get(u"default"_s)->githubAppClientId.isEmpty()); // not saved
+
+    // Another installation: GitHub's 404, as an error.
+    edit(u"githubAppInstallationIdField"_s)->setText(u"999"_s);
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY(test->isEnabled());
+    QCOMPARE(message->palette().color(QPalette::WindowText), errorColour(message->palette()));
+    QVERIFY(!message->text().contains(u"accepted"_s));
+    QVERIFY(!showsText(m_dialog, QString::fromLatin1(m_appKeys.privatePem.split('\n').at(1))));
+}
+
+void tst_SettingsDialog::githubTestOfAProfileLeftBehindIsDropped()
+{
+    squad::test::LoopbackHttpServer server;
+    squad::test::FakeGitHub github(server);
+    github.addToken(GitHubToken, u"octocat"_s, QStringList{u"repo"_s});
+    // GitHub is slow to answer this one.
+    github.failNext(
+        "GET", u"/user"_s,
+        squad::test::HttpResponse::json(200, QJsonObject{{u"login"_s, u"stale"_s}}).delayed(300));
+    QVERIFY_RESULT(ProfileStore(*m_settings).add(named(u"other"_s)));
+    auto saved = m_vault->save({u"default"_s, SecretKind::GitHubToken}, GitHubToken);
+    QTRY_VERIFY(saved.isFinished());
+    qputenv("GITHUB_API_URL", github.apiUrl().toUtf8());
+    openDialog();
+    QPushButton *test = button(u"githubTokenTestButton"_s);
+    QLabel *message = label(u"githubTokenMessage"_s);
+
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_COMPARE(m_dialog->findChildren<GitHubApi *>().size(), 1); // asked
+    m_dialog->selectProfile(u"other"_s);
+    QVERIFY(test->isEnabled());
+    QVERIFY(message->text().isEmpty());
+    m_dialog->selectProfile(u"default"_s);
+    QVERIFY(test->isEnabled());
+    // The answer comes, and goes nowhere.
+    QTRY_COMPARE(m_dialog->findChildren<GitHubApi *>().size(), 0);
+    QVERIFY(!showsText(m_dialog, u"stale"_s));
+    QVERIFY(message->text().isEmpty());
+    QCOMPARE(github.seen().size(), 1);
+
+    // A test started now answers as usual.
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY2(message->text().contains(u"classic token of octocat"_s),
+                 qPrintable(message->text()));
 }
 
 void tst_SettingsDialog::enterInSecretFieldSavesWithoutClosing()
@@ -916,7 +1248,7 @@ void tst_SettingsDialog::keyboardReachable()
         QWidget *target = l->buddy()->focusProxy() ? l->buddy()->focusProxy() : l->buddy();
         QVERIFY2(target->focusPolicy() & Qt::TabFocus, qPrintable(l->text()));
     }
-    QCOMPARE(withBuddy, 13);
+    QCOMPARE(withBuddy, 15);
     // The Tab chain runs through the page in reading order and on to the buttons.
     QList<QWidget *> chain;
     QWidget *w = list();
@@ -925,13 +1257,26 @@ void tst_SettingsDialog::keyboardReachable()
             chain << w;
         w = w->nextInFocusChain();
     } while (w != list() && chain.size() < 200);
-    const QStringList expected
-        = {u"profileList"_s,      u"addProfileButton"_s,       u"e2bDomainField"_s,
-           u"e2bApiUrlField"_s,   u"defaultTemplateField"_s,   u"githubApiUrlField"_s,
-           u"gitAuthorNameField"_s, u"gitAuthorEmailField"_s,
-           u"e2bApiKeyEdit"_s,    u"e2bApiKeyShowButton"_s,    u"githubTokenEdit"_s,
-           u"githubAppKeyEdit"_s, u"githubAppKeyLoadButton"_s, u"okButton"_s,
-           u"closeButton"_s};
+    const QStringList expected = {u"profileList"_s,
+                                  u"addProfileButton"_s,
+                                  u"e2bDomainField"_s,
+                                  u"e2bApiUrlField"_s,
+                                  u"defaultTemplateField"_s,
+                                  u"githubApiUrlField"_s,
+                                  u"githubAppClientIdField"_s,
+                                  u"githubAppInstallationIdField"_s,
+                                  u"gitAuthorNameField"_s,
+                                  u"gitAuthorEmailField"_s,
+                                  u"e2bApiKeyEdit"_s,
+                                  u"e2bApiKeyShowButton"_s,
+                                  u"e2bApiKeyTestButton"_s,
+                                  u"githubTokenEdit"_s,
+                                  u"githubTokenTestButton"_s,
+                                  u"githubAppKeyEdit"_s,
+                                  u"githubAppKeyLoadButton"_s,
+                                  u"githubAppKeyTestButton"_s,
+                                  u"okButton"_s,
+                                  u"closeButton"_s};
     qsizetype last = -1;
     for (const QString &name : expected) {
         qsizetype at = -1;
