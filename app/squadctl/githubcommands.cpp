@@ -12,6 +12,8 @@
 #include "github/githubremote.h"
 #include "output.h"
 #include "secrets/secretvault.h"
+#include "store/auditlog.h"
+#include "core/platform.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -183,6 +185,17 @@ QFuture<int> Cli::prCreate(const QCommandLineParser &parser)
         if (!opened)
             return finish(reported(opened.error()));
         GitHubApi *api = *opened;
+        // Opening a pull request changes something: it goes in the audit log like the rest.
+        if (auto code = openCore())
+            return finish(*code);
+        const auto audit = [this, sandbox](const QString &target, const QString &outcome,
+                                           const QString &detail) {
+            auto appended = AuditLog(m_core->database())
+                                .append({0, {}, osUserName(), u"github.pr.create"_s,
+                                         sandbox.isEmpty() ? target : sandbox, outcome, detail});
+            if (!appended)
+                writeErr(u"squadctl: warning: the audit log was not written: "_s + appended.error().message());
+        };
         // The repository: --repo, else the sandbox repository's origin.
         const auto create = [=, this](PullRequestDraft draft, const QString &remoteUrl) {
             Result<GitHubRepo> repo = !repoText.isEmpty()
@@ -196,7 +209,14 @@ QFuture<int> Cli::prCreate(const QCommandLineParser &parser)
                 return finish(reported(same.error()));
             draft.repo = *repo;
             writeErr(u"Creating a pull request in %1 from %2…"_s.arg(draft.repo.slug(), draft.head));
-            api->createPullRequest(draft).then(this, [json, finish](const Result<PullRequestCreated> &made) {
+            const QString target = draft.repo.slug();
+            api->createPullRequest(draft).then(this, [json, finish, audit, target](
+                                                          const Result<PullRequestCreated> &made) {
+                if (!made)
+                    audit(target, u"failed"_s, made.error().toString());
+                else
+                    audit(target, made->existed ? u"noop"_s : u"ok"_s,
+                          (QStringList{made->pullRequest.url} + made->problems).join(u"; "_s));
                 if (!made) {
                     if (made.error().detail() == DraftUnsupportedDetail)
                         writeErr(u"hint: run it again without --draft for a normal pull request"_s);
@@ -225,8 +245,6 @@ QFuture<int> Cli::prCreate(const QCommandLineParser &parser)
         };
         if (sandbox.isEmpty())
             return create(draft, {});
-        if (auto code = openCore())
-            return finish(*code);
         auto *ops = new GitOps(m_core->database(), m_core->sandboxes(), this);
         ops->describe(sandbox, folder)
             .then(this, [=](const Result<RepoFacts> &facts) mutable {

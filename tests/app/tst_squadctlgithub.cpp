@@ -178,6 +178,17 @@ void tst_SquadctlGitHub::createFindsTheExistingOneTheSecondTime()
     QCOMPARE(second.out.trimmed(), made.value(u"url"_s).toString().toUtf8());
     QVERIFY2(second.err.contains("already existed"), second.err.constData());
     QCOMPARE(m_github->repo(Repo)->pulls.size(), 1);
+
+    // Both are in the audit log: the one that opened it, and the one that found it.
+    const Outcome audit = squadctl({u"audit"_s, u"list"_s, u"--json"_s});
+    QCOMPARE(audit.exitCode, 0);
+    const QJsonArray entries = audit.json().array();
+    QCOMPARE(entries.size(), 2);
+    QCOMPARE(entries.at(0).toObject().value(u"action"_s).toString(), u"github.pr.create"_s);
+    QCOMPARE(entries.at(0).toObject().value(u"outcome"_s).toString(), u"noop"_s);
+    QCOMPARE(entries.at(1).toObject().value(u"outcome"_s).toString(), u"ok"_s);
+    QCOMPARE(entries.at(1).toObject().value(u"target"_s).toString(), Repo);
+    QVERIFY(!audit.out.contains(Token.toLatin1()));
 }
 
 void tst_SquadctlGitHub::refusalsSayWhatToDo()
