@@ -23,10 +23,9 @@ struct BadgeGeometry
     QString text;
 };
 
-// The pill's text and size for `status` in `font`; `cell` places it (left, vertically centred).
-BadgeGeometry badgeFor(SandboxBadge status, const QFont &font, const QRect &cell)
+// The pill's text and size for `p` in `font`; `cell` places it (left, vertically centred).
+BadgeGeometry badgeFor(const StatusPresentation &p, const QFont &font, const QRect &cell)
 {
-    const StatusPresentation p = presentationOf(status);
     const QFontMetrics fm(font);
     const QString text = p.symbol + u' ' + p.label;
     const int padding = fm.averageCharWidth();
@@ -42,18 +41,24 @@ BadgeGeometry badgeFor(SandboxBadge status, const QFont &font, const QRect &cell
 
 QSize statusBadgeSize(SandboxBadge status, const QFont &font)
 {
+    return statusBadgeSize(presentationOf(status), font);
+}
+
+QSize statusBadgeSize(const StatusPresentation &p, const QFont &font)
+{
     const QFontMetrics fm(font);
-    const BadgeGeometry badge = badgeFor(status, font, QRect(0, 0, 10000, fm.height() + 6));
+    const BadgeGeometry badge = badgeFor(p, font, QRect(0, 0, 10000, fm.height() + 6));
     return {qRound(badge.pill.width()) + fm.averageCharWidth() + 4, fm.height() + 6};
 }
 
-// The pill alone, drawn once per status, size, colours and device pixel ratio: a table shows
-// the same few pills on every row, so each paint after the first is one pixmap blit.
-static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxBadge status, const QFont &font,
-                           const QColor &base, qreal dpr)
+// The pill alone, drawn once per look (text, colour), size, base and device pixel ratio: a
+// table shows the same few pills on every row, so each paint after the first is one pixmap blit.
+static QPixmap badgePixmap(const BadgeGeometry &badge, const StatusPresentation &p,
+                           const QFont &font, const QColor &base, qreal dpr)
 {
     const QSize size(qCeil(badge.pill.width()) + 2, qCeil(badge.pill.height()) + 2);
-    const QString key = u"squad-badge/%1/%2x%3/%4/%5/%6"_s.arg(int(status))
+    const QString key = u"squad-badge/%1/%2/%3x%4/%5/%6/%7"_s.arg(badge.text)
+                            .arg(p.colour.rgba())
                             .arg(size.width())
                             .arg(size.height())
                             .arg(base.rgba())
@@ -63,7 +68,6 @@ static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxBadge status, cons
     if (QPixmapCache::find(key, &pixmap))
         return pixmap;
 
-    const StatusPresentation p = presentationOf(status);
     pixmap = QPixmap(size * dpr);
     pixmap.setDevicePixelRatio(dpr);
     pixmap.fill(Qt::transparent);
@@ -96,10 +100,16 @@ static QPixmap badgePixmap(const BadgeGeometry &badge, SandboxBadge status, cons
 void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxBadge status, const QFont &font,
                       const QColor &base)
 {
-    const BadgeGeometry badge = badgeFor(status, font, rect);
+    paintStatusBadge(painter, rect, presentationOf(status), font, base);
+}
+
+void paintStatusBadge(QPainter *painter, const QRect &rect, const StatusPresentation &p,
+                      const QFont &font, const QColor &base)
+{
+    const BadgeGeometry badge = badgeFor(p, font, rect);
     const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
     painter->drawPixmap(badge.pill.topLeft() - QPointF(1, 1),
-                        badgePixmap(badge, status, font, base, dpr));
+                        badgePixmap(badge, p, font, base, dpr));
 }
 
 void StatusBadgeDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -144,20 +154,26 @@ void StatusBadge::setStatus(SandboxStatus status)
 void StatusBadge::setBadge(SandboxBadge status)
 {
     m_status = status;
-    setAccessibleName(presentationOf(status).label);
+    setPresentation(presentationOf(status));
+}
+
+void StatusBadge::setPresentation(const StatusPresentation &presentation)
+{
+    m_presentation = presentation;
+    setAccessibleName(presentation.label);
     updateGeometry();
     update();
 }
 
 QSize StatusBadge::sizeHint() const
 {
-    return statusBadgeSize(m_status, font());
+    return statusBadgeSize(m_presentation, font());
 }
 
 void StatusBadge::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    paintStatusBadge(&painter, rect(), m_status, font(), palette().color(QPalette::Base));
+    paintStatusBadge(&painter, rect(), m_presentation, font(), palette().color(QPalette::Base));
 }
 
 } // namespace squad

@@ -9,13 +9,17 @@
 
 namespace squad {
 
-// The status pill shared by the table and the details pane: its size in `font`, and painting
-// it into `rect` (left-aligned, vertically centred) over `base`.
+// The status pill shared by the table, the details pane and the pull request card: its size in
+// `font`, and painting it into `rect` (left-aligned, vertically centred) over `base`.
 QSize statusBadgeSize(SandboxBadge badge, const QFont &font);
 void paintStatusBadge(QPainter *painter, const QRect &rect, SandboxBadge badge, const QFont &font,
                       const QColor &base);
+// The same pill for any presentation (a pull request's state), drawn the same way.
+QSize statusBadgeSize(const StatusPresentation &presentation, const QFont &font);
+void paintStatusBadge(QPainter *painter, const QRect &rect, const StatusPresentation &presentation,
+                      const QFont &font, const QColor &base);
 
-// The pill as a widget, for the details pane's header.
+// The pill as a widget, for the details pane's header and the pull request card.
 class StatusBadge : public QWidget
 {
     Q_OBJECT
@@ -24,6 +28,9 @@ public:
     void setStatus(SandboxStatus status);
     void setBadge(SandboxBadge badge);
     SandboxBadge badge() const { return m_status; }
+    // Shows `presentation` instead of a sandbox's badge.
+    void setPresentation(const StatusPresentation &presentation);
+    const StatusPresentation &presentation() const { return m_presentation; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override { return sizeHint(); }
 
@@ -32,6 +39,7 @@ protected:
 
 private:
     SandboxBadge m_status = SandboxBadge::Created;
+    StatusPresentation m_presentation = presentationOf(SandboxBadge::Created);
 };
 
 // Paints a sandbox's status as a small pill: symbol and word in the status colour on a tint of
