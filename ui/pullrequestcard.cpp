@@ -230,6 +230,14 @@ void PullRequestCard::setWatch(PullRequestWatch *watch)
         connect(watch, &PullRequestWatch::statusChanged, this,
                 [this](const PullRequestStatus &status) { setStatus(status); });
         connect(watch, &PullRequestWatch::failed, this, &PullRequestCard::showError);
+        // An unchanged answer still says when GitHub was last asked, and that it answers again.
+        connect(watch, &PullRequestWatch::checked, this, [this](const QDateTime &at) {
+            if (!m_status)
+                return;
+            m_checkedAt = at;
+            m_error.reset();
+            updateView();
+        });
         // A watch deleted under the card leaves its last state shown, with nothing to refresh.
         connect(watch, &QObject::destroyed, this, &PullRequestCard::updateView);
         if (watch->status()) {

@@ -5,6 +5,8 @@
 
 #include <QTimer>
 
+#include <utility>
+
 namespace squad {
 
 PullRequestWatch::PullRequestWatch(GitHubApi *api, GitHubRepo repo, int number, QObject *parent)
@@ -41,7 +43,10 @@ bool PullRequestWatch::isActive() const
 
 void PullRequestWatch::refreshNow()
 {
-    poll();
+    if (m_polling)
+        m_pollAgain = true;
+    else
+        poll();
 }
 
 void PullRequestWatch::poll()
@@ -54,14 +59,17 @@ void PullRequestWatch::poll()
         m_polling = false;
         if (!status) {
             Q_EMIT failed(status.error());
-            return;
+        } else {
+            if (status->state == PullRequestStatus::State::Merged)
+                m_timer->stop();
+            if (!m_status || !(*m_status == *status)) {
+                m_status = *status;
+                Q_EMIT statusChanged(*status);
+            }
+            Q_EMIT checked(QDateTime::currentDateTime());
         }
-        if (status->state == PullRequestStatus::State::Merged)
-            m_timer->stop();
-        if (m_status && *m_status == *status)
-            return;
-        m_status = *status;
-        Q_EMIT statusChanged(*status);
+        if (std::exchange(m_pollAgain, false))
+            poll();
     });
 }
 

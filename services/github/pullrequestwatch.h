@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "github/githubtypes.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 
@@ -30,8 +31,10 @@ public:
     void setInterval(int ms);
     void start();  // polls now, then every interval
     void stop();
+    // Polls now; during a poll, once more when it ends (its answer may predate the request).
     void refreshNow();
     bool isActive() const;
+    bool isPolling() const { return m_polling; }  // a poll is on its way
 
     const GitHubRepo &repo() const { return m_repo; }
     int number() const { return m_number; }
@@ -42,6 +45,8 @@ Q_SIGNALS:
     void statusChanged(const squad::PullRequestStatus &status);
     // A poll failed; polling goes on (the next poll may succeed).
     void failed(const squad::Error &error);
+    // A poll succeeded, whether or not anything changed (after statusChanged when it did).
+    void checked(const QDateTime &at);
 
 private:
     void poll();
@@ -51,6 +56,7 @@ private:
     int m_number = 0;
     QTimer *m_timer;
     bool m_polling = false;
+    bool m_pollAgain = false;  // refreshNow() during a poll: one more once it ends
     std::optional<PullRequestStatus> m_status;
 };
 

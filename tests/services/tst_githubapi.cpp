@@ -557,13 +557,26 @@ void tst_GitHubApi::watchSignalsChangesOnly()
     PullRequestWatch watch(api, octoApp(), created->pullRequest.number);
     watch.setInterval(30);
     QSignalSpy changed(&watch, &PullRequestWatch::statusChanged);
+    QSignalSpy checked(&watch, &PullRequestWatch::checked);
     QSignalSpy failed(&watch, &PullRequestWatch::failed);
     watch.start();
     QTRY_COMPARE(changed.size(), 1);
-    // Several more polls with nothing new: no more signals.
-    const qsizetype before = m_github->seen().size();
-    QTRY_VERIFY(m_github->seen().size() >= before + 12);
+    // Several more polls with nothing new: each says it checked, none that something changed.
+    QTRY_VERIFY(checked.size() >= 4);
     QCOMPARE(changed.size(), 1);
+
+    // A refresh asked for during a poll is not lost: one more poll follows it.
+    watch.stop();
+    QTRY_VERIFY(!watch.isPolling());  // a poll in flight lands
+    const qsizetype polls = checked.size();
+    watch.refreshNow();
+    QVERIFY(watch.isPolling());
+    watch.refreshNow();  // during the first: queued, not dropped...
+    watch.refreshNow();  // ...and not doubled
+    QTRY_VERIFY(!watch.isPolling() && checked.size() >= polls + 2);
+    QCOMPARE(checked.size(), polls + 2);
+    watch.setInterval(30);
+    watch.start();
 
     m_github->merge(Repo, created->pullRequest.number);
     QTRY_COMPARE(changed.size(), 2);

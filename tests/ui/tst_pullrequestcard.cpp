@@ -312,7 +312,13 @@ void tst_PullRequestCard::failedCheckKeepsTheLastState()
     QCOMPARE(label("checksLabel")->text(), u"No checks"_s);
     QVERIFY(label("linkLabel")->isVisibleTo(m_card.get()));
 
-    // The next change seen replaces the error.
+    // GitHub answers again with nothing new: the error goes, "last checked" moves on.
+    QTRY_VERIFY2(label("checkedLabel")->text().startsWith(u"Last checked "_s),
+                 qPrintable(label("checkedLabel")->text()));
+    QCOMPARE(label("checkedLabel")->palette().color(QPalette::WindowText), normal);
+    QCOMPARE(stateText(), u"Open"_s);
+
+    // The next change seen shows too.
     m_github->addReview(Repo, m_number, u"hubot"_s, u"APPROVED"_s);
     QTRY_COMPARE(label("reviewLabel")->text(), u"Approved"_s);
     QVERIFY(label("checkedLabel")->text().startsWith(u"Last checked "_s));
