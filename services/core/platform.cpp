@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "platform.h"
 
+#include <QSysInfo>
+
+#ifdef Q_OS_WIN
+#include <windows.h>
+#else
+#include <cerrno>
+#include <csignal>
+#endif
+
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -62,6 +71,29 @@ Result<QString> ensureDataDir(const QString &overridePath)
     if (path.isEmpty())
         path = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     return ensureWritableDir(path, u"data"_s);
+}
+
+QString hostName()
+{
+    return QSysInfo::machineHostName();
+}
+
+bool processAlive(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+#ifdef Q_OS_WIN
+    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid));
+    if (!process)
+        return GetLastError() == ERROR_ACCESS_DENIED;
+    DWORD code = 0;
+    const bool running = GetExitCodeProcess(process, &code) && code == STILL_ACTIVE;
+    CloseHandle(process);
+    return running;
+#else
+    // Signal 0 checks without sending; EPERM means it exists but is another user's.
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+#endif
 }
 
 } // namespace squad

@@ -18,4 +18,9 @@ QString osUserName();
 // Creates `path` (and parents) and proves it writable by creating and removing a probe file.
 [[nodiscard]] Result<QString> ensureWritableDir(const QString &path, const QString &what);
 
+// This machine's name, as recorded with work a process has claimed.
+QString hostName();
+// Whether a process with this id runs on this machine.
+bool processAlive(qint64 pid);
+
 } // namespace squad

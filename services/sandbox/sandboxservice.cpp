@@ -117,6 +117,18 @@ QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest
     record.templateId = *templateId;
     record.status = SandboxStatus::Created;
     record.metadata = u"{}"_s;
+    if (!request.metadata.isEmpty()) {
+        QJsonObject metadata;
+        for (auto it = request.metadata.cbegin(); it != request.metadata.cend(); ++it) {
+            if (!it.key().startsWith(u"squad."_s) || it.key().size() > 64 || it.value().size() > 256) {
+                return readyFuture<Ready>(fail(ErrorCode::InvalidArgument,
+                                               u"Sandbox metadata \"%1\" is not allowed: keys start "
+                                               "with \"squad.\""_s.arg(it.key().left(64))));
+            }
+            metadata.insert(it.key(), it.value());
+        }
+        record.metadata = QString::fromUtf8(QJsonDocument(metadata).toJson(QJsonDocument::Compact));
+    }
 
     const TaskStore tasks(m_db);
     if (!request.taskId.isEmpty()) {
@@ -154,6 +166,8 @@ QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest
         spec.metadata.insert(u"squad.task_id"_s, record.taskId);
     if (!record.agentId.isEmpty())
         spec.metadata.insert(u"squad.agent_id"_s, record.agentId);
+    for (auto it = request.metadata.cbegin(); it != request.metadata.cend(); ++it)
+        spec.metadata.insert(it.key(), it.value());
     spec.metadata.insert(u"squad.sandbox_id"_s, record.id);
 
     return provider->create(spec).then(this, [this, record](Result<ProviderSandbox> created) mutable
@@ -203,6 +217,12 @@ Result<void> SandboxService::forEach(const SandboxFilter &filter,
                                      const std::function<void(const SandboxRecord &)> &visit) const
 {
     return m_store.forEach(filter, visit);
+}
+
+Result<std::optional<SandboxRecord>> SandboxService::findByMetadata(const QString &key,
+                                                                    const QString &value) const
+{
+    return m_store.findByMetadata(key, value);
 }
 
 Result<std::optional<SandboxRecord>> SandboxService::runningForTask(const QString &taskId) const

@@ -24,6 +24,9 @@ struct CreateSandboxRequest
     QString agentId;     // optional, must name an existing agent
     QString repoUrl;     // optional, without credentials
     QString provider;    // empty = the service's default provider
+    // Kept on the row and given to the provider (E2B keeps it with the sandbox), for finding
+    // the sandbox again: squad.run = the workflow run it belongs to. Keys start with "squad.".
+    QMap<QString, QString> metadata;
 };
 
 struct TerminateOutcome
@@ -77,6 +80,9 @@ public:
     [[nodiscard]] Result<void> forEach(const SandboxFilter &filter,
                                        const std::function<void(const SandboxRecord &)> &visit) const;
     [[nodiscard]] Result<std::optional<SandboxRecord>> runningForTask(const QString &taskId) const;
+    // The newest sandbox created with metadata `key` = `value`, if any.
+    [[nodiscard]] Result<std::optional<SandboxRecord>> findByMetadata(const QString &key,
+                                                                      const QString &value) const;
 
     // Unknown id → NotFound. Already terminated → success of kind AlreadyTerminated.
     // The provider reporting NotFound → the row is marked TERMINATED (GoneAtProvider).

@@ -85,9 +85,41 @@ static Migration providerFields(SqlDialect dialect)
     }};
 }
 
+// Guided workflow runs and their eight steps, each written before and after it runs, so a run
+// interrupted anywhere resumes where it stopped.
+static Migration workflowRuns(SqlDialect dialect)
+{
+    const Types t = typesFor(dialect);
+    return {3, u"workflow runs and steps"_s, {
+        u"CREATE TABLE workflow_runs ("
+         "id %1 PRIMARY KEY, "
+         "state TEXT NOT NULL CHECK (state IN "
+         "('pending', 'running', 'waiting', 'failed', 'succeeded', 'aborted')), "
+         "inputs %3 NOT NULL, "
+         "error TEXT, "
+         "runner_pid BIGINT, "
+         "runner_host TEXT, "
+         "created_at %2 NOT NULL, "
+         "updated_at %2 NOT NULL)"_s.arg(t.id, t.timestamp, t.json),
+        u"CREATE INDEX ix_workflow_runs_created_at ON workflow_runs (created_at)"_s,
+        u"CREATE TABLE workflow_steps ("
+         "run_id %1 NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE, "
+         "step INTEGER NOT NULL CHECK (step BETWEEN 0 AND 7), "
+         "name TEXT NOT NULL, "
+         "state TEXT NOT NULL CHECK (state IN "
+         "('pending', 'running', 'succeeded', 'failed', 'skipped')), "
+         "attempts INTEGER NOT NULL DEFAULT 0, "
+         "started_at %2, "
+         "finished_at %2, "
+         "output %3 NOT NULL DEFAULT '{}', "
+         "error TEXT, "
+         "PRIMARY KEY (run_id, step))"_s.arg(t.id, t.timestamp, t.json),
+    }};
+}
+
 QList<Migration> migrations(SqlDialect dialect)
 {
-    return {initialSchema(dialect), providerFields(dialect)};
+    return {initialSchema(dialect), providerFields(dialect), workflowRuns(dialect)};
 }
 
 } // namespace squad

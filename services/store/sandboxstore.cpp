@@ -3,7 +3,10 @@
 
 #include "core/timestamp.h"
 #include "database.h"
+#include "sqlvalues.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlError>
 #include <QSet>
 #include <QSqlRecord>
@@ -19,40 +22,11 @@ static const QString SelectColumns =
     "cpu_count, memory_mb, metadata, created_at, updated_at, last_used_at, ended_at, "
     "provider_state, disk_mb, started_at, ends_at"_s;
 
-static QVariant nullable(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
-static QVariant nullableInt(int value)
-{
-    return value == 0 ? QVariant(QMetaType::fromType<int>()) : QVariant(value);
-}
-
-static QVariant timestampValue(const QDateTime &at)
-{
-    return at.isValid() ? QVariant(formatTimestamp(at)) : QVariant(QMetaType::fromType<QString>());
-}
-
-// PostgreSQL hands back UUID and timestamptz columns as QUuid/QDateTime or text depending on
-// the driver version; SQLite always as text.
-static QString idText(const QVariant &value)
-{
-    if (value.isNull())
-        return {};
-    if (value.metaType() == QMetaType::fromType<QUuid>())
-        return value.toUuid().toString(QUuid::WithoutBraces);
-    return value.toString();
-}
-
-static QDateTime timestampFrom(const QVariant &value)
-{
-    if (value.isNull())
-        return {};
-    if (value.metaType() == QMetaType::fromType<QDateTime>())
-        return value.toDateTime().toUTC();
-    return parseTimestamp(value.toString());
-}
+using sql::idText;
+using sql::nullable;
+using sql::nullableInt;
+using sql::timestampFrom;
+using sql::timestampValue;
 
 static SandboxRecord recordFromQuery(const QSqlQuery &q)
 {
@@ -211,6 +185,23 @@ Result<SandboxRecords> SandboxStore::list(const SandboxFilter &filter) const
                            pool.intern(*text);
                    })
         .transform([&] { return std::move(records); });
+}
+
+Result<std::optional<SandboxRecord>> SandboxStore::findByMetadata(const QString &key,
+                                                                  const QString &value) const
+{
+    // The pair as QJsonDocument writes it; LIKE's wildcards in it are escaped.
+    QString pair = QString::fromUtf8(QJsonDocument(QJsonObject{{key, value}}).toJson(QJsonDocument::Compact));
+    pair = pair.mid(1, pair.size() - 2);
+    pair.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+    auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE metadata LIKE ? ESCAPE '\\' "
+                            "ORDER BY created_at DESC LIMIT 1"_s.arg(SelectColumns),
+                           {QString(u"%"_s + pair + u"%"_s)});
+    if (!query)
+        return fail(query.error());
+    if (!query->next())
+        return std::optional<SandboxRecord>();
+    return std::optional<SandboxRecord>(recordFromQuery(*query));
 }
 
 Result<std::optional<SandboxRecord>> SandboxStore::findByProviderId(const QString &provider,

@@ -42,6 +42,10 @@ public:
                                        const std::function<void(const SandboxRecord &)> &visit) const;
     // The row of the sandbox `providerId` at `provider`, if any (the newest, should there be
     // several).
+    // The newest row whose metadata has `key` = `value` (metadata as the service writes it:
+    // compact JSON of string values).
+    [[nodiscard]] Result<std::optional<SandboxRecord>> findByMetadata(const QString &key,
+                                                                      const QString &value) const;
     [[nodiscard]] Result<std::optional<SandboxRecord>> findByProviderId(const QString &provider,
                                                                         const QString &providerId) const;
     // The newest RUNNING sandbox of the task, if any.
