@@ -330,7 +330,8 @@ void tst_Database::sandboxRowRoundTrips()
 
 void tst_Database::upgradingFromVersionOneKeepsRows()
 {
-    // A database as version 1 left it: migration 2's columns gone and its record with them.
+    // A database as version 1 left it: migration 2's columns and migration 3's tables gone, and
+    // their records with them.
     auto location = DatabaseLocation::parse(m_scratch->text(), m_scratch->folder());
     QVERIFY_RESULT(location);
     const QString id = newId();
@@ -339,7 +340,9 @@ void tst_Database::upgradingFromVersionOneKeepsRows()
         QVERIFY_RESULT(db);
         for (const QString &column : {u"provider_state"_s, u"disk_mb"_s, u"started_at"_s, u"ends_at"_s})
             QVERIFY_RESULT((*db)->exec(u"ALTER TABLE sandboxes DROP COLUMN %1"_s.arg(column)));
-        QVERIFY_RESULT((*db)->exec(u"DELETE FROM schema_migrations WHERE version = 2"_s));
+        QVERIFY_RESULT((*db)->exec(u"DROP TABLE workflow_steps"_s));
+        QVERIFY_RESULT((*db)->exec(u"DROP TABLE workflow_runs"_s));
+        QVERIFY_RESULT((*db)->exec(u"DELETE FROM schema_migrations WHERE version >= 2"_s));
         QVERIFY_RESULT((*db)->exec(
             u"INSERT INTO sandboxes (id, e2b_id, provider, template_id, status, metadata, created_at, "
             "updated_at) VALUES (?, 'sbx1', 'e2b', 'base', 'RUNNING', '{}', ?, ?)"_s,
@@ -348,7 +351,8 @@ void tst_Database::upgradingFromVersionOneKeepsRows()
     }
     auto db = Database::open(*location);
     QVERIFY_RESULT(db);
-    QCOMPARE(*(*db)->schemaVersion(), 2);
+    QCOMPARE(*(*db)->schemaVersion(), Database::latestSchemaVersion());
+    QVERIFY_RESULT((*db)->exec(u"SELECT COUNT(*) FROM workflow_runs"_s));  // migration 3 ran too
     auto kept = SandboxStore(**db).get(id);
     QVERIFY_RESULT(kept);
     QCOMPARE(kept->providerId, u"sbx1"_s);
