@@ -8,6 +8,8 @@
 #include "local/localprovider.h"
 #include "store/database.h"
 #include "store/sandboxstore.h"
+#include "workflow/workflowengine.h"
+#include "workflow/workflowservices.h"
 
 #include <QFileInfo>
 #include <QPointer>
@@ -55,16 +57,94 @@ public:
         return token;
     }
 
+    ~Worker() override
+    {
+        // The engine first (it ends its runs' promises as cancelled; their rows say "running"
+        // with this process as runner, so the next start takes them over), then what it uses,
+        // then the core they all use.
+        m_engine.reset();
+        m_workflowServices.reset();
+        m_github.reset();
+        for (Watcher *watcher : std::as_const(m_watchers)) {
+            delete watcher->watch;
+            delete watcher;
+        }
+        m_watchers.clear();
+        m_core.reset();
+    }
+
     QString m_lastChangeToken;
     // Sandboxes E2B runs with no row here, from the last reconcile, by provider id.
     QMap<QString, SandboxRecord> m_orphans;
-    // The sandbox whose files are watched (watchChanges), and how.
-    QString m_watched;
-    git::ChangeWatch *m_changes = nullptr;
+
+    // Who follows which sandbox's files (watchChanges), by watcher ("" = the details pane).
+    struct Watcher
+    {
+        QString id;
+        git::ChangeWatch *watch = nullptr;
+    };
+    QHash<QString, Watcher *> m_watchers;
+
+    // The workflow engine, made on first use with the access given last.
+    WorkflowEngine &engine(ConsoleCore &core, ConsoleBackend *backend)
+    {
+        if (!m_engine) {
+            if (!m_access.apiUrl.isEmpty())
+                m_github = std::make_unique<GitHubApi>(m_access.apiUrl, m_access.auth);
+            m_workflowServices = std::make_unique<WorkflowServices>(
+                core.database(), core.sandboxes(), m_github.get(), m_access.identity);
+            m_engine = std::make_unique<WorkflowEngine>(core.database(), *m_workflowServices);
+            WorkflowEngine::Options options;
+            // The operator decides what happens to the sandbox of a failed step.
+            options.discardSandboxOnFailure = false;
+            m_engine->setOptions(options);
+            // Queued to the backend: re-emitted on the GUI thread.
+            connect(m_engine.get(), &WorkflowEngine::runChanged, backend,
+                    &ConsoleBackend::runChanged);
+            connect(m_engine.get(), &WorkflowEngine::stepLog, backend, &ConsoleBackend::stepLog);
+            m_accessChanged = false;
+        }
+        return *m_engine;
+    }
+
+    void setAccess(const WorkflowAccess &access)
+    {
+        m_access = access;
+        m_accessChanged = true;
+        dropEngineIfIdle();
+    }
+
+    // Counts a call that drives steps: the engine is not replaced while one is under way.
+    QFuture<Result<WorkflowRun>> driving(QFuture<Result<WorkflowRun>> future)
+    {
+        ++m_driving;
+        return future.then(this, [this](Result<WorkflowRun> run) {
+            if (--m_driving == 0 && m_accessChanged) {
+                // Not from inside the engine's own call chain.
+                QMetaObject::invokeMethod(this, [this] { dropEngineIfIdle(); }, Qt::QueuedConnection);
+            }
+            return run;
+        });
+    }
 
 private:
+    void dropEngineIfIdle()
+    {
+        if (m_driving > 0 || !m_accessChanged || !m_engine)
+            return;
+        m_engine.reset();
+        m_workflowServices.reset();
+        m_github.reset();
+    }
+
     StartupOptions m_options;
     std::unique_ptr<ConsoleCore> m_core;
+    WorkflowAccess m_access;
+    bool m_accessChanged = false;
+    int m_driving = 0;
+    std::unique_ptr<GitHubApi> m_github;
+    std::unique_ptr<WorkflowServices> m_workflowServices;
+    std::unique_ptr<WorkflowEngine> m_engine;
 };
 
 // Forwards one command's output and end from the worker thread to a RemoteCommandRun. It is
@@ -329,28 +409,44 @@ CommandRun *ConsoleBackend::run(const QString &id, const CommandSpec &spec, QObj
 
 QFuture<Result<git::Diff>> ConsoleBackend::diff(const QString &id)
 {
+    return diff(id, QString());
+}
+
+QFuture<Result<git::Diff>> ConsoleBackend::diff(const QString &id, const QString &repoDir)
+{
     using Diffed = Result<git::Diff>;
-    return withCore<Diffed>([id](Worker &worker, ConsoleCore &core) -> QFuture<Diffed> {
+    return withCore<Diffed>([id, repoDir](Worker &worker, ConsoleCore &core) -> QFuture<Diffed> {
         auto record = core.sandboxes().get(id);
         if (!record)
             return readyFuture<Diffed>(fail(record.error()));
         git::SandboxDiffRequest request;
         request.repoUrl = record->repoUrl;
+        request.repoDir = repoDir;
         return git::sandboxDiff(core.sandboxes(), id, request, &worker);
     });
 }
 
 void ConsoleBackend::watchChanges(const QString &id)
 {
-    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, id] {
-        if (!worker->m_changes) {
-            worker->m_changes = new git::ChangeWatch(worker);
+    watchChanges(QString(), id, QString());
+}
+
+void ConsoleBackend::watchChanges(const QString &watcher, const QString &id, const QString &repoDir)
+{
+    QMetaObject::invokeMethod(m_worker, [this, worker = m_worker, watcher, id, repoDir] {
+        Worker::Watcher *follower = worker->m_watchers.value(watcher);
+        if (!follower) {
+            if (id.isEmpty())
+                return;
+            follower = new Worker::Watcher;
+            follower->watch = new git::ChangeWatch(worker);
+            worker->m_watchers.insert(watcher, follower);
             // Queued to this object: the signal is re-emitted on the GUI thread.
-            connect(worker->m_changes, &git::ChangeWatch::changed, this,
-                    [this, worker] { Q_EMIT filesChanged(worker->m_watched); });
+            connect(follower->watch, &git::ChangeWatch::changed, this,
+                    [this, follower] { Q_EMIT filesChanged(follower->id); });
         }
-        worker->m_changes->stop();
-        worker->m_watched = id;
+        follower->watch->stop();
+        follower->id = id;
         auto core = worker->core();
         if (id.isEmpty() || !core)
             return;
@@ -362,18 +458,18 @@ void ConsoleBackend::watchChanges(const QString &id)
             // home may hold far more than the system lets one process watch.
             const QString home = (*core)->local().homePath(record->providerId);
             QString folder = home;
-            if (!record->repoUrl.isEmpty()) {
-                for (const QString &clone : {defaultRepoFolder(record->repoUrl),
-                                             git::cloneFolderName(record->repoUrl)}) {
-                    if (!clone.isEmpty() && QFileInfo::exists(home + u'/' + clone + u"/.git"_s)) {
-                        folder = home + u'/' + clone;
-                        break;
-                    }
+            QStringList clones{repoDir};
+            if (repoDir.isEmpty() && !record->repoUrl.isEmpty())
+                clones = {defaultRepoFolder(record->repoUrl), git::cloneFolderName(record->repoUrl)};
+            for (const QString &clone : std::as_const(clones)) {
+                if (!clone.isEmpty() && QFileInfo::exists(home + u'/' + clone + u"/.git"_s)) {
+                    folder = home + u'/' + clone;
+                    break;
                 }
             }
-            worker->m_changes->watchFolder(folder);
+            follower->watch->watchFolder(folder);
         } else {
-            worker->m_changes->poll();
+            follower->watch->poll();
         }
     });
 }
@@ -475,6 +571,99 @@ QFuture<Result<QList<E2bTemplate>>> ConsoleBackend::templates()
         if (!core.e2b())
             return readyFuture<Templates>(fail(ErrorCode::InvalidArgument, u"E2B is not set up: add an API key in Preferences"_s));
         return core.e2b()->api().listTemplates();
+    });
+}
+
+
+// --- the guided workflow -------------------------------------------------------------------
+
+template<class T, class Work>
+QFuture<T> ConsoleBackend::withEngine(Work work)
+{
+    return withCore<T>([this, work](Worker &worker, ConsoleCore &core) mutable -> QFuture<T> {
+        return work(worker, worker.engine(core, this));
+    });
+}
+
+ConsoleBackend::RunFuture ConsoleBackend::driving(const QString &runId, RunFuture future)
+{
+    ++m_activeRuns[runId];
+    return future.then(this, [this, runId](Result<WorkflowRun> run) {
+        if (--m_activeRuns[runId] <= 0)
+            m_activeRuns.remove(runId);
+        return run;
+    });
+}
+
+void ConsoleBackend::setWorkflowAccess(const WorkflowAccess &access)
+{
+    m_hasWorkflowAccess = true;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, access] { worker->setAccess(access); });
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::createRun(const WorkflowInputs &inputs)
+{
+    return withEngine<Result<WorkflowRun>>([inputs](Worker &, WorkflowEngine &engine) {
+        return readyFuture<Result<WorkflowRun>>(engine.createRun(inputs));
+    });
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::startRun(const QString &runId)
+{
+    return driving(runId, withEngine<Result<WorkflowRun>>([runId](Worker &worker, WorkflowEngine &engine) {
+        return worker.driving(engine.start(runId));
+    }));
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::confirmAgentDone(const QString &runId)
+{
+    return driving(runId, withEngine<Result<WorkflowRun>>([runId](Worker &worker, WorkflowEngine &engine) {
+        return worker.driving(engine.confirmAgentDone(runId));
+    }));
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::retryRun(const QString &runId)
+{
+    return driving(runId, withEngine<Result<WorkflowRun>>([runId](Worker &worker, WorkflowEngine &engine) {
+        return worker.driving(engine.retry(runId));
+    }));
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::skipStep(const QString &runId)
+{
+    return driving(runId, withEngine<Result<WorkflowRun>>([runId](Worker &worker, WorkflowEngine &engine) {
+        return worker.driving(engine.skip(runId));
+    }));
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::abortRun(const QString &runId, bool keepSandbox)
+{
+    return withEngine<Result<WorkflowRun>>([runId, keepSandbox](Worker &worker, WorkflowEngine &engine) {
+        // Terminating the sandbox takes a while: the engine stays while it does.
+        return worker.driving(engine.abort(runId, keepSandbox));
+    });
+}
+
+QFuture<Result<QList<WorkflowRun>>> ConsoleBackend::runs(int limit)
+{
+    using Runs = Result<QList<WorkflowRun>>;
+    return withEngine<Runs>([limit](Worker &, WorkflowEngine &engine) {
+        return readyFuture<Runs>(engine.list(limit));
+    });
+}
+
+QFuture<Result<WorkflowRun>> ConsoleBackend::workflowRun(const QString &runId)
+{
+    return withEngine<Result<WorkflowRun>>([runId](Worker &, WorkflowEngine &engine) {
+        return readyFuture<Result<WorkflowRun>>(engine.get(runId));
+    });
+}
+
+QFuture<Result<QList<WorkflowRun>>> ConsoleBackend::resumableRuns()
+{
+    using Runs = Result<QList<WorkflowRun>>;
+    return withEngine<Runs>([](Worker &, WorkflowEngine &engine) {
+        return readyFuture<Runs>(engine.resumable());
     });
 }
 

@@ -6,12 +6,16 @@
 #include "sandbox/sandboxprovider.h"
 #include "e2b/e2bapi.h"
 #include "git/diff.h"
+#include "git/gitops.h"
+#include "github/githubapi.h"
 #include "sandbox/sandboxservice.h"
 #include "store/auditlog.h"
+#include "workflow/workflowrun.h"
 
 #include <QFuture>
 #include <QMap>
 #include <QObject>
+#include <QHash>
 #include <QThread>
 
 #include <memory>
@@ -25,6 +29,15 @@ struct SandboxSnapshot
     SandboxRecords records;            // newest first, without metadata (see sandbox())
     QMap<SandboxStatus, int> counts;   // of all rows; empty for a first page
     bool complete = true;              // false for a first page (see loadSandboxes)
+};
+
+// What the guided workflow needs from the GUI thread's accounts: resolved there (the keychain
+// answers there, see resolveGitHubAccess), handed over as plain values.
+struct WorkflowAccess
+{
+    QString apiUrl;        // GitHub's REST API; empty: no pull request can be opened
+    GitHubAuth auth;       // a secret: only ever given to the worker's GitHubApi
+    GitIdentity identity;  // who commits (the profile's author); empty = the sandbox's git config
 };
 
 // The GUI's asynchronous face of the core. The core (database, providers, lifecycle service)
@@ -97,6 +110,39 @@ public:
     // sandbox's repository is watched, an E2B one polled. One sandbox at a time; stop with an
     // empty id.
     void watchChanges(const QString &id);
+    // The same for one more follower, named `watcher` (a wizard following its run's sandbox
+    // while the details pane follows another): the repository at `repoDir` (relative to the
+    // sandbox's home) is what is watched. One sandbox per watcher; stop with an empty id.
+    void watchChanges(const QString &watcher, const QString &id, const QString &repoDir);
+    // The changes of the repository at `repoDir` in the sandbox (see diff(id)).
+    QFuture<Result<git::Diff>> diff(const QString &id, const QString &repoDir);
+
+    // --- the guided workflow (WorkflowEngine on the worker, see workflowengine.h) ------------
+    // Who runs the workflow's git and GitHub calls. The engine is made on first use with the
+    // access given last (none: no pull request can be opened); a new access replaces it once
+    // no step is running. Steps run by this backend never discard the sandbox on a failure:
+    // the operator retries, skips or aborts.
+    void setWorkflowAccess(const WorkflowAccess &access);
+    bool hasWorkflowAccess() const { return m_hasWorkflowAccess; }
+    // Checks the inputs and stores a pending run (nothing runs yet).
+    QFuture<Result<WorkflowRun>> createRun(const WorkflowInputs &inputs);
+    // Runs the run from its first unfinished step until it succeeds, waits for the operator
+    // (step 4) or a step fails; the answer is the run then. runChanged() follows every step.
+    QFuture<Result<WorkflowRun>> startRun(const QString &runId);
+    QFuture<Result<WorkflowRun>> confirmAgentDone(const QString &runId);
+    QFuture<Result<WorkflowRun>> retryRun(const QString &runId);
+    QFuture<Result<WorkflowRun>> skipStep(const QString &runId);
+    // Stops the run for good; its sandbox is terminated unless `keepSandbox`. A Conflict while
+    // one of its steps is running.
+    QFuture<Result<WorkflowRun>> abortRun(const QString &runId, bool keepSandbox);
+    // Every run, newest first (`limit` > 0: that many).
+    QFuture<Result<QList<WorkflowRun>>> runs(int limit = 0);
+    QFuture<Result<WorkflowRun>> workflowRun(const QString &runId);
+    // Unfinished runs no live process is running: what to offer to resume.
+    QFuture<Result<QList<WorkflowRun>>> resumableRuns();
+    // True from a start, confirm, retry or skip of `runId` through this backend until its
+    // answer arrives: its steps are running here.
+    bool isRunActive(const QString &runId) const { return m_activeRuns.value(runId) > 0; }
 
 Q_SIGNALS:
     // A sandbox changed through this backend (created, moved status, used); like the rows of a
@@ -104,6 +150,10 @@ Q_SIGNALS:
     void sandboxChanged(const squad::SandboxRecord &record);
     // See watchChanges().
     void filesChanged(const QString &id);
+    // A workflow run was written (created, each step's start and end, state changes).
+    void runChanged(const squad::WorkflowRun &run);
+    // A line of a run's step log (git's output, the agent command's, retries, errors).
+    void stepLog(const QString &runId, squad::WorkflowStepKind step, const QString &line);
 
 private:
     class Worker;
@@ -115,12 +165,21 @@ private:
     template<class T, class Work>
     QFuture<T> withCore(Work work);
 
+    // `work` gets the worker's workflow engine (made on first use).
+    using RunFuture = QFuture<Result<WorkflowRun>>;
+    template<class T, class Work>
+    QFuture<T> withEngine(Work work);
+    // A call that drives `runId`'s steps: marks it active until its answer is in.
+    RunFuture driving(const QString &runId, RunFuture future);
+
     QThread m_thread;
     bool m_e2bEnabled = false;
     Worker *m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
     QString m_databaseName;
     std::optional<QFuture<Result<void>>> m_opening;
     std::optional<QFuture<Result<std::optional<SandboxSnapshot>>>> m_firstPage;
+    bool m_hasWorkflowAccess = false;
+    QHash<QString, int> m_activeRuns;  // calls under way, by run
 };
 
 } // namespace squad
