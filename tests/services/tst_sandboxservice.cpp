@@ -146,6 +146,7 @@ private Q_SLOTS:
     void createRunsAndRecords();
     void createWithTaskAndAgent();
     void createFailureKeepsTheReason();
+    void metadataFindsTheSandboxAgain();
     void badInputChangesNothing_data();
     void badInputChangesNothing();
     void getFindsAndRefuses();
@@ -222,7 +223,7 @@ QList<AuditEntry> tst_SandboxService::auditOf(const QString &id)
 void tst_SandboxService::createRunsAndRecords()
 {
     QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
-    auto created = createOne({u"python-3.12"_s, {}, {}, u"https://github.com/acme/widgets"_s, {}});
+    auto created = createOne({u"python-3.12"_s, {}, {}, u"https://github.com/acme/widgets"_s, {}, {}});
     QVERIFY_RESULT(created);
     QCOMPARE(created->status, SandboxStatus::Running);
     QCOMPARE(created->provider, u"fake"_s);
@@ -259,12 +260,37 @@ void tst_SandboxService::createWithTaskAndAgent()
     QVERIFY_RESULT(agent);
     auto task = tasks.createTask(u"upgrade deps"_s, agent->id);
     QVERIFY_RESULT(task);
-    auto created = createOne({{}, task->id.toUpper(), agent->id, {}, {}});
+    auto created = createOne({{}, task->id.toUpper(), agent->id, {}, {}, {}});
     QVERIFY_RESULT(created);
     QCOMPARE(created->taskId, task->id);
     QCOMPARE(created->agentId, agent->id);
     QCOMPARE(created->templateId, u"base"_s);
     QCOMPARE(m_provider->createdSpecs.first().metadata.value(u"squad.task_id"_s), task->id);
+}
+
+void tst_SandboxService::metadataFindsTheSandboxAgain()
+{
+    CreateSandboxRequest request;
+    request.metadata.insert(u"squad.run"_s, u"run_1%"_s);
+    auto created = createOne(request);
+    QVERIFY_RESULT(created);
+    QCOMPARE(m_provider->createdSpecs.first().metadata.value(u"squad.run"_s), u"run_1%"_s);
+    QVERIFY_RESULT(createOne());  // another sandbox, without it
+
+    auto found = m_service->findByMetadata(u"squad.run"_s, u"run_1%"_s);
+    QVERIFY_RESULT(found);
+    QVERIFY(found->has_value());
+    QCOMPARE((*found)->id, created->id);
+    // LIKE's wildcards in the value are literal: "run_1%" does not match "runX1...".
+    auto other = m_service->findByMetadata(u"squad.run"_s, u"run%"_s);
+    QVERIFY_RESULT(other);
+    QVERIFY(!other->has_value());
+
+    CreateSandboxRequest foreign;
+    foreign.metadata.insert(u"owner"_s, u"me"_s);
+    const auto refused = createOne(foreign);
+    QVERIFY_ERROR(refused, ErrorCode::InvalidArgument);
+    QCOMPARE(m_provider->createdSpecs.size(), 2);  // nothing reached the provider
 }
 
 void tst_SandboxService::createFailureKeepsTheReason()
@@ -325,7 +351,7 @@ void tst_SandboxService::badInputChangesNothing()
     QFETCH(QString, provider);
     QFETCH(ErrorCode, code);
     QSignalSpy changed(m_service.get(), &SandboxService::sandboxChanged);
-    auto created = createOne({templateId, taskId, agentId, repoUrl, provider});
+    auto created = createOne({templateId, taskId, agentId, repoUrl, provider, {}});
     QVERIFY(!created);
     QCOMPARE(created.error().code(), code);
     QVERIFY(!created.error().message().contains(u"ghp_"_s));
