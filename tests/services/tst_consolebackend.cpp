@@ -106,7 +106,7 @@ void tst_ConsoleBackend::createArrivesOnTheCallersThread()
                 statuses << record.status;
             });
     QThread *resultOn = nullptr;
-    auto created = backend->create({u"base"_s, {}, {}, {}, {}})
+    auto created = backend->create({u"base"_s, {}, {}, {}, {}, {}})
                        .then(this, [&](const Result<SandboxRecord> &r) {
                            resultOn = QThread::currentThread();
                            return r;

@@ -378,7 +378,7 @@ void tst_SandboxService::runningSandboxOfTask()
     QVERIFY_RESULT(none);
     QVERIFY(!none->has_value());
 
-    auto first = createOne({{}, task->id, {}, {}, {}});
+    auto first = createOne({{}, task->id, {}, {}, {}, {}});
     QVERIFY_RESULT(first);
     auto found = m_service->runningForTask(task->id);
     QVERIFY_RESULT(found);

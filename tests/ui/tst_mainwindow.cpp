@@ -388,8 +388,8 @@ void tst_MainWindow::createsThroughDialog()
 void tst_MainWindow::searchFiltersAsTyped()
 {
     SandboxRecords records;
-    createSandboxes(2, &records, {u"base"_s, {}, {}, u"https://github.com/acme/widgets.git"_s, {}});
-    createSandboxes(3, &records, {u"node-20"_s, {}, {}, u"git@github.com:acme/gadgets.git"_s, {}});
+    createSandboxes(2, &records, {u"base"_s, {}, {}, u"https://github.com/acme/widgets.git"_s, {}, {}});
+    createSandboxes(3, &records, {u"node-20"_s, {}, {}, u"git@github.com:acme/gadgets.git"_s, {}, {}});
     if (QTest::currentTestFailed())
         return;
     openWindow();
@@ -764,7 +764,7 @@ void tst_MainWindow::autoRefreshShowsExternalChanges()
 void tst_MainWindow::detailsShowFieldsAndHistory()
 {
     SandboxRecords records;
-    createSandboxes(1, &records, {u"base"_s, {}, {}, u"https://github.com/acme/widgets.git"_s, {}});
+    createSandboxes(1, &records, {u"base"_s, {}, {}, u"https://github.com/acme/widgets.git"_s, {}, {}});
     if (QTest::currentTestFailed())
         return;
     // Metadata written by someone else: the table's rows leave it out, the pane reads it.
