@@ -18,6 +18,8 @@
 #include "store/auditlog.h"
 #include "store/database.h"
 #include "store/taskstore.h"
+#include "workflow/workflowengine.h"
+#include "workflow/workflowservices.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -111,6 +113,25 @@ const QList<CommandInfo> &commands()
         {u"pr"_s, u"status"_s, u"URL|NUMBER [--repo OWNER/REPO] [--json]"_s,
          u"Show a pull request's state (open, draft, merged, closed), review decision and "
          "checks."_s},
+        {u"workflow"_s, u"run"_s,
+         u"--repo URL --branch B --message MSG --title T [--body B] [--base B] "
+         "[--pr-repo OWNER/REPO] [--draft] [--reviewer R]... [--label L]... "
+         "[--agent-command CMD | --no-wait] [--keep-sandbox] [--provider P] [--template T] [-v] "
+         "[--json]"_s,
+         u"Run the guided workflow: create a sandbox, clone, branch, let the agent work "
+         "(--agent-command runs CMD in the clone, exit 0 = done; --no-wait commits what is there; "
+         "neither asks on the terminal), commit, push, open the pull request, terminate the "
+         "sandbox. Progress on stderr, the pull request's URL on stdout; exit 0 only when it "
+         "exists. A failed step ends the sandbox unless --keep-sandbox."_s},
+        {u"workflow"_s, u"list"_s, u"[--limit N] [--json]"_s,
+         u"List workflow runs, newest first: state, repository, branch, pull request."_s},
+        {u"workflow"_s, u"show"_s, u"ID [--json]"_s,
+         u"Show a workflow run and each of its steps (state, attempts, times, output, error)."_s},
+        {u"workflow"_s, u"resume"_s, u"ID [-v] [--json]"_s,
+         u"Go on with an unfinished run: from its first unfinished step (a run whose process "
+         "died is taken over), its failed step again, or past the wait for the agent."_s},
+        {u"workflow"_s, u"abort"_s, u"ID [--keep-sandbox] [--json]"_s,
+         u"Stop a run for good; its sandbox is terminated unless --keep-sandbox."_s},
         {u"diff"_s, {}, u"SANDBOX|PATH [--stat|--numstat|--json|--patch] [--repo-dir DIR] [-U N] [-w]"_s,
          u"Show a working tree's changes against its HEAD, untracked files included (a sandbox's "
          "repository: --repo-dir, else the one in its home)."_s},
@@ -295,6 +316,12 @@ void Cli::interrupt()
         m_activeRun->cancel();
         return;
     }
+    if (!m_workflowRunId.isEmpty()) {
+        // The run is stored after every step: it stops here and resumes where it was (the
+        // step cut off runs again, each being safe to repeat). Its sandbox stays for that.
+        writeErr(u"squadctl: interrupted; run %1 stops here: `squadctl workflow resume %1` goes on"_s
+                     .arg(m_workflowRunId));
+    }
     QCoreApplication::exit(130);
 }
 
@@ -442,6 +469,9 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     } else if (invocation.group == u"pr") {
         addPrOptions(invocation.verb, parser);
         handler = &Cli::prCommand;
+    } else if (invocation.group == u"workflow") {
+        addWorkflowOptions(invocation.verb, parser);
+        handler = &Cli::workflowCommand;
     } else if (key == u"diff") {
         addDiffOptions(parser);
         handler = &Cli::diff;
@@ -473,9 +503,11 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
            u"auth test"_s};
     m_verb = invocation.verb;
     const bool remoteList = key == u"sandboxes list" && parser.isSet(u"remote"_s);
-    // git runs in the sandbox, which may be an E2B one.
+    // git runs in the sandbox, which may be an E2B one; so does a workflow run's every step.
+    const bool workflowInSandbox = invocation.group == u"workflow"
+        && (invocation.verb == u"run" || invocation.verb == u"resume" || invocation.verb == u"abort");
     if (!needE2b.contains(key) && !remoteList && invocation.group != u"git"
-        && invocation.group != u"pr")
+        && invocation.group != u"pr" && !workflowInSandbox)
         return (this->*handler)(parser);
     auto promise = std::make_shared<QPromise<int>>();
     promise->start();

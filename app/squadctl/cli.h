@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -17,6 +18,10 @@ class QCommandLineParser;
 namespace squad {
 class CommandRun;
 class GitHubApi;
+class WorkflowEngine;
+class WorkflowServices;
+struct GitIdentity;
+struct WorkflowRun;
 class KeychainSecretStore;
 class SecretVault;
 }
@@ -85,12 +90,38 @@ private:
     static void addGitOptions(const QString &verb, QCommandLineParser &parser);
 
     // githubcommands.cpp: pull requests and the GitHub credentials check.
-    QFuture<Result<GitHubApi *>> openGitHub();
+    // With `needsCredentialsFor` ("Opening the pull request"), no credentials at all is an
+    // error rather than a GitHubApi that refuses every call.
+    QFuture<Result<GitHubApi *>> openGitHub(const QString &needsCredentialsFor = {});
     QFuture<int> prCommand(const QCommandLineParser &parser);
     QFuture<int> prCreate(const QCommandLineParser &parser);
     QFuture<int> prStatus(const QCommandLineParser &parser);
     QFuture<int> authTestGitHub(const QCommandLineParser &parser);
     static void addPrOptions(const QString &verb, QCommandLineParser &parser);
+
+    // workflowcommands.cpp: the guided workflow, headless.
+    QFuture<int> workflowCommand(const QCommandLineParser &parser);
+    static void addWorkflowOptions(const QString &verb, QCommandLineParser &parser);
+    QFuture<int> workflowRun(const QCommandLineParser &parser);
+    QFuture<int> workflowList(const QCommandLineParser &parser);
+    QFuture<int> workflowShow(const QCommandLineParser &parser);
+    QFuture<int> workflowResume(const QCommandLineParser &parser);
+    QFuture<int> workflowAbort(const QCommandLineParser &parser);
+    // openCore(), then the engine over the real steps; `github` may be null (no pull request).
+    std::optional<int> openWorkflow(GitHubApi *github, const GitIdentity &identity);
+    struct FollowOptions
+    {
+        bool json = false;     // the run as JSON on stdout at the end
+        bool verbose = false;  // every git command as it runs
+    };
+    // Runs `drive` (the engine going on with a run that was `before`), prints its progress and
+    // settles `finish` with the exit code once the run ends (or, at a terminal, asks for the
+    // agent and goes on).
+    void follow(const WorkflowRun &before,
+                const std::function<QFuture<Result<WorkflowRun>>()> &drive,
+                const FollowOptions &options, std::function<void(int)> finish);
+    // The run's end on stdout/stderr; its exit code.
+    int reportRun(const WorkflowRun &run, bool json);
 
     StartupOptions m_options;
     std::unique_ptr<KeychainSecretStore> m_keychain;
@@ -100,6 +131,10 @@ private:
     std::shared_ptr<std::atomic<bool>> m_diffCancel;  // set while a local diff runs
     std::optional<E2bAccess> m_e2b;
     QString m_verb;  // the command's verb, for handlers that serve several
+    // After m_core: they go first, and use it until then.
+    std::unique_ptr<WorkflowServices> m_workflowActions;
+    std::unique_ptr<WorkflowEngine> m_workflow;
+    QString m_workflowRunId;  // the run this invocation drives, for Ctrl+C's message
 };
 
 } // namespace squad::cli

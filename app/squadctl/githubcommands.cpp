@@ -110,16 +110,22 @@ void Cli::addPrOptions(const QString &verb, QCommandLineParser &parser)
     }
 }
 
-QFuture<Result<GitHubApi *>> Cli::openGitHub()
+QFuture<Result<GitHubApi *>> Cli::openGitHub(const QString &needsCredentialsFor)
 {
     auto profile = resolveProfile();
     if (!profile)
         return QtFuture::makeReadyFuture<Result<GitHubApi *>>(tl::unexpected(profile.error()));
     ConsoleSettings settings;
     return resolveGitHubAccess(vault(), settings, *profile)
-        .then(this, [this](const Result<GitHubAccess> &access) -> Result<GitHubApi *> {
+        .then(this, [this, needsCredentialsFor](const Result<GitHubAccess> &access) -> Result<GitHubApi *> {
             if (!access)
                 return tl::unexpected(access.error());
+            if (!needsCredentialsFor.isEmpty() && access->auth.isEmpty()) {
+                return fail(ErrorCode::Unauthenticated,
+                            u"%1 needs GitHub credentials: set a token with `squadctl auth set "
+                            "github` or in GITHUB_TOKEN, or a GitHub App for the profile."_s.arg(
+                                needsCredentialsFor));
+            }
             // Parented to the Cli: it outlives the command.
             return new GitHubApi(access->apiUrl, access->auth, this);
         });
