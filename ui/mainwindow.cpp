@@ -2,12 +2,15 @@
 #include "mainwindow.h"
 
 #include "accounts/e2baccess.h"
+#include "accounts/githubaccess.h"
+#include "accounts/profilestore.h"
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
 #include "createsandboxdialog.h"
 #include "errorbanner.h"
 #include "icons.h"
 #include "profileswitcher.h"
+#include "runswindow.h"
 #include "sandboxdetailspane.h"
 #include "sandboxfiltermodel.h"
 #include "sandboxstatuspresentation.h"
@@ -18,6 +21,7 @@
 #include "statuscounts.h"
 #include "terminatebatch.h"
 #include "textcelldelegate.h"
+#include "workflowwizard.h"
 
 #include <QAbstractButton>
 #include <QActionGroup>
@@ -49,6 +53,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -265,6 +270,18 @@ void MainWindow::buildActions()
     m_preferencesAction->setMenuRole(QAction::PreferencesRole);
     m_preferencesAction->setEnabled(false);  // until setAccounts()
     connect(m_preferencesAction, &QAction::triggered, this, [this] { openPreferences(); });
+    m_newRunAction = make(tr("&New Run…"), u"newRunAction"_s);
+    m_newRunAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    m_newRunAction->setToolTip(
+        tr("Walk a change from a sandbox to a GitHub pull request, step by step (Ctrl+Shift+N)"));
+    m_newRunAction->setEnabled(false);  // until the database is open
+    connect(m_newRunAction, &QAction::triggered, this, [this] { openNewRun(); });
+    m_runsAction = make(tr("&Runs…"), u"runsAction"_s);
+    m_runsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_runsAction->setToolTip(tr("Every workflow run: open, resume, retry or abort (Ctrl+Shift+R)"));
+    m_runsAction->setEnabled(false);
+    connect(m_runsAction, &QAction::triggered, this, [this] { openRuns(); });
+
     m_aboutAction = make(tr("&About Squad Console"), u"aboutAction"_s);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, [this] {
@@ -319,6 +336,11 @@ void MainWindow::buildMenus()
     m_sandboxMenu->addSeparator();
     m_sandboxMenu->addAction(m_selectAllAction);
 
+    m_workflowMenu = menuBar()->addMenu(tr("&Workflow"));
+    m_workflowMenu->setObjectName(u"workflowMenu"_s);
+    m_workflowMenu->addAction(m_newRunAction);
+    m_workflowMenu->addAction(m_runsAction);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
     help->addAction(m_aboutQtAction);
@@ -351,6 +373,9 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
     m_preferencesAction->setEnabled(true);
 
     connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this, &MainWindow::connectE2b);
+    // Another profile, another GitHub and author: read again when the workflow next needs them.
+    connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this,
+            [this] { m_workflowProfile.clear(); });
     // Reading the key wakes the keychain (a D-Bus round trip or more): not before the table
     // has painted and read its rows.
     if (m_loadedAll)
@@ -766,6 +791,8 @@ void MainWindow::onOpened()
     m_opened = true;
     m_openFailed = false;
     m_createAction->setEnabled(true);
+    m_newRunAction->setEnabled(true);
+    m_runsAction->setEnabled(true);
     hideBanner();
     const QString name = m_backend->databaseName();
     m_databaseLabel->setText(tr("Database: %1").arg(name));
@@ -852,8 +879,10 @@ void MainWindow::load(LoadKind kind)
                     const SandboxSnapshot &snapshot = **result;
                     m_model->applySnapshot(snapshot.records, snapshot.complete);
                     m_totalCounts = snapshot.counts;
-                    if (snapshot.complete)
+                    if (snapshot.complete) {
                         m_loadedAll = true;
+                        offerResume();
+                    }
                     if (m_loadedAll && m_connectE2bAfterLoad) {
                         m_connectE2bAfterLoad = false;
                         connectE2b();
@@ -1396,6 +1425,134 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         QTimer::singleShot(0, this, [this] { startDeferredFullLoad(); });
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+// --- the guided workflow -----------------------------------------------------------------------
+
+QWidget *MainWindow::withWorkflowAccess(const std::function<QWidget *()> &open)
+{
+    // Without accounts (a test, an embedding tool) the backend keeps what it was given.
+    if (!m_vault || !m_accountSettings || !m_backend || m_workflowProfile == profile())
+        return open();
+    m_afterWorkflowAccess << open;
+    if (m_workflowAccessPending)
+        return nullptr;
+    m_workflowAccessPending = true;
+    setBusy(tr("Reading the GitHub access…"));
+    const QString profileName = profile();
+    resolveGitHubAccess(*m_vault, *m_accountSettings, profileName)
+        .then(this, [this, profileName](const Result<GitHubAccess> &access) {
+            m_workflowAccessPending = false;
+            setBusy({});
+            WorkflowAccess workflow;
+            if (access) {
+                workflow.apiUrl = access->apiUrl;
+                workflow.auth = access->auth;
+            } else {
+                // The run can still be made; the steps that need GitHub say what is missing.
+                statusBar()->showMessage(tr("GitHub is not set up for profile “%1”: %2")
+                                             .arg(profileName, access.error().message()));
+                workflow.apiUrl = Profile().githubApiUrl;
+            }
+            if (const auto found = ProfileStore(*m_accountSettings).get(profileName))
+                workflow.identity = {found->gitAuthorName, found->gitAuthorEmail};
+            m_backend->setWorkflowAccess(workflow);
+            // Following pull requests happens here, with a client of the GUI thread's own.
+            auto *github = new GitHubApi(workflow.apiUrl, workflow.auth, this);
+            if (m_github)
+                m_github->deleteLater();
+            m_github = github;
+            if (m_runsWindow)
+                m_runsWindow->setGitHub(github);
+            m_workflowProfile = profileName;
+            const auto waiting = std::exchange(m_afterWorkflowAccess, {});
+            for (const auto &open : waiting)
+                open();
+        });
+    return nullptr;
+}
+
+WorkflowWizard *MainWindow::openNewRun()
+{
+    if (!m_backend)
+        return nullptr;
+    return qobject_cast<WorkflowWizard *>(withWorkflowAccess([this]() -> QWidget * {
+        auto *wizard = new WorkflowWizard(m_backend, m_github, this);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        WorkflowInputs defaults;
+        defaults.profile = profile();
+        wizard->setDefaults(defaults);
+        wizard->show();
+        Q_EMIT workflowWindowOpened(wizard);
+        return wizard;
+    }));
+}
+
+RunsWindow *MainWindow::runsWindow() const
+{
+    return m_runsWindow;
+}
+
+RunsWindow *MainWindow::ensureRunsWindow()
+{
+    if (!m_runsWindow) {
+        m_runsWindow = new RunsWindow(m_backend, m_github, this);
+        connect(m_runsWindow, &RunsWindow::wizardOpened, this,
+                [this](WorkflowWizard *wizard) { Q_EMIT workflowWindowOpened(wizard); });
+    }
+    return m_runsWindow;
+}
+
+RunsWindow *MainWindow::openRuns()
+{
+    if (!m_backend)
+        return nullptr;
+    return qobject_cast<RunsWindow *>(withWorkflowAccess([this]() -> QWidget * {
+        RunsWindow *runs = ensureRunsWindow();
+        runs->reload();
+        runs->show();
+        runs->raise();
+        runs->activateWindow();
+        Q_EMIT workflowWindowOpened(runs);
+        return runs;
+    }));
+}
+
+WorkflowWizard *MainWindow::openRun(const QString &runId, bool resume)
+{
+    if (!m_backend)
+        return nullptr;
+    // The Runs window keeps one wizard per run; it need not show for that.
+    return qobject_cast<WorkflowWizard *>(withWorkflowAccess([this, runId, resume]() -> QWidget * {
+        return ensureRunsWindow()->openRun(runId, resume);
+    }));
+}
+
+void MainWindow::offerResume()
+{
+    if (m_resumeOffered || !m_backend)
+        return;
+    m_resumeOffered = true;
+    m_backend->resumableRuns().then(this, [this](const Result<QList<WorkflowRun>> &runs) {
+        if (!runs) {
+            statusBar()->showMessage(
+                tr("Could not look for unfinished workflow runs: %1").arg(runs.error().message()));
+            Q_EMIT resumeOffered(0);
+            return;
+        }
+        if (!runs->isEmpty()) {
+            if (!m_resumeBar) {
+                m_resumeBar = new ResumeRunsBar(this);
+                connect(m_resumeBar, &ResumeRunsBar::resumeRequested, this,
+                        [this](const QString &runId) { openRun(runId, true); });
+                connect(m_resumeBar, &ResumeRunsBar::showRunsRequested, this,
+                        [this] { openRuns(); });
+                m_leftLayout->insertWidget(0, m_resumeBar);
+            }
+            m_resumeBar->setRuns(*runs);
+        }
+        Q_EMIT resumeOffered(int(runs->size()));
+    });
 }
 
 } // namespace squad

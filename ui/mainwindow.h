@@ -36,6 +36,10 @@ class SettingsDialog;
 class StatusCounts;
 class CreateSandboxDialog;
 class ErrorBanner;
+class GitHubApi;
+class ResumeRunsBar;
+class RunsWindow;
+class WorkflowWizard;
 class SandboxDetailsPane;
 class SandboxFilterModel;
 class SandboxTableModel;
@@ -84,6 +88,20 @@ public:
 
     // Starts the New Sandbox dialog (window-modal, not blocking) and returns it.
     CreateSandboxDialog *openCreateDialog();
+    // The guided workflow (Workflow menu). Each first makes sure the backend runs it with the
+    // profile's GitHub access (read from the keychain once per profile, asynchronously), then
+    // opens: the wizard on a new run (Ctrl+Shift+N), the Runs window (Ctrl+Shift+R), or the
+    // wizard on a stored run. They return the window when it could open at once, else nullptr
+    // and workflowWindowOpened() follows.
+    WorkflowWizard *openNewRun();
+    RunsWindow *openRuns();
+    WorkflowWizard *openRun(const QString &runId, bool resume);
+    QAction *newRunAction() const { return m_newRunAction; }
+    QAction *runsAction() const { return m_runsAction; }
+    // The offer to resume runs left unfinished, shown once after the first complete load.
+    ResumeRunsBar *resumeBar() const { return m_resumeBar; }
+    RunsWindow *runsWindow() const;
+
     // Asks to terminate the selected sandboxes that are not terminated yet.
     void terminateSelected();
     // E2B controls on the selection, each on the selected sandboxes it applies to.
@@ -134,6 +152,10 @@ Q_SIGNALS:
     void reconciled();
     // An extend, pause, resume or adopt on the selection finished for every sandbox.
     void selectionActionFinished();
+    // A workflow wizard or the Runs window opened (after the GitHub access was read).
+    void workflowWindowOpened(QWidget *window);
+    // The unfinished runs were looked up after the first load (the bar shows when there are).
+    void resumeOffered(int runs);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -173,6 +195,12 @@ private:
                           const std::function<QFuture<Result<SandboxRecord>>(const QString &)> &call,
                           const QString &doneVerb, const QString &failedMessage);
     void finishTerminate();
+    // Calls `open` once the backend has the current profile's workflow access: at once (its
+    // window is returned) when it has, or when there are no accounts to read it from; else
+    // later (nullptr is returned).
+    QWidget *withWorkflowAccess(const std::function<QWidget *()> &open);
+    RunsWindow *ensureRunsWindow();
+    void offerResume();
     QStringList knownTemplates() const;
     int sourceRow(int proxyRow) const;
 
@@ -246,6 +274,18 @@ private:
     QLabel *m_keychainLabel = nullptr;
     QMenu *m_fileMenu = nullptr;
     QPointer<TerminateBatch> m_terminateBatch;
+
+    QAction *m_newRunAction = nullptr;
+    QAction *m_runsAction = nullptr;
+    QMenu *m_workflowMenu = nullptr;
+    QPointer<RunsWindow> m_runsWindow;
+    ResumeRunsBar *m_resumeBar = nullptr;
+    // The GUI thread's GitHub client for following pull requests (the worker has its own).
+    QPointer<GitHubApi> m_github;
+    QString m_workflowProfile;  // whose access the backend has; null: none handed over yet
+    bool m_workflowAccessPending = false;
+    QList<std::function<QWidget *()>> m_afterWorkflowAccess;
+    bool m_resumeOffered = false;
 };
 
 } // namespace squad

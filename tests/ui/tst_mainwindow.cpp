@@ -318,7 +318,7 @@ void tst_MainWindow::startsWithDatabaseAndEmptyState()
     QStringList menus;
     for (QAction *action : m_window->menuBar()->actions())
         menus << action->text().remove(u'&');
-    QCOMPARE(menus, (QStringList{u"File"_s, u"View"_s, u"Sandbox"_s, u"Help"_s}));
+    QCOMPARE(menus, (QStringList{u"File"_s, u"View"_s, u"Sandbox"_s, u"Workflow"_s, u"Help"_s}));
 }
 
 void tst_MainWindow::openErrorShowsInWindow()
