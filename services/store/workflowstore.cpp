@@ -125,6 +125,19 @@ Result<void> WorkflowStore::save(const WorkflowRun &run, WorkflowStepKind step) 
     });
 }
 
+Result<void> WorkflowStore::saveAll(const WorkflowRun &run) const
+{
+    return m_db.transaction([&]() -> Result<void> {
+        if (auto saved = updateRun(run); !saved)
+            return saved;
+        for (const WorkflowStep &step : run.steps) {
+            if (auto saved = updateStep(run.id, step); !saved)
+                return saved;
+        }
+        return {};
+    });
+}
+
 Result<void> WorkflowStore::saveRun(const WorkflowRun &run) const
 {
     return updateRun(run);

@@ -21,6 +21,8 @@ public:
     // The run's own fields and one step's, in one transaction: what the engine writes before
     // and after each step.
     [[nodiscard]] Result<void> save(const WorkflowRun &run, WorkflowStepKind step) const;
+    // The run's own fields and all its steps, in one transaction.
+    [[nodiscard]] Result<void> saveAll(const WorkflowRun &run) const;
     // The run's own fields only.
     [[nodiscard]] Result<void> saveRun(const WorkflowRun &run) const;
     [[nodiscard]] Result<WorkflowRun> get(const QString &id) const;

@@ -228,6 +228,7 @@ QFuture<Result<WorkflowRun>> WorkflowEngine::confirmAgentDone(const QString &run
             u"Workflow run %1 is not waiting for the agent (it is %2)."_s.arg(
                 runId, workflowRunStateName(run->state))));
     }
+    audit(*run, u"workflow.confirm_agent"_s, u"ok"_s, {});
     return drive(*run, [](WorkflowRun &r) {
         WorkflowStep &wait = r.step(WorkflowStepKind::WaitForAgent);
         wait.state = WorkflowStepState::Succeeded;
@@ -247,6 +248,8 @@ QFuture<Result<WorkflowRun>> WorkflowEngine::retry(const QString &runId)
             ErrorCode::Conflict, u"Only a failed run can be retried; %1 is %2."_s.arg(
                                      runId, workflowRunStateName(run->state))));
     }
+    audit(*run, u"workflow.retry"_s, u"ok"_s,
+          run->nextStep() ? workflowStepName(*run->nextStep()) : QString());
     return drive(*run, [](WorkflowRun &r) {
         if (const auto step = r.nextStep())
             r.step(*step).state = WorkflowStepState::Pending;
@@ -270,6 +273,7 @@ QFuture<Result<WorkflowRun>> WorkflowEngine::skip(const QString &runId)
             u"\"%1\" cannot be skipped: a later step needs what it makes. Retry it or abort the run."_s
                 .arg(workflowStepTitle(*step))));
     }
+    audit(*run, u"workflow.skip"_s, u"ok"_s, workflowStepName(*step));
     return drive(*run, [step](WorkflowRun &r) {
         WorkflowStep &skipped = r.step(*step);
         skipped.state = WorkflowStepState::Skipped;
@@ -348,11 +352,11 @@ QFuture<Result<WorkflowRun>> WorkflowEngine::drive(WorkflowRun run,
     }
     run.state = WorkflowRunState::Running;
     run.error.clear();
-    // Every step is written here, so what prepare() changed is stored before anything runs.
-    for (const WorkflowStep &step : run.steps) {
-        if (auto saved = WorkflowStore(m_db).save(run, step.kind); !saved)
-            return readyFuture<Result<WorkflowRun>>(tl::unexpected(saved.error()));
-    }
+    run.updatedAt = nowUtc();
+    // Every step is written here, in one transaction, so what prepare() changed is stored
+    // before anything runs.
+    if (auto saved = WorkflowStore(m_db).saveAll(run); !saved)
+        return readyFuture<Result<WorkflowRun>>(tl::unexpected(saved.error()));
     Q_EMIT runChanged(run);
 
     auto active = std::make_shared<Active>();
