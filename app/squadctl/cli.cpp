@@ -302,7 +302,14 @@ Cli::Cli(QObject *parent)
     : QObject(parent)
 {}
 
-Cli::~Cli() = default;
+Cli::~Cli()
+{
+    // A run still going (Ctrl+C) ends with the engine, which settles its future: the
+    // continuation must find the Cli whole, and say nothing more.
+    m_closing = true;
+    m_workflow.reset();
+    m_workflowActions.reset();
+}
 
 void Cli::interrupt()
 {

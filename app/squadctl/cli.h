@@ -135,6 +135,7 @@ private:
     std::unique_ptr<WorkflowServices> m_workflowActions;
     std::unique_ptr<WorkflowEngine> m_workflow;
     QString m_workflowRunId;  // the run this invocation drives, for Ctrl+C's message
+    bool m_closing = false;   // in the destructor: continuations report nothing
 };
 
 } // namespace squad::cli

@@ -72,8 +72,8 @@ QJsonObject runJson(const WorkflowRun &run)
 
 void printJson(const QJsonValue &value)
 {
-    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray())
-                                                   : QJsonDocument(value.toObject());
+    const QJsonDocument document
+        = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
     writeOut(document.toJson(QJsonDocument::Compact) + '\n');
 }
 
@@ -111,13 +111,14 @@ public:
             const QString head = stepPrefix(step.kind) + workflowStepTitle(step.kind);
             switch (step.state) {
             case WorkflowStepState::Running:
-                flush(held);  // an attempt that failed: what it did, and the retry's notice
+                flush(held); // an attempt that failed: what it did, and the retry's notice
                 if (step.kind == WorkflowStepKind::WaitForAgent
                     && run.state == WorkflowRunState::Waiting) {
                     writeErr(head + u"… waiting"_s);
                 } else {
-                    writeErr(head + (step.attempts > 1 ? u" (attempt %1)…"_s.arg(step.attempts)
-                                                       : u"…"_s));
+                    writeErr(
+                        head
+                        + (step.attempts > 1 ? u" (attempt %1)…"_s.arg(step.attempts) : u"…"_s));
                 }
                 break;
             case WorkflowStepState::Succeeded:
@@ -140,7 +141,7 @@ public:
                 break;
             case WorkflowStepState::Pending:
                 held.clear();
-                break;  // made pending again (its sandbox is gone): said when it starts
+                break; // made pending again (its sandbox is gone): said when it starts
             }
         }
         remember(run);
@@ -158,7 +159,7 @@ public:
         }
         const QString text = u"        "_s + line;
         const bool gitStep = kind == WorkflowStepKind::Clone || kind == WorkflowStepKind::Branch
-            || kind == WorkflowStepKind::Commit || kind == WorkflowStepKind::Push;
+                             || kind == WorkflowStepKind::Commit || kind == WorkflowStepKind::Push;
         if (gitStep && !m_verbose && m_seen[size_t(kind)].state == WorkflowStepState::Running)
             m_held[size_t(kind)] << text;
         else
@@ -211,25 +212,32 @@ void Cli::addWorkflowOptions(const QString &verb, QCommandLineParser &parser)
                           "for a step that fails)."_s});
     }
     if (verb == u"run") {
-        parser.addOption({u"repo"_s, u"Repository to clone (URL, or a local path for local sandboxes)."_s,
+        parser.addOption({u"repo"_s,
+                          u"Repository to clone (URL, or a local path for local sandboxes)."_s,
                           u"URL"_s});
         parser.addOption({u"branch"_s, u"Branch the changes go to."_s, u"B"_s});
-        parser.addOption({{u"m"_s, u"message"_s}, u"Commit message (a conventional commit)."_s, u"MSG"_s});
+        parser.addOption(
+            {{u"m"_s, u"message"_s}, u"Commit message (a conventional commit)."_s, u"MSG"_s});
         parser.addOption({{u"t"_s, u"title"_s}, u"Pull request title."_s, u"T"_s});
         parser.addOption({{u"b"_s, u"body"_s}, u"Pull request body (Markdown)."_s, u"BODY"_s});
-        parser.addOption({u"base"_s, u"Branch to start from and merge into (default: the repository's default)."_s,
-                          u"B"_s});
+        parser.addOption(
+            {u"base"_s,
+             u"Branch to start from and merge into (default: the repository's default)."_s,
+             u"B"_s});
         parser.addOption({u"pr-repo"_s, u"Repository of the pull request (default: from --repo)."_s,
                           u"OWNER/REPO"_s});
         parser.addOption({{u"d"_s, u"draft"_s}, u"Open the pull request as a draft."_s});
-        parser.addOption({{u"r"_s, u"reviewer"_s}, u"Request a review (user, or ORG/TEAM)."_s, u"WHO"_s});
+        parser.addOption(
+            {{u"r"_s, u"reviewer"_s}, u"Request a review (user, or ORG/TEAM)."_s, u"WHO"_s});
         parser.addOption({{u"l"_s, u"label"_s}, u"Add a label."_s, u"LABEL"_s});
-        parser.addOption({u"agent-command"_s,
-                          u"Run CMD (sh -c) in the clone as the agent; exit 0 = its changes are ready."_s,
-                          u"CMD"_s});
+        parser.addOption(
+            {u"agent-command"_s,
+             u"Run CMD (sh -c) in the clone as the agent; exit 0 = its changes are ready."_s,
+             u"CMD"_s});
         parser.addOption({u"no-wait"_s, u"Do not wait for an agent: commit what is there."_s});
         parser.addOption({u"keep-sandbox"_s, u"Keep the sandbox running when a step fails."_s});
-        parser.addOption({u"provider"_s, u"local or e2b (default: e2b when the profile has an E2B key)."_s,
+        parser.addOption({u"provider"_s,
+                          u"local or e2b (default: e2b when the profile has an E2B key)."_s,
                           u"P"_s});
         parser.addOption({u"template"_s, u"Sandbox template."_s, u"T"_s});
         parser.addOption({u"task"_s, u"Task id the sandbox belongs to."_s, u"ID"_s});
@@ -291,8 +299,8 @@ QFuture<int> Cli::workflowRun(const QCommandLineParser &parser)
     inputs.keepSandboxOnFailure = parser.isSet(u"keep-sandbox"_s);
     inputs.provider = parser.value(u"provider"_s);
     inputs.templateId = parser.value(u"template"_s);
-    for (const auto &[option, what] : {std::pair{u"task"_s, u"task id"_s},
-                                       std::pair{u"agent"_s, u"agent id"_s}}) {
+    for (const auto &[option, what] :
+         {std::pair{u"task"_s, u"task id"_s}, std::pair{u"agent"_s, u"agent id"_s}}) {
         if (!parser.isSet(option))
             continue;
         auto id = parseId(parser.value(option), what);
@@ -308,7 +316,7 @@ QFuture<int> Cli::workflowRun(const QCommandLineParser &parser)
     } else if (parser.isSet(u"no-wait"_s)) {
         inputs.agentWait = AgentWait::NoWait;
     } else if (stdinIsTerminal()) {
-        inputs.agentWait = AgentWait::Operator;  // asked on the terminal when step 4 comes
+        inputs.agentWait = AgentWait::Operator; // asked on the terminal when step 4 comes
     } else {
         return usageError(u"'workflow run' needs to know when the agent's changes are ready: "
                           "--agent-command CMD (run in the clone; exit 0 = ready) or --no-wait "
@@ -335,17 +343,19 @@ QFuture<int> Cli::workflowRun(const QCommandLineParser &parser)
 
     auto [exitCode, finish] = pendingExit();
     // The pull request is the point of the run: without GitHub credentials nothing starts.
-    openGitHub(u"A workflow run (it opens a pull request)"_s).then(this, [=, this](const Result<GitHubApi *> &github) {
-        if (!github)
-            return finish(reported(github.error()));
-        if (auto code = openWorkflow(*github, identity))
-            return finish(*code);
-        auto run = m_workflow->createRun(inputs);
-        if (!run)
-            return finish(reported(run.error()));
-        writeErr(u"Run %1"_s.arg(run->id));
-        follow(*run, [this, id = run->id] { return m_workflow->start(id); }, options, finish);
-    });
+    openGitHub(u"A workflow run (it opens a pull request)"_s)
+        .then(this, [=, this](const Result<GitHubApi *> &github) {
+            if (!github)
+                return finish(reported(github.error()));
+            if (auto code = openWorkflow(*github, identity))
+                return finish(*code);
+            auto run = m_workflow->createRun(inputs);
+            if (!run)
+                return finish(reported(run.error()));
+            writeErr(u"Run %1"_s.arg(run->id));
+            follow(
+                *run, [this, id = run->id] { return m_workflow->start(id); }, options, finish);
+        });
     return exitCode;
 }
 
@@ -369,9 +379,10 @@ QFuture<int> Cli::workflowResume(const QCommandLineParser &parser)
         return done(Success);
     }
     if (stored->state == WorkflowRunState::Aborted) {
-        return failure(Error(ErrorCode::AlreadyDone,
-                             u"Run %1 was aborted: start a new one with `squadctl workflow run`."_s
-                                 .arg(stored->id)));
+        return failure(
+            Error(ErrorCode::AlreadyDone,
+                  u"Run %1 was aborted: start a new one with `squadctl workflow run`."_s.arg(
+                      stored->id)));
     }
     // The run's own profile says who commits and which GitHub opens the pull request.
     ConsoleSettings settings;
@@ -388,33 +399,48 @@ QFuture<int> Cli::workflowResume(const QCommandLineParser &parser)
         return failure(profile.error());
     const GitIdentity identity{profile->gitAuthorName, profile->gitAuthorEmail};
     const FollowOptions options{json, parser.isSet(u"verbose"_s)};
-    const bool needsGitHub = stored->step(WorkflowStepKind::OpenPullRequest).state
-        != WorkflowStepState::Succeeded;
+    const bool needsGitHub
+        = stored->step(WorkflowStepKind::OpenPullRequest).state != WorkflowStepState::Succeeded;
     const WorkflowRun before = *stored;
 
     auto [exitCode, finish] = pendingExit();
     openGitHub(needsGitHub ? u"Opening the pull request"_s : QString())
         .then(this, [=, this](const Result<GitHubApi *> &github) {
-        if (!github && needsGitHub)
-            return finish(reported(github.error()));
-        if (auto code = openWorkflow(github ? *github : nullptr, identity))
-            return finish(*code);
-        writeErr(u"Run %1 (%2)"_s.arg(before.id, workflowRunStateName(before.state)));
-        follow(before, [this, before] {
-            switch (before.state) {
-            case WorkflowRunState::Failed:
-                return m_workflow->retry(before.id);  // its failed step again
-            case WorkflowRunState::Waiting:
-                return m_workflow->confirmAgentDone(before.id);
-            default:
-                return m_workflow->start(before.id);  // taken over from a process that died
+            if (!github && needsGitHub)
+                return finish(reported(github.error()));
+            if (auto code = openWorkflow(github ? *github : nullptr, identity))
+                return finish(*code);
+            // Its sandbox at E2B cannot be reached without the key: say so now rather than
+            // after the retries of an unreachable provider.
+            if (const auto record = m_core->sandboxes().get(before.sandboxId());
+                record && record->provider == u"e2b" && record->status == SandboxStatus::Running
+                && !m_core->e2b()) {
+                return finish(reported(
+                    Error(ErrorCode::Unauthenticated,
+                          u"Run %1 works in E2B sandbox %2, and this profile has no E2B API key: "
+                          "store one with `squadctl auth set e2b` or set E2B_API_KEY."_s.arg(
+                              before.id, record->id))));
             }
-        }, options, finish);
-    });
+            writeErr(u"Run %1 (%2)"_s.arg(before.id, workflowRunStateName(before.state)));
+            follow(
+                before,
+                [this, before] {
+                    switch (before.state) {
+                    case WorkflowRunState::Failed:
+                        return m_workflow->retry(before.id); // its failed step again
+                    case WorkflowRunState::Waiting:
+                        return m_workflow->confirmAgentDone(before.id);
+                    default:
+                        return m_workflow->start(before.id); // taken over from a process that died
+                    }
+                },
+                options, finish);
+        });
     return exitCode;
 }
 
-void Cli::follow(const WorkflowRun &before, const std::function<QFuture<Result<WorkflowRun>>()> &drive,
+void Cli::follow(const WorkflowRun &before,
+                 const std::function<QFuture<Result<WorkflowRun>>()> &drive,
                  const FollowOptions &options, std::function<void(int)> finish)
 {
     m_workflowRunId = before.id;
@@ -426,15 +452,18 @@ void Cli::follow(const WorkflowRun &before, const std::function<QFuture<Result<W
                                if (run.id == runId)
                                    progress->changed(run);
                            });
-    auto logged = connect(m_workflow.get(), &WorkflowEngine::stepLog, this,
-                          [progress, runId](const QString &id, WorkflowStepKind step, const QString &line) {
-                              if (id == runId)
-                                  progress->logged(step, line);
-                          });
+    auto logged
+        = connect(m_workflow.get(), &WorkflowEngine::stepLog, this,
+                  [progress, runId](const QString &id, WorkflowStepKind step, const QString &line) {
+                      if (id == runId)
+                          progress->logged(step, line);
+                  });
     // Connected first: the engine reports the first step's start before start() returns.
     drive().then(this, [=, this](const Result<WorkflowRun> &result) {
         disconnect(changed);
         disconnect(logged);
+        if (m_closing)
+            return; // interrupted: the run stays as stored, to resume
         if (!result) {
             m_workflowRunId.clear();
             return finish(reported(result.error()));
@@ -443,17 +472,19 @@ void Cli::follow(const WorkflowRun &before, const std::function<QFuture<Result<W
 #ifdef Q_OS_UNIX
         if (run.state == WorkflowRunState::Waiting && stdinIsTerminal()) {
             // The operator is at the terminal: Enter says the agent's changes are ready.
-            writeErr(u"The agent works in sandbox %1 (%2). Press Enter when its changes are "
-                     "ready; Ctrl+C stops here (`squadctl workflow resume %3` goes on later)."_s
-                         .arg(run.sandboxId(), WorkflowServices::repoFolder(run.inputs), run.id));
+            writeErr(
+                u"The agent works in sandbox %1 (%2). Press Enter when its changes are "
+                "ready; Ctrl+C stops here (`squadctl workflow resume %3` goes on later)."_s.arg(
+                    run.sandboxId(), WorkflowServices::repoFolder(run.inputs), run.id));
             auto *enter = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
             connect(enter, &QSocketNotifier::activated, this, [=, this] {
                 enter->setEnabled(false);
                 enter->deleteLater();
                 char buffer[256];
                 [[maybe_unused]] const auto got = ::read(STDIN_FILENO, buffer, sizeof buffer);
-                follow(run, [this, id = run.id] { return m_workflow->confirmAgentDone(id); },
-                       options, finish);
+                follow(
+                    run, [this, id = run.id] { return m_workflow->confirmAgentDone(id); }, options,
+                    finish);
             });
             return;
         }
@@ -472,9 +503,8 @@ int Cli::reportRun(const WorkflowRun &run, bool json)
     case WorkflowRunState::Succeeded: {
         if (!json)
             writeOut(prUrl + u'\n');
-        const QJsonArray problems = run.step(WorkflowStepKind::OpenPullRequest)
-                                        .output.value("problems"_L1)
-                                        .toArray();
+        const QJsonArray problems
+            = run.step(WorkflowStepKind::OpenPullRequest).output.value("problems"_L1).toArray();
         for (const QJsonValue &problem : problems)
             writeErr(u"squadctl: warning: pull request update failed: "_s + problem.toString());
         writeErr(u"Run %1 succeeded: %2"_s.arg(run.id, prUrl));
@@ -492,10 +522,10 @@ int Cli::reportRun(const WorkflowRun &run, bool json)
         if (!sandbox.isEmpty()) {
             const auto record = m_core->sandboxes().get(sandbox);
             const bool running = record && record->status == SandboxStatus::Running;
-            writeErr(running ? u"Sandbox %1 is still running%2."_s.arg(
-                                   sandbox, run.inputs.keepSandboxOnFailure ? u" (--keep-sandbox)"_s
-                                                                            : QString())
-                             : u"Sandbox %1 was terminated."_s.arg(sandbox));
+            writeErr(
+                running ? u"Sandbox %1 is still running%2."_s.arg(
+                    sandbox, run.inputs.keepSandboxOnFailure ? u" (--keep-sandbox)"_s : QString())
+                        : u"Sandbox %1 was terminated."_s.arg(sandbox));
         }
         if (!prUrl.isEmpty())
             writeErr(u"The pull request is open: %1"_s.arg(prUrl));
@@ -524,22 +554,23 @@ QFuture<int> Cli::workflowAbort(const QCommandLineParser &parser)
         return done(*code);
     const bool json = parser.isSet(WorkflowJsonOption);
     const bool keep = parser.isSet(u"keep-sandbox"_s);
-    return m_workflow->abort(*id, keep).then(this, [this, json](const Result<WorkflowRun> &aborted) {
-        if (!aborted)
-            return reported(aborted.error());
-        if (json)
-            printJson(runJson(*aborted));
-        const QString sandbox = aborted->sandboxId();
-        QString note;
-        if (!sandbox.isEmpty()) {
-            const auto record = m_core->sandboxes().get(sandbox);
-            note = record && record->status == SandboxStatus::Running
-                ? u"; sandbox %1 is still running"_s.arg(sandbox)
-                : u"; sandbox %1 is terminated"_s.arg(sandbox);
-        }
-        writeErr(u"Run %1 aborted%2."_s.arg(aborted->id, note));
-        return int(Success);
-    });
+    return m_workflow->abort(*id, keep).then(
+        this, [this, json](const Result<WorkflowRun> &aborted) {
+            if (!aborted)
+                return reported(aborted.error());
+            if (json)
+                printJson(runJson(*aborted));
+            const QString sandbox = aborted->sandboxId();
+            QString note;
+            if (!sandbox.isEmpty()) {
+                const auto record = m_core->sandboxes().get(sandbox);
+                note = record && record->status == SandboxStatus::Running
+                           ? u"; sandbox %1 is still running"_s.arg(sandbox)
+                           : u"; sandbox %1 is terminated"_s.arg(sandbox);
+            }
+            writeErr(u"Run %1 aborted%2."_s.arg(aborted->id, note));
+            return int(Success);
+        });
 }
 
 QFuture<int> Cli::workflowList(const QCommandLineParser &parser)
@@ -551,7 +582,8 @@ QFuture<int> Cli::workflowList(const QCommandLineParser &parser)
         bool ok = false;
         limit = parser.value(u"limit"_s).toInt(&ok);
         if (!ok || limit <= 0)
-            return usageError(u"--limit takes a positive number, got '%1'"_s.arg(parser.value(u"limit"_s)));
+            return usageError(
+                u"--limit takes a positive number, got '%1'"_s.arg(parser.value(u"limit"_s)));
     }
     if (auto code = openCore())
         return done(*code);
@@ -612,24 +644,27 @@ QFuture<int> Cli::workflowShow(const QCommandLineParser &parser)
         return u"%1 %2\n"_s.arg(key + u':', -14).arg(value.isEmpty() ? u"-"_s : value);
     };
     const WorkflowInputs &in = run->inputs;
-    QString text = line(u"id"_s, run->id) + line(u"state"_s, workflowRunStateName(run->state))
-                   + line(u"error"_s, run->error) + line(u"created"_s, formatTimestamp(run->createdAt))
-                   + line(u"updated"_s, formatTimestamp(run->updatedAt))
-                   + line(u"repo"_s, in.repoUrl)
-                   + line(u"branch"_s, in.baseBranch.isEmpty() ? in.branch
-                                                               : in.branch + u" (from "_s + in.baseBranch + u')')
-                   + line(u"commit"_s, in.commitMessage.section(u'\n', 0, 0))
-                   + line(u"title"_s, in.prTitle)
-                   + line(u"sandbox"_s, run->sandboxId())
-                   + line(u"pull request"_s, run->pullRequestUrl()) + u'\n';
+    QString text
+        = line(u"id"_s, run->id) + line(u"state"_s, workflowRunStateName(run->state))
+          + line(u"error"_s, run->error) + line(u"created"_s, formatTimestamp(run->createdAt))
+          + line(u"updated"_s, formatTimestamp(run->updatedAt)) + line(u"repo"_s, in.repoUrl)
+          + line(u"branch"_s, in.baseBranch.isEmpty()
+                                  ? in.branch
+                                  : in.branch + u" (from "_s + in.baseBranch + u')')
+          + line(u"commit"_s, in.commitMessage.section(u'\n', 0, 0)) + line(u"title"_s, in.prTitle)
+          + line(u"sandbox"_s, run->sandboxId()) + line(u"pull request"_s, run->pullRequestUrl())
+          + u'\n';
     for (const WorkflowStep &step : run->steps) {
-        text += u"%1%2 %3"_s.arg(stepPrefix(step.kind), workflowStepTitle(step.kind).leftJustified(30),
+        text += u"%1%2 %3"_s.arg(stepPrefix(step.kind),
+                                 workflowStepTitle(step.kind).leftJustified(30),
                                  workflowStepStateName(step.state).leftJustified(9));
         if (step.attempts > 0)
-            text += u" %1 attempt%2"_s.arg(step.attempts).arg(step.attempts == 1 ? QString() : u"s"_s);
+            text += u" %1 attempt%2"_s.arg(step.attempts)
+                        .arg(step.attempts == 1 ? QString() : u"s"_s);
         if (step.startedAt.isValid())
             text += u"  %1 → %2"_s.arg(formatTimestamp(step.startedAt),
-                                       step.finishedAt.isValid() ? formatTimestamp(step.finishedAt) : u"…"_s);
+                                       step.finishedAt.isValid() ? formatTimestamp(step.finishedAt)
+                                                                 : u"…"_s);
         text += u'\n';
         if (!step.output.isEmpty()) {
             text += u"        "_s

@@ -12,13 +12,14 @@
 #include "testsupport.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 using Outcome = squad::test::ProcessOutcome;
@@ -40,16 +41,22 @@ const QString Title = u"The agent's change"_s;
 const QString Body = u"Made in a sandbox by an agent."_s;
 const QString AgentCommand = u"printf 'made by the agent\\n' > agent.txt"_s;
 
-const QStringList StepNames{u"create_sandbox"_s, u"clone"_s,  u"branch"_s,
-                            u"wait_for_agent"_s, u"commit"_s, u"push"_s,
-                            u"open_pull_request"_s, u"terminate_sandbox"_s};
+const QStringList StepNames{u"create_sandbox"_s,
+                            u"clone"_s,
+                            u"branch"_s,
+                            u"wait_for_agent"_s,
+                            u"commit"_s,
+                            u"push"_s,
+                            u"open_pull_request"_s,
+                            u"terminate_sandbox"_s};
 
 enum class Provider { Local, E2b };
 
 // The run id squadctl prints first on stderr ("Run <id>").
 QString runIdFrom(const QByteArray &err)
 {
-    static const QRegularExpression line(u"^Run ([0-9a-f-]{36})$"_s, QRegularExpression::MultilineOption);
+    static const QRegularExpression line(u"^Run ([0-9a-f-]{36})$"_s,
+                                         QRegularExpression::MultilineOption);
     return line.match(QString::fromUtf8(err)).captured(1);
 }
 
@@ -67,6 +74,8 @@ private Q_SLOTS:
     void e2bRunOpensThePullRequest();
     void killedAtEachStepResumes_data();
     void killedAtEachStepResumes();
+    void interruptedRunStopsAndResumes();
+    void operatorConfirmsAtTheTerminal();
     void failureAtEachStepIsReported_data();
     void failureAtEachStepIsReported();
     void keptSandboxStaysUntilAborted();
@@ -77,6 +86,7 @@ private Q_SLOTS:
 
 private:
     Outcome squadctl(const QStringList &arguments, const QMap<QString, QString> &extraEnv = {});
+    QProcessEnvironment environment(const QMap<QString, QString> &extraEnv) const;
     // `workflow run` with the standard inputs for `provider`, plus `extra` arguments.
     Outcome runWorkflow(Provider provider, const QStringList &extra = {},
                         const QMap<QString, QString> &extraEnv = {});
@@ -148,9 +158,14 @@ void tst_SquadctlWorkflow::cleanup()
 Outcome tst_SquadctlWorkflow::squadctl(const QStringList &arguments,
                                        const QMap<QString, QString> &extraEnv)
 {
+    return squad::test::runProgram(QStringLiteral(SQUADCTL_PATH), arguments, environment(extraEnv));
+}
+
+QProcessEnvironment tst_SquadctlWorkflow::environment(const QMap<QString, QString> &extraEnv) const
+{
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"SQUAD_DB", "SQUAD_PROFILE", "E2B_API_KEY", "E2B_DOMAIN", "E2B_API_URL",
-                             "E2B_SANDBOX_URL", "GITHUB_TOKEN", "GITHUB_API_URL",
+    for (const char *name : {"SQUAD_DB", "SQUAD_PROFILE", "E2B_API_KEY", "E2B_DOMAIN",
+                             "E2B_API_URL", "E2B_SANDBOX_URL", "GITHUB_TOKEN", "GITHUB_API_URL",
                              "GITHUB_APP_PRIVATE_KEY", "SQUAD_TEST_KILL_AT"}) {
         env.remove(QString::fromLatin1(name));
     }
@@ -164,13 +179,14 @@ Outcome tst_SquadctlWorkflow::squadctl(const QStringList &arguments,
         else
             env.insert(it.key(), it.value());
     }
-    return squad::test::runProgram(QStringLiteral(SQUADCTL_PATH), arguments, env);
+    return env;
 }
 
 QStringList tst_SquadctlWorkflow::runArguments(Provider provider) const
 {
-    QStringList args{u"workflow"_s, u"run"_s, u"--branch"_s, Branch, u"--message"_s, Message,
-                     u"--title"_s, Title, u"--body"_s, Body, u"--agent-command"_s, AgentCommand};
+    QStringList args{u"workflow"_s,  u"run"_s, u"--branch"_s,        Branch,
+                     u"--message"_s, Message,  u"--title"_s,         Title,
+                     u"--body"_s,    Body,     u"--agent-command"_s, AgentCommand};
     if (provider == Provider::Local)
         args << u"--repo"_s << bareRepo() << u"--pr-repo"_s << Repo;
     else
@@ -217,7 +233,8 @@ QJsonArray tst_SquadctlWorkflow::sandboxRowsOf(const QString &runId)
 {
     QJsonArray mine;
     for (const QJsonValue &row : sandboxRows()) {
-        if (row.toObject().value("metadata"_L1).toObject().value("squad.run"_L1).toString() == runId)
+        if (row.toObject().value("metadata"_L1).toObject().value("squad.run"_L1).toString()
+            == runId)
             mine.append(row);
     }
     return mine;
@@ -240,13 +257,13 @@ QStringList tst_SquadctlWorkflow::auditActions(const QString &runId)
     for (const QJsonValue &entry : audit.json().array())
         actions.prepend(entry.toObject().value("action"_L1).toString() + u':'
                         + entry.toObject().value("outcome"_L1).toString());
-    return actions;  // oldest first
+    return actions; // oldest first
 }
 
 void tst_SquadctlWorkflow::localRunOpensThePullRequest()
 {
-    const Outcome ran = runWorkflow(Provider::Local, {u"--reviewer"_s, u"hubot"_s, u"--label"_s,
-                                                      u"agent"_s, u"--json"_s});
+    const Outcome ran = runWorkflow(
+        Provider::Local, {u"--reviewer"_s, u"hubot"_s, u"--label"_s, u"agent"_s, u"--json"_s});
     QVERIFY2(ran.exitCode == 0, ran.err.constData());
     const QString runId = runIdFrom(ran.err);
     QVERIFY2(!runId.isEmpty(), ran.err.constData());
@@ -259,14 +276,18 @@ void tst_SquadctlWorkflow::localRunOpensThePullRequest()
         if (line.startsWith(u'['))
             progress << line.remove(duration);
     }
-    const QStringList titles{u"Create the sandbox"_s, u"Clone the repository"_s,
-                             u"Create the branch"_s, u"Wait for the agent's changes"_s,
-                             u"Commit"_s, u"Push"_s, u"Open the pull request"_s,
+    const QStringList titles{u"Create the sandbox"_s,
+                             u"Clone the repository"_s,
+                             u"Create the branch"_s,
+                             u"Wait for the agent's changes"_s,
+                             u"Commit"_s,
+                             u"Push"_s,
+                             u"Open the pull request"_s,
                              u"Terminate the sandbox"_s};
     QStringList announced;
     for (int i = 0; i < titles.size(); ++i) {
         announced << u"[%1/8] %2…"_s.arg(i + 1).arg(titles.at(i))
-                 << u"[%1/8] %2… ok"_s.arg(i + 1).arg(titles.at(i));
+                  << u"[%1/8] %2… ok"_s.arg(i + 1).arg(titles.at(i));
     }
     QCOMPARE(progress, announced);
     QVERIFY2(!ran.err.contains("$ git"), ran.err.constData());
@@ -301,12 +322,14 @@ void tst_SquadctlWorkflow::localRunOpensThePullRequest()
         QVERIFY(!step.value("finished_at"_L1).toString().isEmpty());
         QVERIFY(step.value("error"_L1).toString().isEmpty());
     }
-    QCOMPARE(steps.at(6).toObject().value("output"_L1).toObject().value("head"_L1).toString(), Branch);
+    QCOMPARE(steps.at(6).toObject().value("output"_L1).toObject().value("head"_L1).toString(),
+             Branch);
 
     // The sandbox was made for the run and is terminated.
     const QJsonArray rows = sandboxRowsOf(runId);
     QCOMPARE(rows.size(), 1);
-    QCOMPARE(rows.first().toObject().value("id"_L1).toString(), run.value("sandbox_id"_L1).toString());
+    QCOMPARE(rows.first().toObject().value("id"_L1).toString(),
+             run.value("sandbox_id"_L1).toString());
     QCOMPARE(rows.first().toObject().value("status"_L1).toString(), u"TERMINATED"_s);
     QCOMPARE(runningRows(), 0);
 
@@ -332,7 +355,8 @@ void tst_SquadctlWorkflow::localRunOpensThePullRequest()
     QCOMPARE(row.value("id"_L1).toString(), runId);
     QCOMPARE(row.value("state"_L1).toString(), u"succeeded"_s);
     QCOMPARE(row.value("branch"_L1).toString(), Branch);
-    QCOMPARE(row.value("pull_request_url"_L1).toString(), run.value("pull_request_url"_L1).toString());
+    QCOMPARE(row.value("pull_request_url"_L1).toString(),
+             run.value("pull_request_url"_L1).toString());
     const Outcome text = squadctl({u"workflow"_s, u"list"_s});
     QVERIFY(text.out.contains(runId.toLatin1()) && text.out.contains("succeeded"));
     const Outcome shownText = squadctl({u"workflow"_s, u"show"_s, runId});
@@ -393,28 +417,39 @@ void tst_SquadctlWorkflow::e2bRunOpensThePullRequest()
 void tst_SquadctlWorkflow::killedAtEachStepResumes_data()
 {
     QTest::addColumn<QString>("killAt");
+    QTest::addColumn<int>("provider");
+    // Every point with local sandboxes; with E2B the ends of the steps, where what a step made
+    // (the sandbox at E2B, the pushed branch, the pull request) exists but is not yet recorded.
     for (const QString &step : StepNames) {
         for (const char *when : {"started", "done"}) {
             const QString point = step + u':' + QLatin1String(when);
-            QTest::newRow(qPrintable(point)) << point;
+            QTest::addRow("local %s", qPrintable(point)) << point << int(Provider::Local);
         }
+    }
+    for (const QString &step : StepNames) {
+        const QString point = step + u":done"_s;
+        QTest::addRow("e2b %s", qPrintable(point)) << point << int(Provider::E2b);
     }
 }
 
 void tst_SquadctlWorkflow::killedAtEachStepResumes()
 {
     QFETCH(QString, killAt);
-    const Outcome killed = runWorkflow(Provider::Local, {}, {{u"SQUAD_TEST_KILL_AT"_s, killAt}});
-    QVERIFY2(killed.exitCode == -1, killed.err.constData());  // it died, it did not exit
+    QFETCH(int, provider);
+    const auto where = Provider(provider);
+    const Outcome killed = runWorkflow(where, {}, {{u"SQUAD_TEST_KILL_AT"_s, killAt}});
+    QVERIFY2(killed.exitCode == -1, killed.err.constData()); // it died, it did not exit
     const QString runId = runIdFrom(killed.err);
     QVERIFY(!runId.isEmpty());
     const QJsonObject cut = show(runId);
     QCOMPARE(cut.value("state"_L1).toString(), u"running"_s);
     const QString step = killAt.section(u':', 0, 0);
-    const QJsonObject cutStep = cut.value("steps"_L1).toArray().at(StepNames.indexOf(step)).toObject();
+    const QJsonObject cutStep
+        = cut.value("steps"_L1).toArray().at(StepNames.indexOf(step)).toObject();
     QCOMPARE(cutStep.value("state"_L1).toString(), u"running"_s);
 
-    const Outcome resumed = squadctl({u"workflow"_s, u"resume"_s, runId, u"--json"_s});
+    const Outcome resumed
+        = squadctl({u"workflow"_s, u"resume"_s, runId, u"--json"_s}, providerEnv(where));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QVERIFY2(resumed.err.contains(u"Run %1"_s.arg(runId).toUtf8()), resumed.err.constData());
     const QJsonObject run = resumed.json().object();
@@ -430,31 +465,128 @@ void tst_SquadctlWorkflow::killedAtEachStepResumes()
     QCOMPARE(m_github->repo(Repo)->pulls.size(), 1);
     QVERIFY(run.value("pull_request_url"_L1).toString().endsWith(u"/octo/app/pull/1"_s));
     QCOMPARE(git(bareRepo(), {u"rev-list"_s, u"--count"_s, u"main.."_s + Branch}), u"1"_s);
+    if (where == Provider::E2b) {
+        QCOMPARE(m_e2b->nextId, 2); // E2B made one sandbox, and has none left
+        QVERIFY(m_e2b->sandboxes.isEmpty());
+        QCOMPARE(m_envd->runningCount(), 0);
+    }
+}
+
+void tst_SquadctlWorkflow::interruptedRunStopsAndResumes()
+{
+    // An agent that works until it is told to finish; Ctrl+C comes while it works.
+    const QString go = m_tmp->filePath(u"go"_s);
+    const QString pidFile = m_tmp->filePath(u"agent.pid"_s);
+    QStringList args = runArguments(Provider::Local);
+    args[args.indexOf(u"--agent-command"_s) + 1]
+        = u"echo $$ > '%1'; while [ ! -f '%2' ]; do sleep 0.1; done; %3"_s.arg(pidFile, go,
+                                                                               AgentCommand);
+    QProcess process;
+    process.setProcessEnvironment(environment({}));
+    QByteArray err;
+    connect(&process, &QProcess::readyReadStandardError, this,
+            [&] { err += process.readAllStandardError(); });
+    process.start(QStringLiteral(SQUADCTL_PATH), args);
+    const auto agentPid = [&pidFile] {
+        QFile file(pidFile);
+        return file.open(QIODevice::ReadOnly) ? pid_t(file.readAll().trimmed().toInt()) : pid_t(0);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(err.contains("[4/8] Wait for the agent's changes…") && agentPid() > 0,
+                             30000);
+    const pid_t agent = agentPid();
+
+    ::kill(pid_t(process.processId()), SIGINT);
+    QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 30000);
+    err += process.readAllStandardError();
+    QVERIFY2(process.exitStatus() == QProcess::NormalExit, err.constData());
+    QCOMPARE(process.exitCode(), 130);
+    const QString runId = runIdFrom(err);
+    QVERIFY2(err.contains(u"interrupted; run %1 stops here"_s.arg(runId).toUtf8()),
+             err.constData());
+    QTRY_VERIFY(::kill(agent, 0) != 0); // the agent's command did not outlive squadctl
+    const QJsonObject stopped = show(runId);
+    QCOMPARE(stopped.value("state"_L1).toString(), u"running"_s);
+    QCOMPARE(stopped.value("steps"_L1).toArray().at(3).toObject().value("state"_L1).toString(),
+             u"running"_s);
+
+    QFile(go).open(QIODevice::WriteOnly);
+    const Outcome resumed = squadctl({u"workflow"_s, u"resume"_s, runId});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    QVERIFY(resumed.out.trimmed().endsWith("/octo/app/pull/1"));
+    QCOMPARE(sandboxRowsOf(runId).size(), 1);
+    QCOMPARE(runningRows(), 0);
+    QCOMPARE(git(bareRepo(), {u"show"_s, Branch + u":agent.txt"_s}), u"made by the agent"_s);
+}
+
+void tst_SquadctlWorkflow::operatorConfirmsAtTheTerminal()
+{
+    // Neither --agent-command nor --no-wait, at a terminal (script(1) gives squadctl one): the
+    // run waits, the operator makes the change in the sandbox and presses Enter.
+    QStringList args = runArguments(Provider::Local);
+    args.remove(args.indexOf(u"--agent-command"_s), 2);
+    QString command = u"'%1'"_s.arg(QStringLiteral(SQUADCTL_PATH));
+    for (QString arg : std::as_const(args))
+        command += u" '"_s + arg.replace(u"'"_s, u"'\\''"_s) + u"'"_s;
+    QProcess terminal;
+    terminal.setProcessEnvironment(environment({}));
+    QByteArray seen;
+    connect(&terminal, &QProcess::readyReadStandardOutput, this,
+            [&] { seen += terminal.readAllStandardOutput(); });
+    terminal.start(u"script"_s, {u"-qec"_s, command, u"/dev/null"_s});
+    QTRY_VERIFY2_WITH_TIMEOUT(seen.contains("Press Enter when its changes are ready"),
+                              seen.constData(), 30000);
+    const QString runId = runIdFrom(QString::fromUtf8(seen).remove(u'\r').toUtf8());
+    const QJsonObject waiting = show(runId);
+    QCOMPARE(waiting.value("state"_L1).toString(), u"waiting"_s);
+
+    const QString sandbox = waiting.value("sandbox_id"_L1).toString();
+    const Outcome changed = squadctl({u"sandboxes"_s, u"exec"_s, sandbox, u"--cwd"_s,
+                                      u"repos/app"_s, u"--"_s, u"sh"_s, u"-c"_s, AgentCommand});
+    QCOMPARE(changed.exitCode, 0);
+    terminal.write("\n");
+    QTRY_COMPARE_WITH_TIMEOUT(terminal.state(), QProcess::NotRunning, 30000);
+    seen += terminal.readAllStandardOutput();
+    QVERIFY2(terminal.exitCode() == 0, seen.constData());
+    QVERIFY2(seen.contains("[4/8] Wait for the agent's changes… ok"), seen.constData());
+    QCOMPARE(show(runId)
+                 .value("steps"_L1)
+                 .toArray()
+                 .at(3)
+                 .toObject()
+                 .value("output"_L1)
+                 .toObject()
+                 .value("confirmed_by"_L1)
+                 .toString()
+                 .isEmpty(),
+             false);
+    QCOMPARE(m_github->repo(Repo)->pulls.size(), 1);
+    QCOMPARE(git(bareRepo(), {u"show"_s, Branch + u":agent.txt"_s}), u"made by the agent"_s);
+    QCOMPARE(runningRows(), 0);
 }
 
 void tst_SquadctlWorkflow::failureAtEachStepIsReported_data()
 {
     QTest::addColumn<QString>("step");
     QTest::addColumn<int>("provider");
-    QTest::addColumn<QString>("said");  // what the error must say besides the step's title
+    QTest::addColumn<QString>("said"); // what the error must say besides the step's title
 
-    QTest::newRow("create_sandbox: E2B refuses") << u"create_sandbox"_s << int(Provider::E2b)
-                                                 << u"template 'base' not found"_s;
-    QTest::newRow("clone: the repository 404s") << u"clone"_s << int(Provider::Local)
-                                                << u"octo/missing.git/' not found"_s;
+    QTest::newRow("create_sandbox: E2B refuses")
+        << u"create_sandbox"_s << int(Provider::E2b) << u"template 'base' not found"_s;
+    QTest::newRow("clone: the repository 404s")
+        << u"clone"_s << int(Provider::Local) << u"octo/missing.git/' not found"_s;
     QTest::newRow("branch: no such base") << u"branch"_s << int(Provider::Local) << u"nope"_s;
-    QTest::newRow("wait_for_agent: the agent exits 1") << u"wait_for_agent"_s << int(Provider::Local)
-                                                       << u"exited with 1"_s;
-    QTest::newRow("commit: git cannot commit") << u"commit"_s << int(Provider::Local)
-                                               << u"index.lock"_s;
-    QTest::newRow("push: the remote rejects it") << u"push"_s << int(Provider::Local)
-                                                 << u"pre-receive hook declined"_s;
-    QTest::newRow("open_pull_request: 422 no commits") << u"open_pull_request"_s << int(Provider::Local)
-                                                       << u"nothing new"_s;
-    QTest::newRow("open_pull_request: 403") << u"open_pull_request"_s << int(Provider::Local)
-                                            << u"403"_s;
-    QTest::newRow("open_pull_request: E2B, 403") << u"open_pull_request"_s << int(Provider::E2b)
-                                                 << u"403"_s;
+    QTest::newRow("wait_for_agent: the agent exits 1")
+        << u"wait_for_agent"_s << int(Provider::Local) << u"exited with 1"_s;
+    QTest::newRow("commit: git cannot commit")
+        << u"commit"_s << int(Provider::Local) << u"index.lock"_s;
+    QTest::newRow("push: the remote rejects it")
+        << u"push"_s << int(Provider::Local) << u"pre-receive hook declined"_s;
+    QTest::newRow("open_pull_request: 422 no commits")
+        << u"open_pull_request"_s << int(Provider::Local) << u"nothing new"_s;
+    QTest::newRow("open_pull_request: 403")
+        << u"open_pull_request"_s << int(Provider::Local) << u"403"_s;
+    QTest::newRow("open_pull_request: E2B, 403")
+        << u"open_pull_request"_s << int(Provider::E2b) << u"403"_s;
 }
 
 void tst_SquadctlWorkflow::failureAtEachStepIsReported()
@@ -469,9 +601,11 @@ void tst_SquadctlWorkflow::failureAtEachStepIsReported()
     if (step == u"create_sandbox") {
         // Both create endpoints: the client tries the older one when the newer one 404s.
         for (const QString &path : {u"/v2/sandboxes"_s, u"/sandboxes"_s}) {
-            m_e2bServer->route("POST", path,
-                               HttpResponse::json(404, QJsonObject{{u"code"_s, 404},
-                                                                   {u"message"_s, u"template 'base' not found"_s}}));
+            m_e2bServer->route(
+                "POST", path,
+                HttpResponse::json(
+                    404,
+                    QJsonObject{{u"code"_s, 404}, {u"message"_s, u"template 'base' not found"_s}}));
         }
     } else if (step == u"clone") {
         args[args.indexOf(u"--repo"_s) + 1] = m_git->repoUrl(u"octo/missing.git"_s);
@@ -481,7 +615,8 @@ void tst_SquadctlWorkflow::failureAtEachStepIsReported()
         args[args.indexOf(u"--agent-command"_s) + 1] = u"echo giving up >&2; exit 1"_s;
     } else if (step == u"commit") {
         // git cannot take the index: another git holds it.
-        args[args.indexOf(u"--agent-command"_s) + 1] = AgentCommand + u" && touch .git/index.lock"_s;
+        args[args.indexOf(u"--agent-command"_s) + 1]
+            = AgentCommand + u" && touch .git/index.lock"_s;
     } else if (step == u"push") {
         const QString hook = bareRepo() + u"/hooks/pre-receive"_s;
         QFile file(hook);
@@ -492,8 +627,11 @@ void tst_SquadctlWorkflow::failureAtEachStepIsReported()
     } else if (row.contains(u"422"_s)) {
         m_github->repo(Repo)->branches[Branch].commitsAheadOfDefault = 0;
     } else if (row.contains(u"403"_s)) {
-        m_github->failNext("POST", u"/repos/{owner}/{repo}/pulls"_s,
-                           HttpResponse::json(403, QJsonObject{{u"message"_s, u"Resource not accessible by personal access token"_s}}));
+        m_github->failNext(
+            "POST", u"/repos/{owner}/{repo}/pulls"_s,
+            HttpResponse::json(
+                403, QJsonObject{
+                         {u"message"_s, u"Resource not accessible by personal access token"_s}}));
     }
 
     QMap<QString, QString> env = providerEnv(where);
@@ -506,7 +644,8 @@ void tst_SquadctlWorkflow::failureAtEachStepIsReported()
     // A clear message naming the step, and what to do next.
     const QJsonObject run = show(runId);
     QCOMPARE(run.value("state"_L1).toString(), u"failed"_s);
-    const QString title = run.value("steps"_L1).toArray().at(index).toObject().value("title"_L1).toString();
+    const QString title
+        = run.value("steps"_L1).toArray().at(index).toObject().value("title"_L1).toString();
     QVERIFY2(err.contains(u"squadctl: %1 failed: "_s.arg(title)), qPrintable(err));
     QVERIFY2(err.contains(said, Qt::CaseInsensitive), qPrintable(err));
     QVERIFY2(err.contains(u"failed at step %1/8"_s.arg(index + 1)), qPrintable(err));
@@ -516,8 +655,9 @@ void tst_SquadctlWorkflow::failureAtEachStepIsReported()
     if (step == u"clone" || step == u"commit" || step == u"push")
         QVERIFY2(err.contains(QRegularExpression(u"git [^\n]*: exit \\d+\n"_s)), qPrintable(err));
     QVERIFY2(!err.contains(u"        $ git "_s), qPrintable(err));
-    QVERIFY(ran.out.isEmpty());  // no pull request to name
-    QCOMPARE(run.value("steps"_L1).toArray().at(index).toObject().value("state"_L1).toString(), u"failed"_s);
+    QVERIFY(ran.out.isEmpty()); // no pull request to name
+    QCOMPARE(run.value("steps"_L1).toArray().at(index).toObject().value("state"_L1).toString(),
+             u"failed"_s);
     for (int i = 0; i < index; ++i) {
         QCOMPARE(run.value("steps"_L1).toArray().at(i).toObject().value("state"_L1).toString(),
                  u"succeeded"_s);
@@ -528,7 +668,8 @@ void tst_SquadctlWorkflow::failureAtEachStepIsReported()
     QCOMPARE(runningRows(), 0);
     QVERIFY(m_e2b->sandboxes.isEmpty());
     if (index > 0) {
-        QVERIFY2(err.contains(u"Sandbox %1 was terminated."_s.arg(run.value("sandbox_id"_L1).toString())),
+        QVERIFY2(err.contains(
+                     u"Sandbox %1 was terminated."_s.arg(run.value("sandbox_id"_L1).toString())),
                  qPrintable(err));
     }
     QVERIFY(m_github->repo(Repo)->pulls.isEmpty());
@@ -545,14 +686,16 @@ void tst_SquadctlWorkflow::keptSandboxStaysUntilAborted()
     QCOMPARE(run.value("state"_L1).toString(), u"failed"_s);
     QVERIFY(run.value("error"_L1).toString().contains(u"exited with 3"_s));
     const QString sandbox = run.value("sandbox_id"_L1).toString();
-    QVERIFY2(ran.err.contains(u"Sandbox %1 is still running (--keep-sandbox)"_s.arg(sandbox).toUtf8()),
-             ran.err.constData());
+    QVERIFY2(
+        ran.err.contains(u"Sandbox %1 is still running (--keep-sandbox)"_s.arg(sandbox).toUtf8()),
+        ran.err.constData());
     QCOMPARE(sandboxRowsOf(runId).first().toObject().value("status"_L1).toString(), u"RUNNING"_s);
 
     const Outcome aborted = squadctl({u"workflow"_s, u"abort"_s, runId, u"--json"_s});
     QVERIFY2(aborted.exitCode == 0, aborted.err.constData());
     QCOMPARE(aborted.json().object().value("state"_L1).toString(), u"aborted"_s);
-    QCOMPARE(sandboxRowsOf(runId).first().toObject().value("status"_L1).toString(), u"TERMINATED"_s);
+    QCOMPARE(sandboxRowsOf(runId).first().toObject().value("status"_L1).toString(),
+             u"TERMINATED"_s);
     QVERIFY(auditActions(runId).contains(u"workflow.abort:ok"_s));
     // An aborted run stays aborted.
     QCOMPARE(squadctl({u"workflow"_s, u"resume"_s, runId}).exitCode, 1);
@@ -577,13 +720,20 @@ void tst_SquadctlWorkflow::failedTerminationIsResumed()
     QCOMPARE(m_e2b->sandboxes.size(), 1);
     QCOMPARE(runningRows(), 1);
 
+    // Without the E2B key, the sandbox cannot be reached: said at once, nothing changes.
+    const Outcome keyless = squadctl({u"workflow"_s, u"resume"_s, runId});
+    QCOMPARE(keyless.exitCode, 1);
+    QVERIFY2(keyless.err.contains("has no E2B API key"), keyless.err.constData());
+    QCOMPARE(show(runId).value("state"_L1).toString(), u"failed"_s);
+
     m_e2bServer->route("DELETE", u"/sandboxes/{id}"_s,
                        [this](const squad::test::HttpRequest &request) {
                            return m_e2b->sandboxes.remove(request.param(u"id"_s))
-                               ? HttpResponse::empty(204)
-                               : HttpResponse::json(404, QJsonObject{{u"code"_s, 404}});
+                                      ? HttpResponse::empty(204)
+                                      : HttpResponse::json(404, QJsonObject{{u"code"_s, 404}});
                        });
-    const Outcome resumed = squadctl({u"workflow"_s, u"resume"_s, runId}, providerEnv(Provider::E2b));
+    const Outcome resumed
+        = squadctl({u"workflow"_s, u"resume"_s, runId}, providerEnv(Provider::E2b));
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     QVERIFY(resumed.out.trimmed().endsWith("/octo/app/pull/1"));
     QVERIFY(m_e2b->sandboxes.isEmpty());
@@ -594,7 +744,7 @@ void tst_SquadctlWorkflow::failedTerminationIsResumed()
 
 void tst_SquadctlWorkflow::badInputStartsNothing_data()
 {
-    QTest::addColumn<QStringList>("change");  // option, value ("" = remove the option)
+    QTest::addColumn<QStringList>("change"); // option, value ("" = remove the option)
     QTest::addColumn<QString>("said");
     QTest::newRow("message not a conventional commit")
         << QStringList{u"--message"_s, u"did some things"_s} << u"conventional"_s;
@@ -603,8 +753,8 @@ void tst_SquadctlWorkflow::badInputStartsNothing_data()
     QTest::newRow("no agent option, no terminal")
         << QStringList{u"--agent-command"_s, QString()} << u"--no-wait"_s;
     QTest::newRow("agent command and no-wait") << QStringList{u"--no-wait"_s} << u"not both"_s;
-    QTest::newRow("not on GitHub, no --pr-repo") << QStringList{u"--pr-repo"_s, QString()}
-                                                 << u"--pr-repo"_s;
+    QTest::newRow("not on GitHub, no --pr-repo")
+        << QStringList{u"--pr-repo"_s, QString()} << u"--pr-repo"_s;
 }
 
 void tst_SquadctlWorkflow::badInputStartsNothing()

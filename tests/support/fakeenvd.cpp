@@ -67,14 +67,16 @@ void endStreamWithError(const HttpResponder &responder, const QString &code, con
 
 struct FakeEnvd::Process
 {
-    explicit Process(HttpResponder answer) : responder(std::move(answer)) {}
+    explicit Process(HttpResponder answer)
+        : responder(std::move(answer))
+    {}
 
     QString sandboxId;
     QJsonObject config;
     QProcess *process = nullptr;
     HttpResponder responder;
     qint64 pid = 0;
-    bool killed = false;  // by a signal we sent or the deadline
+    bool killed = false; // by a signal we sent or the deadline
 };
 
 FakeEnvd::FakeEnvd(LoopbackHttpServer &server, FakeE2b &e2b, QString root, QObject *parent)
@@ -82,16 +84,22 @@ FakeEnvd::FakeEnvd(LoopbackHttpServer &server, FakeE2b &e2b, QString root, QObje
     , m_e2b(e2b)
     , m_root(std::move(root))
 {
-    server.route("POST", u"/process.Process/Start"_s,
-                 [this](const HttpRequest &request, HttpResponder responder) { start(request, responder); });
+    server.route(
+        "POST", u"/process.Process/Start"_s,
+        [this](const HttpRequest &request, HttpResponder responder) { start(request, responder); });
     server.route("POST", u"/process.Process/SendSignal"_s,
-                 [this](const HttpRequest &request, HttpResponder responder) { sendSignal(request, responder); });
-    server.route("POST", u"/process.Process/List"_s,
-                 [this](const HttpRequest &request, HttpResponder responder) { list(request, responder); });
-    server.route("GET", u"/files"_s,
-                 [this](const HttpRequest &request, HttpResponder responder) { readFile(request, responder); });
-    server.route("POST", u"/files"_s,
-                 [this](const HttpRequest &request, HttpResponder responder) { writeFile(request, responder); });
+                 [this](const HttpRequest &request, HttpResponder responder) {
+                     sendSignal(request, responder);
+                 });
+    server.route(
+        "POST", u"/process.Process/List"_s,
+        [this](const HttpRequest &request, HttpResponder responder) { list(request, responder); });
+    server.route("GET", u"/files"_s, [this](const HttpRequest &request, HttpResponder responder) {
+        readFile(request, responder);
+    });
+    server.route("POST", u"/files"_s, [this](const HttpRequest &request, HttpResponder responder) {
+        writeFile(request, responder);
+    });
 }
 
 FakeEnvd::~FakeEnvd()
@@ -137,11 +145,12 @@ QString FakeEnvd::resolve(const QString &sandboxId, const QString &path) const
     if (path.startsWith(QLatin1String(SandboxHome) + u'/'))
         return base + path.mid(qsizetype(qstrlen(SandboxHome)));
     if (QDir::isAbsolutePath(path))
-        return path;  // outside the home (/tmp, ...): this machine's, as a sandbox's own
+        return path; // outside the home (/tmp, ...): this machine's, as a sandbox's own
     return QDir::cleanPath(base + u'/' + path);
 }
 
-bool FakeEnvd::admit(const HttpRequest &request, const HttpResponder &responder, QString *sandboxId) const
+bool FakeEnvd::admit(const HttpRequest &request, const HttpResponder &responder,
+                     QString *sandboxId) const
 {
     const QString id = QString::fromUtf8(request.header("E2b-Sandbox-Id"));
     const auto sandbox = m_e2b.sandboxes.constFind(id);
@@ -153,9 +162,11 @@ bool FakeEnvd::admit(const HttpRequest &request, const HttpResponder &responder,
         responder.send(plainError(502, u"The sandbox is running but port is not open"_s, id));
         return false;
     }
-    if (request.header("X-Access-Token") != sandbox->detail().value("envdAccessToken"_L1).toString().toUtf8()) {
-        responder.send(plainError(401, u"unauthorized access, please provide a valid access token or "
-                                       "method signing if supported"_s));
+    if (request.header("X-Access-Token")
+        != sandbox->detail().value("envdAccessToken"_L1).toString().toUtf8()) {
+        responder.send(plainError(401,
+                                  u"unauthorized access, please provide a valid access token or "
+                                  "method signing if supported"_s));
         return false;
     }
     *sandboxId = id;
@@ -168,7 +179,8 @@ void FakeEnvd::start(const HttpRequest &request, HttpResponder responder)
     if (!admit(request, responder, &sandboxId))
         return;
     if (!request.header("Content-Type").startsWith("application/connect+json")) {
-        responder.send(HttpResponse::empty(415).withHeader("Accept-Post", "application/connect+json"));
+        responder.send(
+            HttpResponse::empty(415).withHeader("Accept-Post", "application/connect+json"));
         return;
     }
     connect::EnvelopeReader reader;
@@ -178,8 +190,8 @@ void FakeEnvd::start(const HttpRequest &request, HttpResponder responder)
         endStreamWithError(responder, u"invalid_argument"_s, u"malformed request envelope"_s);
         return;
     }
-    const QJsonObject config = QJsonDocument::fromJson((*envelope)->payload).object()
-                                   .value("process"_L1).toObject();
+    const QJsonObject config
+        = QJsonDocument::fromJson((*envelope)->payload).object().value("process"_L1).toObject();
     const QString cmd = config.value("cmd"_L1).toString();
     if (cmd.isEmpty()) {
         endStreamWithError(responder, u"invalid_argument"_s, u"process.cmd is required"_s);
@@ -226,39 +238,42 @@ void FakeEnvd::start(const HttpRequest &request, HttpResponder responder)
     const auto relay = [p](const char *key, const QByteArray &bytes) {
         if (!bytes.isEmpty()) {
             p->responder.write(eventFrame(
-                {{u"data"_s, QJsonObject{{QLatin1String(key), QString::fromLatin1(bytes.toBase64())}}}}));
+                {{u"data"_s,
+                  QJsonObject{{QLatin1String(key), QString::fromLatin1(bytes.toBase64())}}}}));
         }
     };
     connect(process, &QProcess::readyReadStandardOutput, this,
             [p, relay] { relay("stdout", p->process->readAllStandardOutput()); });
     connect(process, &QProcess::readyReadStandardError, this,
             [p, relay] { relay("stderr", p->process->readAllStandardError()); });
-    connect(process, &QProcess::finished, this, [this, p, relay](int exitCode, QProcess::ExitStatus status) {
-        relay("stdout", p->process->readAllStandardOutput());
-        relay("stderr", p->process->readAllStandardError());
-        QJsonObject end;
-        if (status == QProcess::NormalExit) {
-            if (exitCode != 0)
-                end.insert(u"exitCode"_s, exitCode);  // proto3 JSON leaves zero out
-            end.insert(u"exited"_s, true);
-            end.insert(u"status"_s, u"exit status %1"_s.arg(exitCode));
-        } else {
-            end.insert(u"exitCode"_s, -1);
-            end.insert(u"status"_s, u"signal: killed"_s);
-        }
-        p->responder.write(eventFrame({{u"end"_s, end}}));
-        p->responder.write(connect::encodeEnvelope("{}", connect::EndStreamFlag));
-        p->responder.finish();
-        m_processes.remove(p->pid);
-        p->process->deleteLater();
-        delete p;
-    });
+    connect(process, &QProcess::finished, this,
+            [this, p, relay](int exitCode, QProcess::ExitStatus status) {
+                relay("stdout", p->process->readAllStandardOutput());
+                relay("stderr", p->process->readAllStandardError());
+                QJsonObject end;
+                if (status == QProcess::NormalExit) {
+                    if (exitCode != 0)
+                        end.insert(u"exitCode"_s, exitCode); // proto3 JSON leaves zero out
+                    end.insert(u"exited"_s, true);
+                    end.insert(u"status"_s, u"exit status %1"_s.arg(exitCode));
+                } else {
+                    end.insert(u"exitCode"_s, -1);
+                    end.insert(u"status"_s, u"signal: killed"_s);
+                }
+                p->responder.write(eventFrame({{u"end"_s, end}}));
+                p->responder.write(connect::encodeEnvelope("{}", connect::EndStreamFlag));
+                p->responder.finish();
+                m_processes.remove(p->pid);
+                p->process->deleteLater();
+                delete p;
+            });
     connect(process, &QProcess::errorOccurred, this, [p](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart)
             return;
-        endStreamWithError(p->responder, u"internal"_s,
-                           u"error starting process: exec: \"%1\": executable file not found in $PATH"_s
-                               .arg(p->config.value("cmd"_L1).toString()));
+        endStreamWithError(
+            p->responder, u"internal"_s,
+            u"error starting process: exec: \"%1\": executable file not found in $PATH"_s.arg(
+                p->config.value("cmd"_L1).toString()));
         p->process->deleteLater();
         delete p;
     });
@@ -282,11 +297,13 @@ void FakeEnvd::sendSignal(const HttpRequest &request, HttpResponder responder)
     const QString signal = body.value("signal"_L1).toString();
     Process *p = m_processes.value(pid);
     if (!p || p->sandboxId != sandboxId) {
-        responder.send(connectError(404, u"not_found"_s, u"process with pid %1 not found"_s.arg(pid)));
+        responder.send(
+            connectError(404, u"not_found"_s, u"process with pid %1 not found"_s.arg(pid)));
         return;
     }
     if (signal != u"SIGNAL_SIGKILL" && signal != u"SIGNAL_SIGTERM") {
-        responder.send(connectError(400, u"invalid_argument"_s, u"invalid signal: %1"_s.arg(signal)));
+        responder.send(
+            connectError(400, u"invalid_argument"_s, u"invalid signal: %1"_s.arg(signal)));
         return;
     }
     p->killed = true;
@@ -337,7 +354,8 @@ void FakeEnvd::writeFile(const HttpRequest &request, HttpResponder responder)
     const QByteArray type = request.header("Content-Type");
     if (type.startsWith("multipart/form-data")) {
         // The part named "file": its body runs from after its headers to the next boundary.
-        const QByteArray boundary = "--" + QByteArray(type).mid(type.indexOf("boundary=") + 9).replace('"', "");
+        const QByteArray boundary
+            = "--" + QByteArray(type).mid(type.indexOf("boundary=") + 9).replace('"', "");
         const qsizetype part = data.indexOf(boundary);
         const qsizetype headersEnd = data.indexOf("\r\n\r\n", part);
         const qsizetype next = data.indexOf(QByteArray("\r\n" + boundary), headersEnd);
@@ -348,7 +366,8 @@ void FakeEnvd::writeFile(const HttpRequest &request, HttpResponder responder)
         const QByteArray headers = data.mid(part, headersEnd - part);
         if (asked.isEmpty()) {
             const qsizetype name = headers.indexOf("filename=\"");
-            asked = QString::fromUtf8(headers.mid(name + 10, headers.indexOf('"', name + 10) - name - 10));
+            asked = QString::fromUtf8(
+                headers.mid(name + 10, headers.indexOf('"', name + 10) - name - 10));
         }
         data = data.mid(headersEnd + 4, next - headersEnd - 4);
     }
@@ -360,8 +379,10 @@ void FakeEnvd::writeFile(const HttpRequest &request, HttpResponder responder)
         return;
     }
     file.write(data);
-    responder.send(HttpResponse::json(200, QJsonArray{QJsonObject{
-        {u"path"_s, asked}, {u"name"_s, QFileInfo(asked).fileName()}, {u"type"_s, u"file"_s}}}));
+    responder.send(
+        HttpResponse::json(200, QJsonArray{QJsonObject{{u"path"_s, asked},
+                                                       {u"name"_s, QFileInfo(asked).fileName()},
+                                                       {u"type"_s, u"file"_s}}}));
 }
 
 } // namespace squad::test

@@ -32,7 +32,7 @@ class FakeEnvd : public QObject
 public:
     // Sandboxes' homes go under `root`; `e2b` says which sandboxes run and their tokens.
     FakeEnvd(LoopbackHttpServer &server, FakeE2b &e2b, QString root, QObject *parent = nullptr);
-    ~FakeEnvd() override;  // kills what still runs
+    ~FakeEnvd() override; // kills what still runs
 
     // The folder that is /home/user in sandbox `sandboxId` (made on first use).
     QString home(const QString &sandboxId) const;
@@ -47,7 +47,8 @@ private:
     struct Process;
 
     // The sandbox a request is for, or the refusal the proxy or envd's auth would answer.
-    bool admit(const HttpRequest &request, const HttpResponder &responder, QString *sandboxId) const;
+    bool admit(const HttpRequest &request, const HttpResponder &responder,
+               QString *sandboxId) const;
     void start(const HttpRequest &request, HttpResponder responder);
     void sendSignal(const HttpRequest &request, HttpResponder responder);
     void list(const HttpRequest &request, HttpResponder responder);
@@ -59,7 +60,7 @@ private:
     FakeE2b &m_e2b;
     QString m_root;
     QStringList m_started;
-    QHash<qint64, Process *> m_processes;  // by pid, while running
+    QHash<qint64, Process *> m_processes; // by pid, while running
 };
 
 } // namespace squad::test
