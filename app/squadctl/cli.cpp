@@ -116,8 +116,8 @@ const QList<CommandInfo> &commands()
         {u"workflow"_s, u"run"_s,
          u"--repo URL --branch B --message MSG --title T [--body B] [--base B] "
          "[--pr-repo OWNER/REPO] [--draft] [--reviewer R]... [--label L]... "
-         "[--agent-command CMD | --no-wait] [--keep-sandbox] [--provider P] [--template T] [-v] "
-         "[--json]"_s,
+         "[--agent-command CMD | --no-wait] [--keep-sandbox] [--provider P] [--template T] "
+         "[--task ID] [--agent ID] [-v] [--json]"_s,
          u"Run the guided workflow: create a sandbox, clone, branch, let the agent work "
          "(--agent-command runs CMD in the clone, exit 0 = done; --no-wait commits what is there; "
          "neither asks on the terminal), commit, push, open the pull request, terminate the "

@@ -363,7 +363,7 @@ QFuture<int> Cli::workflowResume(const QCommandLineParser &parser)
 {
     const QStringList words = parser.positionalArguments();
     if (words.size() != 1)
-        return usageError(u"usage: squadctl workflow resume ID [--json]"_s);
+        return usageError(u"usage: squadctl workflow resume ID [-v] [--json]"_s);
     auto id = parseId(words.first(), u"run id"_s);
     if (!id)
         return failure(id.error());

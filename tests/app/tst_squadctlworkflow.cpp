@@ -83,6 +83,7 @@ private Q_SLOTS:
     void badInputStartsNothing_data();
     void badInputStartsNothing();
     void noGitHubCredentialsStartsNothing();
+    void envdRunsCommandsInTheSandbox();
 
 private:
     Outcome squadctl(const QStringList &arguments, const QMap<QString, QString> &extraEnv = {});
@@ -787,6 +788,37 @@ void tst_SquadctlWorkflow::noGitHubCredentialsStartsNothing()
     QVERIFY2(ran.err.contains("GITHUB_TOKEN"), ran.err.constData());
     QCOMPARE(squadctl({u"workflow"_s, u"list"_s, u"--json"_s}).json().array().size(), 0);
     QCOMPARE(sandboxRows().size(), 0);
+}
+
+void tst_SquadctlWorkflow::envdRunsCommandsInTheSandbox()
+{
+    // The loopback envd the E2B runs use, on its own: output and exit code streamed back, the
+    // home as the working folder, a deadline that ends the process, a missing folder refused.
+    const QMap<QString, QString> env = providerEnv(Provider::E2b);
+    const Outcome created = squadctl({u"sandboxes"_s, u"create"_s, u"--json"_s}, env);
+    QVERIFY2(created.exitCode == 0, created.err.constData());
+    const QString id = created.json().object().value("id"_L1).toString();
+    const QString providerId = created.json().object().value("e2b_id"_L1).toString();
+
+    const Outcome ran = squadctl(
+        {u"sandboxes"_s, u"exec"_s, id, u"--"_s, u"sh"_s, u"-c"_s, u"pwd; echo oops >&2; exit 3"_s},
+        env);
+    QCOMPARE(ran.exitCode, 3);
+    QCOMPARE(QString::fromUtf8(ran.out.trimmed()), QDir(m_envd->home(providerId)).canonicalPath());
+    QCOMPARE(ran.err, QByteArray("oops\n"));
+
+    const Outcome late = squadctl(
+        {u"sandboxes"_s, u"exec"_s, id, u"--timeout"_s, u"0.5"_s, u"--"_s, u"sleep"_s, u"30"_s},
+        env);
+    QCOMPARE(late.exitCode, 124);
+    QTRY_COMPARE(m_envd->runningCount(), 0);
+
+    const Outcome nowhere = squadctl(
+        {u"sandboxes"_s, u"exec"_s, id, u"--cwd"_s, u"no/such/dir"_s, u"--"_s, u"true"_s}, env);
+    QCOMPARE(nowhere.exitCode, 2); // envd's invalid_argument: the caller's mistake
+    QVERIFY2(nowhere.err.contains("does not exist"), nowhere.err.constData());
+    QCOMPARE(squadctl({u"sandboxes"_s, u"terminate"_s, id}, env).exitCode, 0);
+    QVERIFY(m_e2b->sandboxes.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_SquadctlWorkflow)

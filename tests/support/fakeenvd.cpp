@@ -76,7 +76,7 @@ struct FakeEnvd::Process
     QProcess *process = nullptr;
     HttpResponder responder;
     qint64 pid = 0;
-    bool killed = false; // by a signal we sent or the deadline
+    QTimer *deadline = nullptr; // Connect-Timeout-Ms: the process's life
 };
 
 FakeEnvd::FakeEnvd(LoopbackHttpServer &server, FakeE2b &e2b, QString root, QObject *parent)
@@ -106,7 +106,8 @@ FakeEnvd::~FakeEnvd()
 {
     for (Process *p : std::as_const(m_processes)) {
         p->process->disconnect(this);
-        ::kill(-pid_t(p->pid), SIGKILL);
+        if (p->pid > 0)
+            ::kill(-pid_t(p->pid), SIGKILL);
         p->process->waitForFinished(5000);
         delete p;
     }
@@ -131,7 +132,6 @@ void FakeEnvd::killAll(const QString &sandboxId)
 {
     for (Process *p : std::as_const(m_processes)) {
         if (p->sandboxId == sandboxId) {
-            p->killed = true;
             ::kill(-pid_t(p->pid), SIGKILL);
         }
     }
@@ -263,6 +263,8 @@ void FakeEnvd::start(const HttpRequest &request, HttpResponder responder)
                 p->responder.write(eventFrame({{u"end"_s, end}}));
                 p->responder.write(connect::encodeEnvelope("{}", connect::EndStreamFlag));
                 p->responder.finish();
+                if (p->deadline)
+                    p->deadline->stop();
                 m_processes.remove(p->pid);
                 p->process->deleteLater();
                 delete p;
@@ -274,15 +276,20 @@ void FakeEnvd::start(const HttpRequest &request, HttpResponder responder)
             p->responder, u"internal"_s,
             u"error starting process: exec: \"%1\": executable file not found in $PATH"_s.arg(
                 p->config.value("cmd"_L1).toString()));
+        if (p->deadline)
+            p->deadline->stop();
         p->process->deleteLater();
         delete p;
     });
     // envd takes the call's deadline as the process's life.
-    if (const int deadline = request.header("Connect-Timeout-Ms").toInt(); deadline > 0) {
-        QTimer::singleShot(deadline, process, [p] {
-            p->killed = true;
-            ::kill(-pid_t(p->pid), SIGKILL);
+    if (const int lifeMs = request.header("Connect-Timeout-Ms").toInt(); lifeMs > 0) {
+        p->deadline = new QTimer(process);
+        p->deadline->setSingleShot(true);
+        connect(p->deadline, &QTimer::timeout, this, [p] {
+            if (p->pid > 0)
+                ::kill(-pid_t(p->pid), SIGKILL);
         });
+        p->deadline->start(lifeMs);
     }
     process->start();
 }
@@ -306,7 +313,6 @@ void FakeEnvd::sendSignal(const HttpRequest &request, HttpResponder responder)
             connectError(400, u"invalid_argument"_s, u"invalid signal: %1"_s.arg(signal)));
         return;
     }
-    p->killed = true;
     ::kill(-pid_t(pid), signal == u"SIGNAL_SIGKILL" ? SIGKILL : SIGTERM);
     responder.send(HttpResponse::json(200, QJsonObject{}));
 }
