@@ -12,10 +12,12 @@
 #include "workflowrunpresentation.h"
 #include "workflowwizard.h"
 
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
@@ -121,7 +123,9 @@ RunsWindow::RunsWindow(ConsoleBackend *backend, GitHubApi *github, QWidget *pare
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     const auto width = [&](const QString &sample) { return fm.horizontalAdvance(sample) + unit * 3; };
     columns->resizeSection(WorkflowRunModel::StateColumn, width(u"✓ Succeeded"_s) + unit * 3);
-    columns->resizeSection(WorkflowRunModel::CreatedColumn, width(u"27/11/2026 11:41"_s));
+    columns->resizeSection(WorkflowRunModel::CreatedColumn,
+                           width(QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(23, 59)),
+                                                    QLocale::ShortFormat)));
     columns->resizeSection(WorkflowRunModel::TitleColumn, width(u"feat(login): add the login page"_s));
     columns->resizeSection(WorkflowRunModel::RepositoryColumn, width(u"…acme/data-pipeline.git"_s));
     columns->resizeSection(WorkflowRunModel::BranchColumn, width(u"agent/login-page"_s));

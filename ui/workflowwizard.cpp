@@ -16,6 +16,7 @@
 
 #include <QApplication>
 #include <QRegularExpression>
+#include <QResizeEvent>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -81,9 +82,42 @@ QString seconds(const QDateTime &from, const QDateTime &to)
     return s < 10 ? QString::number(s, 'f', 1) : QString::number(qRound(s));
 }
 
+// A word-wrapped line under a field whose height follows its width: the layouts a wizard page
+// sits in ask a wrapped label for one size only, and a QLabel guesses it for a narrower width
+// than it gets, which leaves a gap under the field.
+class HintLabel : public QLabel
+{
+public:
+    using QLabel::QLabel;
+
+    QSize sizeHint() const override
+    {
+        const int guess = std::min(QLabel::sizeHint().width(), fontMetrics().averageCharWidth() * 40);
+        return {guess, QLabel::heightForWidth(width() > 1 ? width() : guess)};
+    }
+    QSize minimumSizeHint() const override
+    {
+        return {fontMetrics().averageCharWidth() * 16, sizeHint().height()};
+    }
+    // The height is in sizeHint(), for the width the label has: a layout that asked for a
+    // height at another width (a form's minimum one) would reserve too much.
+    bool hasHeightForWidth() const override { return false; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QLabel::resizeEvent(event);
+        // Another width, another height: the layouts above ask again (a same width ends it).
+        if (event->size().width() != event->oldSize().width())
+            updateGeometry();
+    }
+};
+
 QLabel *makeHint(QWidget *parent, const QString &name)
 {
-    auto *hint = new QLabel(parent);
+    auto *hint = new HintLabel(parent);
+    hint->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    hint->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     hint->setObjectName(name);
     hint->setWordWrap(true);
     hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -93,16 +127,12 @@ QLabel *makeHint(QWidget *parent, const QString &name)
     return hint;
 }
 
-// An editor with its hint line under it.
-QWidget *withHint(QWidget *editor, QLabel *hint)
+// A field and, on a row of its own under it, its hint line.
+void addField(QFormLayout *form, const QString &label, QWidget *editor, QLabel *hint = nullptr)
 {
-    auto *box = new QWidget(editor->parentWidget());
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    layout->addWidget(editor);
-    layout->addWidget(hint);
-    return box;
+    form->addRow(label, editor);
+    if (hint)
+        form->addRow(static_cast<QWidget *>(nullptr), hint);
 }
 
 QPlainTextEdit *makeLog(QWidget *parent)
@@ -111,7 +141,9 @@ QPlainTextEdit *makeLog(QWidget *parent)
     log->setObjectName(u"stepLog"_s);
     log->setReadOnly(true);
     log->setMaximumBlockCount(LogLines);
-    log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Errors are long lines, and are read whole.
+    log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    log->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     log->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     log->setPlaceholderText(WorkflowWizard::tr("What the step does is logged here as it runs."));
@@ -146,7 +178,10 @@ public:
             add(workflowStepTitle(WorkflowStepKind(i)));
         add(WorkflowWizard::tr("Summary"));
         layout->addStretch();
-        setMinimumWidth(fontMetrics().horizontalAdvance(u"○  Wait for the agent's changes"_s) + unit * 5);
+        QFont bold = font();
+        bold.setBold(true);
+        setMinimumWidth(QFontMetrics(bold).horizontalAdvance(u"○  Wait for the agent's changes"_s)
+                        + unit * 6);
         setAutoFillBackground(true);
         setRun(std::nullopt, WorkflowWizard::InputsPageId);
     }
@@ -227,25 +262,23 @@ public:
         m_keep->setToolTip(tr("Also the first choice when the run is cancelled or aborted."));
 
         m_repoHint = makeHint(this, u"repoUrlHint"_s);
-        m_branchHint = makeHint(this, u"branchHint"_s);
-        m_baseHint = makeHint(this, u"baseBranchHint"_s);
         m_commitHint = makeHint(this, u"commitMessageHint"_s);
         m_prRepoHint = makeHint(this, u"prRepoHint"_s);
-        m_reviewersHint = makeHint(this, u"reviewersHint"_s);
 
         const auto form = [this](QGroupBox *group) {
             auto *layout = new QFormLayout(group);
             layout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
             layout->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            layout->setVerticalSpacing(fontMetrics().height() * 2 / 5);
             layout->setRowWrapPolicy(QFormLayout::DontWrapRows);
             return layout;
         };
         auto *repository = new QGroupBox(tr("Repository"), this);
         QFormLayout *repoForm = form(repository);
-        repoForm->addRow(tr("&URL:"), withHint(m_repoUrl, m_repoHint));
-        repoForm->addRow(tr("&Base branch:"), withHint(m_baseBranch, m_baseHint));
-        repoForm->addRow(tr("B&ranch:"), withHint(m_branch, m_branchHint));
-        repoForm->addRow(tr("&Commit:"), withHint(m_commit, m_commitHint));
+        addField(repoForm, tr("&URL:"), m_repoUrl, m_repoHint);
+        addField(repoForm, tr("&Base branch:"), m_baseBranch);
+        addField(repoForm, tr("B&ranch:"), m_branch);
+        addField(repoForm, tr("&Commit:"), m_commit, m_commitHint);
 
         auto *sandbox = new QGroupBox(tr("Sandbox"), this);
         QFormLayout *sandboxForm = form(sandbox);
@@ -255,11 +288,11 @@ public:
 
         auto *pull = new QGroupBox(tr("Pull request"), this);
         QFormLayout *pullForm = form(pull);
-        pullForm->addRow(tr("T&itle:"), m_prTitle);
-        pullForm->addRow(tr("D&escription:"), m_prBody);
-        pullForm->addRow(tr("Rep&ository:"), withHint(m_prRepo, m_prRepoHint));
-        pullForm->addRow(tr("Re&viewers:"), withHint(m_reviewers, m_reviewersHint));
-        pullForm->addRow(tr("&Labels:"), m_labels);
+        addField(pullForm, tr("T&itle:"), m_prTitle);
+        addField(pullForm, tr("D&escription:"), m_prBody);
+        addField(pullForm, tr("Rep&ository:"), m_prRepo, m_prRepoHint);
+        addField(pullForm, tr("Re&viewers:"), m_reviewers);
+        addField(pullForm, tr("&Labels:"), m_labels);
         pullForm->addRow(QString(), m_draft);
 
         // Labels of the three forms share one width, so the fields line up across them.
@@ -270,6 +303,7 @@ public:
                     labelWidth = std::max(labelWidth, item->widget()->sizeHint().width());
             }
         }
+
         for (QFormLayout *f : {repoForm, sandboxForm, pullForm}) {
             for (int row = 0; row < f->rowCount(); ++row) {
                 if (QLayoutItem *item = f->itemAt(row, QFormLayout::LabelRole))
@@ -290,6 +324,9 @@ public:
         status->addWidget(m_busy);
         status->addWidget(m_error, 1);
 
+        // Each group as tall as its rows; the columns' stretch takes what is left.
+        for (QGroupBox *group : {repository, sandbox, pull})
+            group->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
         auto *left = new QVBoxLayout;
         left->addWidget(repository);
         left->addWidget(sandbox);
@@ -481,19 +518,25 @@ private:
         showFieldHint(m_repoHint, m_repoUrl,
                       tr("https, ssh or git@host:owner/repo; a local path for local sandboxes."),
                       repoError);
+        // Fields without a hint line of their own say what is wrong in the status line.
+        QString fieldError;
+        const auto check = [&fieldError](QWidget *editor, const QString &error) {
+            editor->setToolTip(error);
+            editor->setAccessibleDescription(error);
+            if (fieldError.isEmpty())
+                fieldError = error;
+        };
         QString branchError;
         if (!in.branch.isEmpty())
             branchError = problem(validateBranchName(in.branch));
-        showFieldHint(m_branchHint, m_branch, QString(), branchError);
-        m_branchHint->setVisible(!branchError.isEmpty());
+        check(m_branch, branchError);
         QString baseError;
         if (!in.baseBranch.isEmpty()) {
             baseError = problem(validateBranchName(in.baseBranch, tr("base branch")));
             if (baseError.isEmpty() && in.baseBranch == in.branch)
                 baseError = tr("The changes need a branch of their own: not the base.");
         }
-        showFieldHint(m_baseHint, m_baseBranch, QString(), baseError);
-        m_baseHint->setVisible(!baseError.isEmpty());
+        check(m_baseBranch, baseError);
         QString commitError;
         if (!in.commitMessage.isEmpty())
             commitError = problem(parseConventionalCommit(in.commitMessage));
@@ -516,8 +559,13 @@ private:
                     reviewerError = problem(validateGitHubName(part, tr("reviewer")));
             }
         }
-        showFieldHint(m_reviewersHint, m_reviewers, QString(), reviewerError);
-        m_reviewersHint->setVisible(!reviewerError.isEmpty());
+        check(m_reviewers, reviewerError);
+        if (fieldError.isEmpty() && !repoError.isEmpty())
+            fieldError = repoError;
+        if (fieldError.isEmpty() && !commitError.isEmpty())
+            fieldError = commitError;
+        if (fieldError.isEmpty() && !prRepoError.isEmpty())
+            fieldError = prRepoError;
 
         const auto valid = WorkflowEngine::validate(in);
         m_valid = bool(valid);
@@ -526,6 +574,8 @@ private:
                 setStatus(QString(), false);
             else if (!m_failure.isEmpty())
                 setStatus(m_failure, true);
+            else if (!fieldError.isEmpty())
+                setStatus(fieldError, true);
             else if (!valid)
                 setStatus(tr("To go on: %1").arg(valid.error().message()), false);
             else
@@ -550,11 +600,8 @@ private:
     QLineEdit *m_template = nullptr;
     QCheckBox *m_keep = nullptr;
     QLabel *m_repoHint = nullptr;
-    QLabel *m_branchHint = nullptr;
-    QLabel *m_baseHint = nullptr;
     QLabel *m_commitHint = nullptr;
     QLabel *m_prRepoHint = nullptr;
-    QLabel *m_reviewersHint = nullptr;
     QLabel *m_error = nullptr;
     QProgressBar *m_busy = nullptr;
     WorkflowInputs m_defaults;
@@ -679,12 +726,12 @@ public:
             bar->setValue(bar->maximum());
     }
 
+    // A line of its own: after what is there, without leaving an empty line at the end.
     void appendLine(const QString &line, const QColor &colour = {})
     {
-        // Output that did not end its last line gets one, so this line starts on its own.
-        if (!m_log->document()->isEmpty() && !m_log->document()->lastBlock().text().isEmpty())
-            appendText(u"\n"_s);
-        appendLog(line + u'\n', colour);
+        if (!m_log->document()->lastBlock().text().isEmpty())
+            appendLog(u"\n"_s);
+        appendLog(line, colour);
     }
 
     // Follows the sandbox's files while the page is in sight (step 4 only).
@@ -717,16 +764,16 @@ public:
         switch (step.state) {
         case WorkflowStepState::Pending:
             text = isNext && !active && run.state != WorkflowRunState::Aborted
-                       ? WorkflowWizard::tr("Not started.")
-                       : WorkflowWizard::tr("Starts when the steps before it are done.");
+                       ? WorkflowWizard::tr("Not started")
+                       : WorkflowWizard::tr("Starts when the steps before it are done");
             break;
         case WorkflowStepState::Running:
             if (waiting) {
                 p = presentationOf(WorkflowRunState::Waiting);
                 text = WorkflowWizard::tr("Waiting for you: confirm when the agent's changes are "
-                                          "ready.");
+                                          "ready");
             } else if (!active && run.state != WorkflowRunState::Running) {
-                text = WorkflowWizard::tr("Stopped while running.");
+                text = WorkflowWizard::tr("Stopped while running");
             } else {
                 text = step.attempts > 1
                            ? WorkflowWizard::tr("Running… (attempt %1)").arg(step.attempts)
@@ -735,33 +782,29 @@ public:
             break;
         case WorkflowStepState::Succeeded: {
             const QString took = seconds(step.startedAt, step.finishedAt);
-            text = took.isEmpty() ? WorkflowWizard::tr("Done.")
-                                  : WorkflowWizard::tr("Done in %1 s.").arg(took);
+            text = took.isEmpty() ? WorkflowWizard::tr("Done")
+                                  : WorkflowWizard::tr("Done in %1 s").arg(took);
             const QString outcome = workflowStepOutcome(step);
             if (!outcome.isEmpty())
-                text += u"  "_s + outcome;
+                text += u" · "_s + outcome;
             break;
         }
         case WorkflowStepState::Failed:
-            text = WorkflowWizard::tr("Failed.");
+            text = WorkflowWizard::tr("Failed");
             if (step.attempts > 1)
-                text = WorkflowWizard::tr("Failed after %1 attempts.").arg(step.attempts);
+                text = WorkflowWizard::tr("Failed after %1 attempts").arg(step.attempts);
             break;
         case WorkflowStepState::Skipped:
-            text = WorkflowWizard::tr("Skipped.");
+            text = WorkflowWizard::tr("Skipped");
             break;
         }
         m_state->setText(glyphText(p, text));
 
         const bool running = step.state == WorkflowStepState::Running && !waiting
                              && (active || run.state == WorkflowRunState::Running);
-        m_progress->setVisible(running || step.state == WorkflowStepState::Succeeded);
-        if (running) {
-            m_progress->setRange(0, 0);
-        } else {
-            m_progress->setRange(0, 1);
-            m_progress->setValue(1);
-        }
+        // Busy while the step runs; its outcome is in the state line once it ended.
+        m_progress->setRange(0, 0);
+        m_progress->setVisible(running);
 
         // The actions: a failed step (retry, skip, abort), a run that stopped here (resume,
         // abort), an aborted run (nothing), a call that failed (its error).
@@ -813,8 +856,6 @@ public:
     }
 
 private:
-    void appendText(const QString &text) { appendLog(text); }
-
     QWidget *buildAgentArea()
     {
         auto *area = new QWidget(this);
@@ -845,7 +886,9 @@ private:
         m_confirm->setFont(strong);
 
         auto *commandRow = new QHBoxLayout;
-        commandRow->addWidget(new QLabel(u"$"_s, area));
+        auto *prompt = new QLabel(u"$"_s, area);
+        prompt->setFont(m_command->font());
+        commandRow->addWidget(prompt);
         commandRow->addWidget(m_command, 1);
         commandRow->addWidget(m_run);
         auto *bottom = new QWidget(area);
@@ -1030,6 +1073,7 @@ private:
         m_stdout = QStringDecoder(QStringDecoder::Utf8);
         m_stderr = QStringDecoder(QStringDecoder::Utf8);
         appendLine(u"$ "_s + line, dimColour(palette()));
+        appendLog(u"\n"_s);  // the output starts on a line of its own
         CommandSpec spec;
         spec.argv = {u"sh"_s, u"-c"_s, line};
         spec.workingDirectory = repoFolder();
@@ -1199,10 +1243,11 @@ public:
                                     ? WorkflowWizard::tr("The run is done; it opened no pull request.")
                                     : WorkflowWizard::tr("The run is not done yet."));
             m_note->clear();
+            m_note->hide();
             return;
         }
         m_card->show();
-        updateHeadline();
+        updateHeadline(m_card->status());
         if (m_watch)
             return;
         const QString slug
@@ -1214,26 +1259,28 @@ public:
                 repo = *parsed;
         }
         if (!repo) {
+            m_note->show();
             m_note->setText(WorkflowWizard::tr("<a href=\"%1\">%1</a><br>Set a GitHub token or app for "
                                                "the profile in Preferences to follow its state here.")
                                 .arg(url.toHtmlEscaped()));
             return;
         }
         m_note->clear();
+        m_note->hide();
         m_watch = new PullRequestWatch(api, *repo, number, this);
-        connect(m_watch, &PullRequestWatch::statusChanged, this, [this] { updateHeadline(); });
+        connect(m_watch, &PullRequestWatch::statusChanged, this,
+                [this](const PullRequestStatus &status) { updateHeadline(status); });
         m_card->setWatch(m_watch);
         m_watch->start();
     }
 
 private:
-    void updateHeadline()
+    void updateHeadline(const std::optional<PullRequestStatus> &status)
     {
         const auto &run = m_wizard->run();
         if (!run)
             return;
         const int number = workflowRunPullRequestNumber(*run);
-        const auto &status = m_card->status();
         if (!status) {
             m_headline->setText(WorkflowWizard::tr("Pull request #%1 is open.").arg(number));
             return;
