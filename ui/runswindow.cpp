@@ -132,6 +132,7 @@ RunsWindow::RunsWindow(ConsoleBackend *backend, GitHubApi *github, QWidget *pare
     columns->resizeSection(WorkflowRunModel::StepColumn, width(u"4/8 Wait for the agent's changes"_s));
     m_view->sortByColumn(WorkflowRunModel::CreatedColumn, Qt::DescendingOrder);
 
+    m_view->viewport()->installEventFilter(this);
     m_empty = new QLabel(m_view->viewport());
     m_empty->setObjectName(u"runsEmptyState"_s);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -403,7 +404,15 @@ void RunsWindow::updateButtons()
     }
     m_empty->setVisible(empty);
     if (empty)
-        m_empty->setGeometry(m_view->viewport()->rect().adjusted(0, m_view->fontMetrics().height() * 2, 0, 0));
+        m_empty->setGeometry(m_view->viewport()->rect());
+}
+
+bool RunsWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    // The empty table's message stays centred in it.
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        m_empty->setGeometry(m_view->viewport()->rect());
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunsWindow::updateDetails()

@@ -1355,10 +1355,12 @@ WorkflowWizard::WorkflowWizard(ConsoleBackend *backend, GitHubApi *github, QWidg
     connect(m_backend, &ConsoleBackend::runChanged, this, &WorkflowWizard::onRunChanged);
     connect(m_backend, &ConsoleBackend::stepLog, this, &WorkflowWizard::onStepLog);
 
+    // Room for step 4's diff beside its file list, and for the inputs' two columns.
     const QFontMetrics fm = fontMetrics();
-    QSize size(fm.averageCharWidth() * 150, fm.height() * 44);
+    QSize size(fm.averageCharWidth() * 200, fm.height() * 50);
     if (const QScreen *screen = this->screen())
         size = size.boundedTo(screen->availableSize() * 0.9);
+    setMinimumSize(QSize(fm.averageCharWidth() * 130, fm.height() * 34).boundedTo(size));
     resize(size);
 }
 
