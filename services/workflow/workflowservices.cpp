@@ -90,8 +90,16 @@ QFuture<Result<QJsonObject>> WorkflowServices::perform(WorkflowStepKind step, co
     case WorkflowStepKind::CreateSandbox:
         return createSandbox(run, log);
     case WorkflowStepKind::Clone:
-        return gitWithCredential()
+        return clearInterruptedClone(run, log)
+            .then(this, [this](Result<void> cleared) {
+                if (!cleared)
+                    return readyFuture<Result<GitOps *>>(tl::unexpected(cleared.error()));
+                return gitWithCredential();
+            })
+            .unwrap()
             .then(this, [sandbox, in, folder](Result<GitOps *> git) {
+                if (!git)
+                    return readyFuture<Result<CloneOutcome>>(tl::unexpected(git.error()));
                 return (*git)->clone(sandbox, in.repoUrl, folder);
             })
             .unwrap()
@@ -151,6 +159,61 @@ QFuture<Result<QJsonObject>> WorkflowServices::perform(WorkflowStepKind step, co
     return failed<QJsonObject>(Error(ErrorCode::Internal, u"Unknown workflow step."_s));
 }
 
+QFuture<Result<void>> WorkflowServices::clearInterruptedClone(const WorkflowRun &run, const Log &log)
+{
+    // The clone is the first thing done in the run's own sandbox, so when it runs again (it
+    // was cut off, or its end was not recorded) the folder holds nothing but a clone that
+    // may be partial: it is removed and cloned afresh.
+    if (run.step(WorkflowStepKind::Clone).attempts <= 1)
+        return readyFuture<Result<void>>(Result<void>());
+    const QString folder = repoFolder(run.inputs);
+    log(u"Removing %1 left by the interrupted clone."_s.arg(folder));
+    CommandSpec spec;
+    spec.argv = {u"rm"_s, u"-rf"_s, u"--"_s, folder};
+    return runCommand(run.sandboxId(), spec, {}).then(this, [folder](const Result<CommandOutcome> &ran)
+                                                                -> Result<void> {
+        if (!ran)
+            return tl::unexpected(ran.error());
+        if (ran->exitCode != 0) {
+            return fail(ErrorCode::Provider,
+                        u"Could not remove %1 before cloning again (rm exited with %2)."_s.arg(folder).arg(
+                            ran->exitCode));
+        }
+        return {};
+    });
+}
+
+QFuture<Result<CommandOutcome>> WorkflowServices::runCommand(const QString &sandbox,
+                                                             const CommandSpec &spec, const Log &log)
+{
+    CommandRun *command = m_sandboxes.run(sandbox, spec, this);
+    auto promise = std::make_shared<QPromise<Result<CommandOutcome>>>();
+    promise->start();
+    auto pending = std::make_shared<QByteArray>();
+    if (log) {
+        connect(command, &CommandRun::output, this, [log, pending](CommandRun::Channel, const QByteArray &data) {
+            pending->append(data);
+            const qsizetype end = pending->lastIndexOf('\n');
+            if (end < 0)
+                return;
+            relay(QString::fromUtf8(pending->left(end)), log);
+            pending->remove(0, end + 1);
+        });
+    }
+    const auto finish = [command, promise, pending, log] {
+        if (log && !pending->isEmpty())
+            relay(QString::fromUtf8(*pending), log);
+        command->deleteLater();
+        promise->addResult(command->result());
+        promise->finish();
+    };
+    if (command->isFinished())
+        finish();
+    else
+        connect(command, &CommandRun::finished, this, finish);
+    return promise->future();
+}
+
 QFuture<Result<QJsonObject>> WorkflowServices::createSandbox(const WorkflowRun &run, const Log &log)
 {
     const auto made = [](const SandboxRecord &record, bool reused) {
@@ -203,39 +266,16 @@ QFuture<Result<QJsonObject>> WorkflowServices::runAgent(const WorkflowRun &run, 
     CommandSpec spec;
     spec.argv = {u"sh"_s, u"-c"_s, run.inputs.agentCommand};
     spec.workingDirectory = repoFolder(run.inputs);
-    CommandRun *command = m_sandboxes.run(run.sandboxId(), spec, this);
-    auto promise = std::make_shared<QPromise<Result<QJsonObject>>>();
-    promise->start();
-    auto pending = std::make_shared<QByteArray>();
-    connect(command, &CommandRun::output, this, [log, pending](CommandRun::Channel, const QByteArray &data) {
-        pending->append(data);
-        const qsizetype end = pending->lastIndexOf('\n');
-        if (end < 0)
-            return;
-        relay(QString::fromUtf8(pending->left(end)), log);
-        pending->remove(0, end + 1);
-    });
-    const auto finish = [command, promise, pending, log] {
-        if (!pending->isEmpty())
-            relay(QString::fromUtf8(*pending), log);
-        command->deleteLater();
-        const Result<CommandOutcome> &result = command->result();
-        if (!result) {
-            promise->addResult(tl::unexpected(result.error()));
-        } else if (result->exitCode != 0) {
-            promise->addResult(fail(ErrorCode::Provider,
-                                    u"The agent command exited with %1%2."_s.arg(result->exitCode).arg(
-                                        result->timedOut ? u" (timed out)"_s : QString())));
-        } else {
-            promise->addResult(QJsonObject{{u"exit_code"_s, 0}});
+    return runCommand(run.sandboxId(), spec, log).then(this, [](const Result<CommandOutcome> &ran)
+                                                                 -> Result<QJsonObject> {
+        if (!ran)
+            return tl::unexpected(ran.error());
+        if (ran->exitCode != 0) {
+            return fail(ErrorCode::Provider, u"The agent command exited with %1%2."_s.arg(ran->exitCode).arg(
+                                                 ran->timedOut ? u" (timed out)"_s : QString()));
         }
-        promise->finish();
-    };
-    if (command->isFinished())
-        finish();
-    else
-        connect(command, &CommandRun::finished, this, finish);
-    return promise->future();
+        return QJsonObject{{u"exit_code"_s, 0}};
+    });
 }
 
 QFuture<Result<QJsonObject>> WorkflowServices::openPullRequest(const WorkflowRun &run, const Log &log)

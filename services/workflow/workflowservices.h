@@ -2,6 +2,7 @@
 #pragma once
 
 #include "git/gitops.h"
+#include "sandbox/sandboxprovider.h"
 #include "workflow/workflowactions.h"
 
 #include <QObject>
@@ -38,6 +39,10 @@ public:
 
 private:
     QFuture<Result<QJsonObject>> createSandbox(const WorkflowRun &run, const Log &log);
+    QFuture<Result<void>> clearInterruptedClone(const WorkflowRun &run, const Log &log);
+    // A command in the sandbox; its output goes to `log` line by line when there is one.
+    QFuture<Result<CommandOutcome>> runCommand(const QString &sandbox, const CommandSpec &spec,
+                                               const Log &log);
     QFuture<Result<QJsonObject>> runAgent(const WorkflowRun &run, const Log &log);
     QFuture<Result<QJsonObject>> openPullRequest(const WorkflowRun &run, const Log &log);
     // GitOps with the credential git should use for the GitHub it talks to.

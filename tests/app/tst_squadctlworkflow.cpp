@@ -75,6 +75,7 @@ private Q_SLOTS:
     void killedAtEachStepResumes_data();
     void killedAtEachStepResumes();
     void interruptedRunStopsAndResumes();
+    void partialCloneIsClonedAfresh();
     void operatorConfirmsAtTheTerminal();
     void failureAtEachStepIsReported_data();
     void failureAtEachStepIsReported();
@@ -471,6 +472,28 @@ void tst_SquadctlWorkflow::killedAtEachStepResumes()
         QVERIFY(m_e2b->sandboxes.isEmpty());
         QCOMPARE(m_envd->runningCount(), 0);
     }
+}
+
+void tst_SquadctlWorkflow::partialCloneIsClonedAfresh()
+{
+    // Cut off while cloning: what the clone had written is still in the folder.
+    const Outcome killed = runWorkflow(Provider::Local, {}, {{u"SQUAD_TEST_KILL_AT"_s, u"clone:started"_s}});
+    QCOMPARE(killed.exitCode, -1);
+    const QString runId = runIdFrom(killed.err);
+    const QJsonArray rows = sandboxRowsOf(runId);
+    QCOMPARE(rows.size(), 1);
+    const QString clone = m_tmp->filePath(u"data/sandboxes/%1/home/repos/app"_s.arg(
+        rows.first().toObject().value("id"_L1).toString()));
+    QVERIFY(QDir().mkpath(clone + u"/.git/objects"_s));
+    QFile leftover(clone + u"/half-written.txt"_s);
+    QVERIFY(leftover.open(QIODevice::WriteOnly));
+    leftover.close();
+
+    const Outcome resumed = squadctl({u"workflow"_s, u"resume"_s, runId});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    QCOMPARE(sandboxRowsOf(runId).size(), 1);
+    const QString pushed = git(bareRepo(), {u"show"_s, u"--name-only"_s, u"--format="_s, Branch});
+    QVERIFY2(!pushed.contains(u"half-written"_s), qPrintable(pushed));
 }
 
 void tst_SquadctlWorkflow::interruptedRunStopsAndResumes()
