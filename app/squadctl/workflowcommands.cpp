@@ -269,7 +269,7 @@ std::optional<int> Cli::openWorkflow(GitHubApi *github, const GitIdentity &ident
     m_workflowActions = std::make_unique<WorkflowServices>(m_core->database(), m_core->sandboxes(),
                                                            github, identity);
     m_workflow = std::make_unique<WorkflowEngine>(m_core->database(), *m_workflowActions);
-    WorkflowEngine::Options options;
+    WorkflowEngine::Options options = WorkflowEngine::optionsFrom(ConsoleSettings());
     // No one is at a wizard to retry or abort: a failed run ends its sandbox (unless the run
     // keeps it), and `workflow resume` makes a new one.
     options.discardSandboxOnFailure = true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "consolebackend.h"
 
+#include "console/consolesettings.h"
+
 #include "core/futures.h"
 #include "e2b/e2bprovider.h"
 #include "git/gitinput.h"
@@ -94,7 +96,7 @@ public:
             m_workflowServices = std::make_unique<WorkflowServices>(
                 core.database(), core.sandboxes(), m_github.get(), m_access.identity);
             m_engine = std::make_unique<WorkflowEngine>(core.database(), *m_workflowServices);
-            WorkflowEngine::Options options;
+            WorkflowEngine::Options options = WorkflowEngine::optionsFrom(ConsoleSettings());
             // The operator decides what happens to the sandbox of a failed step.
             options.discardSandboxOnFailure = false;
             m_engine->setOptions(options);

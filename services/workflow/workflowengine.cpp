@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPromise>
+#include <QSettings>
 #include <QTimer>
 
 #include <csignal>
@@ -61,6 +62,22 @@ WorkflowEngine::~WorkflowEngine()
         active->promise.addResult(fail(ErrorCode::Cancelled, u"The workflow engine was shut down."_s));
         active->promise.finish();
     }
+}
+
+WorkflowEngine::Options WorkflowEngine::optionsFrom(const QSettings &settings)
+{
+    Options options;
+    const auto read = [&settings](const QString &key, int fallback, int low, int high) {
+        bool ok = false;
+        const int value = settings.value(key).toInt(&ok);
+        return ok ? std::clamp(value, low, high) : fallback;
+    };
+    options.maxAttempts = read(u"workflow/maxAttempts"_s, options.maxAttempts, 1, 20);
+    options.backoffMs = read(u"workflow/retryBackoffMs"_s, options.backoffMs, 0, 600'000);
+    options.backoffCapMs = read(u"workflow/retryBackoffCapMs"_s, options.backoffCapMs,
+                                options.backoffMs, 3'600'000);
+    options.backoffCapMs = std::max(options.backoffCapMs, options.backoffMs);
+    return options;
 }
 
 Result<WorkflowInputs> WorkflowEngine::validate(WorkflowInputs in)

@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QObject>
 
+class QSettings;
+
 #include <functional>
 #include <memory>
 
@@ -43,6 +45,9 @@ public:
     ~WorkflowEngine() override;
 
     void setOptions(const Options &options) { m_options = options; }
+    // The retry limits the operator set (workflow/maxAttempts, workflow/retryBackoffMs,
+    // workflow/retryBackoffCapMs), each kept within sane bounds; the defaults otherwise.
+    static Options optionsFrom(const QSettings &settings);
 
     // Checks every input (the commit message as a conventional commit, the repository URL,
     // branch names, the title) and stores a pending run; bad input stores nothing.

@@ -17,8 +17,10 @@
 #include <QProcess>
 #include <QPromise>
 #include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -188,6 +190,8 @@ class tst_WorkflowEngine : public QObject
 private Q_SLOTS:
     void init();
     void cleanup();
+
+    void retryLimitsComeFromTheSettings();
 
     void badInputStoresNothing_data();
     void badInputStoresNothing();
@@ -1052,6 +1056,34 @@ void tst_WorkflowEngine::resumableListsUnfinishedUnclaimedRuns()
     QVERIFY(waitFor(active));
     other.kill();
     QVERIFY(other.waitForFinished());
+}
+
+void tst_WorkflowEngine::retryLimitsComeFromTheSettings()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"squad.conf"_s), QSettings::IniFormat);
+    const WorkflowEngine::Options defaults;
+    auto options = WorkflowEngine::optionsFrom(settings);
+    QCOMPARE(options.maxAttempts, defaults.maxAttempts);
+    QCOMPARE(options.backoffMs, defaults.backoffMs);
+    QCOMPARE(options.backoffCapMs, defaults.backoffCapMs);
+
+    settings.setValue(u"workflow/maxAttempts"_s, 5);
+    settings.setValue(u"workflow/retryBackoffMs"_s, 500);
+    settings.setValue(u"workflow/retryBackoffCapMs"_s, 4000);
+    options = WorkflowEngine::optionsFrom(settings);
+    QCOMPARE(options.maxAttempts, 5);
+    QCOMPARE(options.backoffMs, 500);
+    QCOMPARE(options.backoffCapMs, 4000);
+
+    // Out of bounds or not numbers: kept within bounds, or the default.
+    settings.setValue(u"workflow/maxAttempts"_s, 0);
+    settings.setValue(u"workflow/retryBackoffMs"_s, u"soon"_s);
+    settings.setValue(u"workflow/retryBackoffCapMs"_s, 10);
+    options = WorkflowEngine::optionsFrom(settings);
+    QCOMPARE(options.maxAttempts, 1);
+    QCOMPARE(options.backoffMs, defaults.backoffMs);
+    QCOMPARE(options.backoffCapMs, defaults.backoffMs);  // never below the first wait
 }
 
 QTEST_GUILESS_MAIN(tst_WorkflowEngine)
