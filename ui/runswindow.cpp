@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "runswindow.h"
 
+#include "abortchoices.h"
+
 #include "console/consolebackend.h"
 #include "github/githubapi.h"
 #include "github/githubremote.h"
@@ -551,29 +553,18 @@ void RunsWindow::abortSelected()
     box->setInformativeText(hasSandbox ? tr("Aborting stops the run for good. Its sandbox can keep "
                                             "running with the changes made so far, or be terminated.")
                                        : tr("Aborting stops the run for good."));
-    QPushButton *terminate = nullptr;
-    QPushButton *keep = nullptr;
-    QPushButton *abortOnly = nullptr;
-    if (hasSandbox) {
-        terminate = box->addButton(tr("&Terminate Sandbox"), QMessageBox::DestructiveRole);
-        terminate->setObjectName(u"terminateSandboxButton"_s);
-        keep = box->addButton(tr("&Keep Sandbox"), QMessageBox::AcceptRole);
-        keep->setObjectName(u"keepSandboxButton"_s);
-    } else {
-        abortOnly = box->addButton(tr("&Abort Run"), QMessageBox::AcceptRole);
-        abortOnly->setObjectName(u"abortRunButton"_s);
-    }
+    const AbortChoices choices = addAbortChoices(box, hasSandbox);
     QPushButton *dont = box->addButton(tr("&Don't Abort"), QMessageBox::RejectRole);
     dont->setObjectName(u"dontAbortButton"_s);
     box->setEscapeButton(dont);
-    box->setDefaultButton(hasSandbox && run.inputs.keepSandboxOnFailure ? keep : dont);
+    box->setDefaultButton(hasSandbox && run.inputs.keepSandboxOnFailure ? choices.keep : dont);
     const QString id = run.id;
     connect(box, &QMessageBox::buttonClicked, this,
-            [this, id, terminate, keep, abortOnly](QAbstractButton *clicked) {
-                if (clicked != terminate && clicked != keep && clicked != abortOnly)
+            [this, id, choices](QAbstractButton *clicked) {
+                if (!choices.aborts(clicked))
                     return;
                 setStatus(tr("Aborting…"));
-                m_backend->abortRun(id, clicked == keep).then(this, [this](const Result<WorkflowRun> &run) {
+                m_backend->abortRun(id, choices.keepsSandbox(clicked)).then(this, [this](const Result<WorkflowRun> &run) {
                     if (!run) {
                         setStatus(tr("Could not abort: %1").arg(run.error().message()), true);
                     } else {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "workflowwizard.h"
 
+#include "abortchoices.h"
+
 #include "console/consolebackend.h"
 #include "diffpane.h"
 #include "fieldhint.h"
@@ -1588,18 +1590,7 @@ void WorkflowWizard::askAbort(bool closing)
     }
     box->setInformativeText(facts.join(u"<br><br>"_s));
 
-    QPushButton *terminate = nullptr;
-    QPushButton *keep = nullptr;
-    QPushButton *abortOnly = nullptr;
-    if (hasSandbox) {
-        terminate = box->addButton(tr("&Terminate Sandbox"), QMessageBox::DestructiveRole);
-        terminate->setObjectName(u"terminateSandboxButton"_s);
-        keep = box->addButton(tr("&Keep Sandbox"), QMessageBox::AcceptRole);
-        keep->setObjectName(u"keepSandboxButton"_s);
-    } else {
-        abortOnly = box->addButton(tr("&Abort Run"), QMessageBox::AcceptRole);
-        abortOnly->setObjectName(u"abortRunButton"_s);
-    }
+    const AbortChoices choices = addAbortChoices(box, hasSandbox);
     QPushButton *later = nullptr;
     if (closing) {
         later = box->addButton(tr("&Resume Later"), QMessageBox::ActionRole);
@@ -1610,16 +1601,14 @@ void WorkflowWizard::askAbort(bool closing)
     dont->setObjectName(u"dontCancelButton"_s);
     box->setEscapeButton(dont);
     // What the run asked for when a step fails is the first choice; else nothing is lost.
-    box->setDefaultButton(hasSandbox && run.inputs.keepSandboxOnFailure ? keep
+    box->setDefaultButton(hasSandbox && run.inputs.keepSandboxOnFailure ? choices.keep
                           : later                                    ? later
                                                                      : dont);
 
     connect(box, &QMessageBox::buttonClicked, this,
-            [this, terminate, keep, abortOnly, later, closing](QAbstractButton *clicked) {
-                if (clicked == terminate || clicked == abortOnly)
-                    abortRun(false, closing);
-                else if (clicked == keep)
-                    abortRun(true, closing);
+            [this, choices, later, closing](QAbstractButton *clicked) {
+                if (choices.aborts(clicked))
+                    abortRun(choices.keepsSandbox(clicked), closing);
                 else if (clicked == later && clicked)
                     QWizard::reject();
             });
