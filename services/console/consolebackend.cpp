@@ -669,6 +669,30 @@ QFuture<Result<QList<WorkflowRun>>> ConsoleBackend::resumableRuns()
     });
 }
 
+QFuture<Result<QList<E2bMetric>>> ConsoleBackend::metrics(const QString &id, const QDateTime &start,
+                                                          const QDateTime &end)
+{
+    using Metrics = Result<QList<E2bMetric>>;
+    return withCore<Metrics>([id, start, end](Worker &worker, ConsoleCore &core) -> QFuture<Metrics> {
+        if (!core.e2b())
+            return readyFuture<Metrics>(fail(ErrorCode::InvalidArgument, u"E2B is not set up: add an API key in Preferences"_s));
+        // An orphan has no row to look up: it is read straight from E2B, where it runs.
+        QString providerId = worker.m_orphans.value(id).providerId;
+        if (providerId.isEmpty()) {
+            const auto found = core.sandboxes().get(id);
+            if (!found)
+                return readyFuture<Metrics>(fail(found.error()));
+            if (found->provider != core.e2b()->name())
+                return readyFuture<Metrics>(fail(ErrorCode::InvalidArgument,
+                                                 u"Metrics come from E2B: sandbox %1 is not an E2B one"_s.arg(id)));
+            if (found->providerId.isEmpty())
+                return readyFuture<Metrics>(Metrics(QList<E2bMetric>()));
+            providerId = found->providerId;
+        }
+        return core.e2b()->api().sandboxMetrics(providerId, start, end);
+    });
+}
+
 } // namespace squad
 
 #include "consolebackend.moc"

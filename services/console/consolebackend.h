@@ -180,6 +180,12 @@ private:
     std::optional<QFuture<Result<std::optional<SandboxSnapshot>>>> m_firstPage;
     bool m_hasWorkflowAccess = false;
     QHash<QString, int> m_activeRuns;  // calls under way, by run
+
+public:
+    // An E2B sandbox's resource samples (see E2bApi::sandboxMetrics), oldest first; an orphan's
+    // too. InvalidArgument when E2B is not enabled or the sandbox is not an E2B one.
+    QFuture<Result<QList<E2bMetric>>> metrics(const QString &id, const QDateTime &start = {},
+                                              const QDateTime &end = {});
 };
 
 } // namespace squad
