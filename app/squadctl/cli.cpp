@@ -10,6 +10,7 @@
 #include "core/timestamp.h"
 #include "core/validation.h"
 #include "e2b/e2bprovider.h"
+#include "ops/cleanup.h"
 #include "output.h"
 #include "sandbox/sandboxjson.h"
 #include "sandbox/sandboxservice.h"
@@ -132,6 +133,11 @@ const QList<CommandInfo> &commands()
          "died is taken over), its failed step again, or past the wait for the agent."_s},
         {u"workflow"_s, u"abort"_s, u"ID [--keep-sandbox] [--json]"_s,
          u"Stop a run for good; its sandbox is terminated unless --keep-sandbox."_s},
+        {u"cleanup"_s, {}, u"[--dry-run] [--older-than DURATION] [--json]"_s,
+         u"Terminate sandboxes RUNNING or in ERROR for longer than DURATION (24h, 90m, 2d; "
+         "default SANDBOX_CLEANUP_AGE_HOURS, else the console's setting, else 24h), and E2B "
+         "orphans as old; never a sandbox of a workflow run in progress. Each is listed with "
+         "why; --dry-run ends nothing. Exit 1 when a termination failed."_s},
         {u"diff"_s, {}, u"SANDBOX|PATH [--stat|--numstat|--json|--patch] [--repo-dir DIR] [-U N] [-w]"_s,
          u"Show a working tree's changes against its HEAD, untracked files included (a sandbox's "
          "repository: --repo-dir, else the one in its home)."_s},
@@ -353,7 +359,7 @@ QFuture<int> Cli::run(const QStringList &arguments)
         writeOut(usageText());
         return done(Success);
     }
-    const bool verbless = words.first() == u"diff";
+    const bool verbless = words.first() == u"diff" || words.first() == u"cleanup";
     if (!verbless && (words.size() < 2 || words.at(1).startsWith(u'-')))
         return usageError(u"'%1' needs a subcommand"_s.arg(words.first()));
 
@@ -482,6 +488,9 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     } else if (key == u"diff") {
         addDiffOptions(parser);
         handler = &Cli::diff;
+    } else if (key == u"cleanup") {
+        addCleanupOptions(parser);
+        handler = &Cli::cleanup;
     }
 
     QStringList args = invocation.rest;
@@ -507,7 +516,7 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         = {u"sandboxes create"_s,    u"sandboxes get"_s,   u"sandboxes terminate"_s,
            u"sandboxes exec"_s,      u"sandboxes reconcile"_s, u"sandboxes timeout"_s,
            u"sandboxes pause"_s,     u"sandboxes resume"_s,    u"templates list"_s,
-           u"auth test"_s};
+           u"auth test"_s,           u"cleanup"_s};
     m_verb = invocation.verb;
     const bool remoteList = key == u"sandboxes list" && parser.isSet(u"remote"_s);
     // git runs in the sandbox, which may be an E2B one; so does a workflow run's every step.

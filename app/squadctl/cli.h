@@ -16,6 +16,7 @@
 class QCommandLineParser;
 
 namespace squad {
+class Cleanup;
 class CommandRun;
 class GitHubApi;
 class WorkflowEngine;
@@ -66,6 +67,9 @@ private:
     // diffcommand.cpp: squadctl diff SANDBOX|PATH.
     QFuture<int> diff(const QCommandLineParser &parser);
     static void addDiffOptions(QCommandLineParser &parser);
+    // cleanupcommands.cpp: squadctl cleanup, the scheduled cleanup for cron.
+    QFuture<int> cleanup(const QCommandLineParser &parser);
+    static void addCleanupOptions(QCommandLineParser &parser);
 
     // Reads the profile's E2B location and key (environment first, then the keychain); when
     // there is a key, openCore() adds the E2B provider and makes it the default.
@@ -127,6 +131,7 @@ private:
     std::unique_ptr<KeychainSecretStore> m_keychain;
     std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<ConsoleCore> m_core;
+    std::unique_ptr<Cleanup> m_cleanup;  // after m_core: it goes first
     CommandRun *m_activeRun = nullptr;
     std::shared_ptr<std::atomic<bool>> m_diffCancel;  // set while a local diff runs
     std::optional<E2bAccess> m_e2b;
