@@ -104,6 +104,9 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
 
     m_refreshTimer = new QTimer(this);
     connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::onAutoRefresh);
+    m_cleanupTimer = new QTimer(this);
+    m_cleanupTimer->setSingleShot(true);
+    connect(m_cleanupTimer, &QTimer::timeout, this, &MainWindow::runScheduledCleanup);
     // Ages are computed when a cell paints: repainting is all a minute needs.
     m_ageTimer = new QTimer(this);
     m_ageTimer->setInterval(AgeRepaintMs);
@@ -260,6 +263,12 @@ void MainWindow::buildActions()
         tr("Give the selected orphans (running at E2B with no row here) a row in this console"));
     connect(m_adoptAction, &QAction::triggered, this, &MainWindow::adoptSelected);
 
+    m_cleanupAction = make(tr("Clean &Up Now…"), u"cleanupAction"_s);
+    m_cleanupAction->setToolTip(tr("End sandboxes running or in error for longer than the cleanup "
+                                   "age (Preferences → General), after showing which and why"));
+    m_cleanupAction->setEnabled(false);
+    connect(m_cleanupAction, &QAction::triggered, this, &MainWindow::cleanUpNow);
+
     m_selectAllAction = make(tr("Select &All"), u"selectAllAction"_s);
     m_selectAllAction->setShortcut(QKeySequence::SelectAll);
 
@@ -325,6 +334,7 @@ void MainWindow::buildMenus()
     m_sandboxMenu->setObjectName(u"sandboxMenu"_s);
     m_sandboxMenu->addAction(m_createAction);
     m_sandboxMenu->addAction(m_terminateAction);
+    m_sandboxMenu->addAction(m_cleanupAction);
     m_sandboxMenu->addSeparator();
     m_sandboxMenu->addAction(m_extendAction);
     m_sandboxMenu->addAction(m_pauseAction);
@@ -478,6 +488,8 @@ SettingsDialog *MainWindow::openPreferences()
     m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_settingsDialog, &SettingsDialog::refreshIntervalChanged, this,
             &MainWindow::setRefreshInterval);
+    connect(m_settingsDialog, &SettingsDialog::cleanupSettingsChanged, this,
+            &MainWindow::applyCleanupSettings);
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     connect(m_settingsDialog, &SettingsDialog::activeProfileChanged, m_profileSwitcher,
@@ -793,6 +805,8 @@ void MainWindow::onOpened()
     m_createAction->setEnabled(true);
     m_newRunAction->setEnabled(true);
     m_runsAction->setEnabled(true);
+    m_cleanupAction->setEnabled(!m_cleaningUp);
+    scheduleCleanup();
     hideBanner();
     const QString name = m_backend->databaseName();
     m_databaseLabel->setText(tr("Database: %1").arg(name));
@@ -1553,6 +1567,176 @@ void MainWindow::offerResume()
         }
         Q_EMIT resumeOffered(int(runs->size()));
     });
+}
+
+// --- cleanup ----------------------------------------------------------------------------------
+
+namespace {
+constexpr QLatin1StringView CleanupLastRunKey{"cleanup/lastRunAt"};
+constexpr qsizetype CleanupListed = 15;  // candidates named in the confirmation itself
+constexpr qint64 OverdueCleanupDelayMs = 60'000;  // a missed run waits for the window to settle
+} // namespace
+
+QSettings *MainWindow::cleanupSettings() const
+{
+    if (m_accountSettings)
+        return m_accountSettings;
+    if (!m_ownSettings)
+        m_ownSettings = std::make_unique<ConsoleSettings>();
+    return m_ownSettings.get();
+}
+
+CleanupPolicy MainWindow::cleanupPolicy() const
+{
+    return CleanupPolicy::fromSetting(
+        cleanupSettings()
+            ->value(SettingsDialog::CleanupAgeKey, SettingsDialog::DefaultCleanupAgeHours)
+            .toInt());
+}
+
+void MainWindow::applyCleanupSettings(int /*ageHours*/, int /*intervalHours*/)
+{
+    // The age is read when the cleanup runs; only the next run's time moves.
+    if (m_opened)
+        scheduleCleanup();
+}
+
+void MainWindow::scheduleCleanup()
+{
+    QSettings *settings = cleanupSettings();
+    const int hours = std::clamp(settings->value(SettingsDialog::CleanupIntervalKey,
+                                                 SettingsDialog::DefaultCleanupIntervalHours)
+                                     .toInt(),
+                                 1, 24 * 7);
+    const qint64 intervalMs = qint64(hours) * 3600 * 1000;
+    // From the last run (of this or an earlier session), so a console restarted every day
+    // still cleans up every `hours`; a run missed while it was closed comes a minute after.
+    qint64 dueMs = intervalMs;
+    const QDateTime last = QDateTime::fromString(settings->value(CleanupLastRunKey).toString(),
+                                                 Qt::ISODate);
+    if (last.isValid())
+        dueMs = std::clamp(intervalMs - last.msecsTo(QDateTime::currentDateTimeUtc()),
+                           OverdueCleanupDelayMs, intervalMs);
+    m_cleanupTimer->start(int(dueMs));
+}
+
+void MainWindow::runScheduledCleanup()
+{
+    if (!m_opened || m_cleaningUp || !m_backend) {
+        scheduleCleanup();
+        return;
+    }
+    startCleanup(true, std::nullopt);
+}
+
+void MainWindow::cleanUpNow()
+{
+    if (!m_opened || m_cleaningUp || !m_backend)
+        return;
+    m_cleaningUp = true;
+    m_cleanupAction->setEnabled(false);
+    setBusy(tr("Looking for sandboxes to clean up…"));
+    m_backend->cleanup(cleanupPolicy(), true).then(this, [this](const Result<CleanupReport> &report) {
+        m_cleaningUp = false;
+        m_cleanupAction->setEnabled(m_opened);
+        setBusy({});
+        if (!report) {
+            showError(tr("Cleanup failed: %1").arg(report.error().message()), false);
+            return;
+        }
+        const QList<CleanupCandidate> &candidates = report->plan.candidates;
+        if (candidates.isEmpty()) {
+            auto *note = new QMessageBox(QMessageBox::Information, tr("Clean Up Sandboxes"),
+                                         report->summary() + u'.', QMessageBox::Ok, this);
+            note->setObjectName(u"cleanupNothingToDo"_s);
+            note->setAttribute(Qt::WA_DeleteOnClose);
+            note->setWindowModality(Qt::WindowModal);
+            note->open();
+            Q_EMIT cleanupConfirmationShown(note);
+            return;
+        }
+        QSet<QString> ids;
+        QStringList lines;
+        QStringList all;
+        for (const CleanupCandidate &candidate : candidates) {
+            ids.insert(candidate.id);
+            const QString line = u"• %1   %2"_s.arg(candidate.id, candidate.reason);
+            all << line;
+            if (lines.size() < CleanupListed)
+                lines << line;
+        }
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Clean Up Sandboxes"), {},
+                                    QMessageBox::Yes | QMessageBox::Cancel, this);
+        box->setObjectName(u"cleanupConfirmation"_s);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        box->setText(ids.size() == 1 ? tr("End sandbox %1?").arg(candidates.first().id)
+                                     : tr("End these %1 sandboxes?").arg(ids.size()));
+        QString informative = lines.join(u'\n');
+        if (all.size() > CleanupListed) {
+            informative += u'\n' + tr("…and %1 more (Show Details… lists them all).")
+                                       .arg(all.size() - CleanupListed);
+        }
+        box->setDetailedText(all.join(u'\n'));
+        informative += u"\n\n"_s
+                       + tr("Their processes are ended and their files removed; this cannot be "
+                            "undone. A sandbox that no longer meets the criteria is left.");
+        box->setInformativeText(informative);
+        box->button(QMessageBox::Yes)
+            ->setText(ids.size() == 1 ? tr("&End") : tr("&End %1").arg(ids.size()));
+        box->button(QMessageBox::Yes)->setIcon(consoleIcon(u"terminate"_s));
+        box->setDefaultButton(QMessageBox::Cancel);
+        box->setEscapeButton(QMessageBox::Cancel);
+        connect(box, &QMessageBox::buttonClicked, this, [this, box, ids](QAbstractButton *button) {
+            if (button == box->button(QMessageBox::Yes))
+                startCleanup(false, ids);
+        });
+        box->open();
+        Q_EMIT cleanupConfirmationShown(box);
+    });
+}
+
+void MainWindow::startCleanup(bool scheduled, const std::optional<QSet<QString>> &confirmed)
+{
+    if (m_cleaningUp || !m_backend)
+        return;
+    m_cleaningUp = true;
+    m_cleanupAction->setEnabled(false);
+    // The scheduled run goes on quietly; the one asked for shows it is busy.
+    if (!scheduled) {
+        const qsizetype count = confirmed ? confirmed->size() : 0;
+        setBusy(count == 1 ? tr("Cleaning up 1 sandbox…")
+                           : tr("Cleaning up %1 sandboxes…").arg(count));
+    }
+    m_backend->cleanup(cleanupPolicy(), false, confirmed)
+        .then(this, [this, scheduled](const Result<CleanupReport> &report) {
+            m_cleaningUp = false;
+            m_cleanupAction->setEnabled(m_opened);
+            if (!scheduled)
+                setBusy({});
+            cleanupSettings()->setValue(CleanupLastRunKey,
+                                        QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+            scheduleCleanup();
+            if (!report) {
+                const QString message = tr("Cleanup failed: %1").arg(report.error().message());
+                showError(message, false);
+                Q_EMIT cleanupFinished(message, false);
+                return;
+            }
+            const QString summary = report->summary();
+            if (report->succeeded()) {
+                statusBar()->showMessage(summary, 30000);
+            } else {
+                const auto failed = std::find_if(report->outcomes.cbegin(), report->outcomes.cend(),
+                                                 [](const CleanupItemOutcome &o) { return !o.ok; });
+                showError(tr("%1: %2").arg(summary, failed->message), false);
+            }
+            if (!report->outcomes.isEmpty()) {
+                m_details->refreshAudit();
+                load(LoadKind::IfChanged);
+            }
+            Q_EMIT cleanupFinished(summary, report->succeeded());
+        });
 }
 
 } // namespace squad

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "ops/cleanup.h"
 #include "sandbox/sandboxrecord.h"
 
 #include <QDateTime>
@@ -11,6 +12,8 @@
 #include <QPointer>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -19,6 +22,7 @@ class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QMenu;
+class QMessageBox;
 class QProgressBar;
 class QSettings;
 class QSplitter;
@@ -113,6 +117,19 @@ public:
     void adoptSelected();
     // Compares the rows with E2B's live list now (also part of every refresh).
     void reconcileE2b();
+    // The cleanup (Sandbox → Clean Up Now…): a dry run first, its list in a confirmation, then
+    // only the confirmed sandboxes ended. The scheduled one (every cleanup/intervalHours,
+    // default 6) ends what it finds without asking. Both report in the status bar, failures
+    // in the banner, and emit cleanupFinished().
+    void cleanUpNow();
+    void runScheduledCleanup();
+    // The age and interval the Preferences set (SANDBOX_CLEANUP_AGE_HOURS overrides the age):
+    // the next scheduled run moves to the last run + the interval.
+    void applyCleanupSettings(int ageHours, int intervalHours);
+    CleanupPolicy cleanupPolicy() const;
+    QAction *cleanupAction() const { return m_cleanupAction; }
+    QTimer *cleanupTimer() const { return m_cleanupTimer; }
+    bool isCleaningUp() const { return m_cleaningUp; }
     void copySelectedIds();
 
     // Access for tests and the benchmark.
@@ -156,6 +173,12 @@ Q_SIGNALS:
     void workflowWindowOpened(QWidget *window);
     // The unfinished runs were looked up after the first load (the bar shows when there are).
     void resumeOffered(int runs);
+    // A cleanup ended (scheduled or confirmed): its one-line summary, and whether every
+    // termination succeeded. For the notifications.
+    void cleanupFinished(const QString &summary, bool succeeded);
+    // Clean Up Now's confirmation is showing (the dry run's list) or, with nothing to end, its
+    // "nothing to clean up" note.
+    void cleanupConfirmationShown(QMessageBox *box);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -187,6 +210,10 @@ private:
     void startDeferredFullLoad();
     void hideBanner();
     void startTerminate(const QStringList &ids);
+    // Runs the cleanup on the backend and reports it; `confirmed` = the ids the operator saw.
+    void startCleanup(bool scheduled, const std::optional<QSet<QString>> &confirmed);
+    void scheduleCleanup();
+    QSettings *cleanupSettings() const;
     // Reads the profile's E2B key and location and sets E2B up on the backend.
     void connectE2b();
     // The selected records `accepts` takes, and the call made for each; reports when all ended
@@ -239,6 +266,7 @@ private:
     QAction *m_resumeAction = nullptr;
     QAction *m_adoptAction = nullptr;
     QAction *m_selectAllAction = nullptr;
+    QAction *m_cleanupAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_preferencesAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
@@ -251,6 +279,9 @@ private:
     QTimer *m_countdownTimer = nullptr;
     QTimer *m_selectionTimer = nullptr;
     QTimer *m_busyDelay = nullptr;
+    QTimer *m_cleanupTimer = nullptr;  // single shot: the next scheduled cleanup
+    bool m_cleaningUp = false;
+    mutable std::unique_ptr<QSettings> m_ownSettings;  // without setAccounts(): the console's own
     int m_refreshInterval = 5000;
 
     bool m_opened = false;

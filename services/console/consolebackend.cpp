@@ -72,12 +72,25 @@ public:
             delete watcher;
         }
         m_watchers.clear();
+        m_cleanup.reset();
         m_core.reset();
     }
 
     QString m_lastChangeToken;
     // Sandboxes E2B runs with no row here, from the last reconcile, by provider id.
     QMap<QString, SandboxRecord> m_orphans;
+    // The cleanup, made on first use (it uses the core).
+    std::unique_ptr<Cleanup> m_cleanup;
+
+    // The orphans `report` found at `provider` become the ones shown.
+    void takeOrphans(const QString &provider, const ReconcileReport &report)
+    {
+        m_orphans.clear();
+        for (const ProviderSandbox &sandbox : report.orphans) {
+            SandboxRecord orphan = SandboxService::orphanRecord(provider, sandbox);
+            m_orphans.insert(orphan.id, orphan);
+        }
+    }
 
     // Who follows which sandbox's files (watchChanges), by watcher ("" = the details pane).
     struct Watcher
@@ -505,12 +518,33 @@ QFuture<Result<ReconcileReport>> ConsoleBackend::reconcile()
             return readyFuture<Report>(fail(ErrorCode::InvalidArgument, u"E2B is not set up: add an API key in Preferences"_s));
         const QString provider = core.e2b()->name();
         return core.sandboxes().reconcile(provider).then(&worker, [&worker, provider](const Report &report) {
-            if (report) {
-                worker.m_orphans.clear();
-                for (const ProviderSandbox &sandbox : report->orphans) {
-                    SandboxRecord orphan = SandboxService::orphanRecord(provider, sandbox);
-                    worker.m_orphans.insert(orphan.id, orphan);
-                }
+            if (report)
+                worker.takeOrphans(provider, *report);
+            return report;
+        });
+    });
+}
+
+QFuture<Result<CleanupReport>> ConsoleBackend::cleanup(const CleanupPolicy &policy, bool dryRun,
+                                                       const std::optional<QSet<QString>> &onlyIds)
+{
+    using Report = Result<CleanupReport>;
+    return withCore<Report>([policy, dryRun, onlyIds](Worker &worker, ConsoleCore &core) {
+        if (!worker.m_cleanup)
+            worker.m_cleanup = std::make_unique<Cleanup>(core.database(), core.sandboxes());
+        Cleanup::Options options;
+        options.dryRun = dryRun;
+        options.onlyIds = onlyIds;
+        if (core.e2b())
+            options.reconcileProviders << core.e2b()->name();
+        return worker.m_cleanup->run(policy, options).then(&worker, [&worker](const Report &report) {
+            if (!report)
+                return report;
+            for (const ReconcileReport &reconciled : report->reconciled)
+                worker.takeOrphans(reconciled.provider, reconciled);
+            for (const CleanupItemOutcome &outcome : report->outcomes) {
+                if (outcome.ok && outcome.candidate.orphan)
+                    worker.m_orphans.remove(outcome.candidate.id);
             }
             return report;
         });

@@ -8,6 +8,7 @@
 #include "git/diff.h"
 #include "git/gitops.h"
 #include "github/githubapi.h"
+#include "ops/cleanup.h"
 #include "sandbox/sandboxservice.h"
 #include "store/auditlog.h"
 #include "workflow/workflowrun.h"
@@ -93,6 +94,12 @@ public:
     // finds are part of every later snapshot until they are adopted, ended or gone.
     // InvalidArgument when E2B is not enabled.
     QFuture<Result<ReconcileReport>> reconcile();
+
+    // The cleanup (see Cleanup): reconciles E2B when it is enabled (its orphans are part of
+    // later snapshots, less those ended), plans by `policy`, and unless `dryRun` terminates
+    // the candidates — with `onlyIds`, only those of them (what the operator confirmed).
+    QFuture<Result<CleanupReport>> cleanup(const CleanupPolicy &policy, bool dryRun,
+                                           const std::optional<QSet<QString>> &onlyIds = {});
 
     // Lifecycle controls (see SandboxService); an orphan's id works for terminate() and adopt().
     QFuture<Result<SandboxRecord>> setTimeout(const QString &id, int seconds);
