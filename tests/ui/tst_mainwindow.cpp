@@ -13,6 +13,8 @@
 #include "sandboxfiltermodel.h"
 #include "sandboxtablemodel.h"
 #include "store/database.h"
+#include "store/databaselocation.h"
+#include "store/sandboxstore.h"
 #include "accounts/profilestore.h"
 #include "core/futures.h"
 #include "secrets/secretvault.h"
@@ -43,6 +45,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 
@@ -98,6 +101,7 @@ private Q_SLOTS:
     void escapeCancelsCommand();
     void keyboardNavigation();
     void remembersLayoutAndInterval();
+    void cleanupConfirmsThenEndsOnlyOldSandboxes();
 
 private:
     void openWindow(int refreshMs = 0);
@@ -955,6 +959,92 @@ void tst_MainWindow::remembersLayoutAndInterval()
     closeWindow();
     MainWindow window(m_backend.get());
     QCOMPARE(window.refreshInterval(), 30000);
+}
+
+void tst_MainWindow::cleanupConfirmsThenEndsOnlyOldSandboxes()
+{
+    SandboxRecords records;
+    createSandboxes(2, &records);
+    if (QTest::currentTestFailed())
+        return;
+    const QString old = records.at(0).id;
+    const QString young = records.at(1).id;
+    // The test's own connection to the same file ages a sandbox, as 30 hours of running would.
+    auto db = DatabaseLocation::parse(m_options.database, m_dir->path())
+                  .and_then([](const DatabaseLocation &l) { return Database::open(l); });
+    QVERIFY_RESULT(db);
+    const auto age = [&](const QString &id) {
+        const SandboxStore store(**db);
+        auto row = store.get(id);
+        QVERIFY_RESULT(row);
+        row->createdAt = QDateTime::currentDateTimeUtc().addSecs(-30 * 3600);
+        if (row->startedAt.isValid())
+            row->startedAt = row->createdAt;
+        QVERIFY_RESULT(store.update(*row));
+    };
+    age(old);
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    // Scheduled every 6 hours from the start.
+    QVERIFY(m_window->cleanupTimer()->isActive());
+    QVERIFY(m_window->cleanupTimer()->remainingTime() > 5 * 3600 * 1000);
+    QCOMPARE(m_window->cleanupTimer()->interval(), 6 * 3600 * 1000);
+    QVERIFY(m_window->cleanupAction()->isEnabled());
+
+    // Clean Up Now: the dry run's list first, nothing ended yet.
+    qRegisterMetaType<QMessageBox *>();
+    QSignalSpy shown(m_window.get(), &MainWindow::cleanupConfirmationShown);
+    QSignalSpy finished(m_window.get(), &MainWindow::cleanupFinished);
+    m_window->cleanupAction()->trigger();
+    QTRY_COMPARE(shown.size(), 1);
+    QPointer<QMessageBox> box = shown.first().first().value<QMessageBox *>();
+    QVERIFY(box);
+    QCOMPARE(box->objectName(), u"cleanupConfirmation"_s);
+    QVERIFY2(box->informativeText().contains(old + u"   RUNNING for 30 h (older than 24 h)"_s),
+             qPrintable(box->informativeText()));
+    QVERIFY(!box->informativeText().contains(young));
+    QCOMPARE(m_window->sandboxModel()->data(m_window->sandboxModel()->index(
+                 m_window->sandboxModel()->rowOf(old), 0), SandboxTableModel::RecordRole)
+                 .value<SandboxRecord>().status,
+             SandboxStatus::Running);
+    box->button(QMessageBox::Yes)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+    QCOMPARE(finished.first().at(0).toString(), u"Cleanup ended 1 sandbox older than 24 h"_s);
+    QCOMPARE(finished.first().at(1).toBool(), true);
+    QCOMPARE(m_window->statusBar()->currentMessage(), u"Cleanup ended 1 sandbox older than 24 h"_s);
+    auto ended = m_backend->sandbox(old);
+    QTRY_VERIFY(ended.isFinished());
+    QCOMPARE(ended.result()->status, SandboxStatus::Terminated);
+    auto kept = m_backend->sandbox(young);
+    QTRY_VERIFY(kept.isFinished());
+    QCOMPARE(kept.result()->status, SandboxStatus::Running);
+
+    // The scheduled run asks nothing and ends what has aged since.
+    age(young);
+    m_window->runScheduledCleanup();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
+    QCOMPARE(shown.size(), 1);
+    QCOMPARE(finished.last().at(0).toString(), u"Cleanup ended 1 sandbox older than 24 h"_s);
+    auto later = m_backend->sandbox(young);
+    QTRY_VERIFY(later.isFinished());
+    QCOMPARE(later.result()->status, SandboxStatus::Terminated);
+
+    // A shorter interval in the Preferences moves the next run: an hour from the last one.
+    ConsoleSettings().setValue(SettingsDialog::CleanupIntervalKey, 1);
+    m_window->applyCleanupSettings(24, 1);
+    QVERIFY(m_window->cleanupTimer()->isActive());
+    QVERIFY(m_window->cleanupTimer()->interval() <= 3600 * 1000);
+    QVERIFY(m_window->cleanupTimer()->interval() > 3500 * 1000);
+
+    // Nothing left: Clean Up Now says so instead of asking.
+    m_window->cleanupAction()->trigger();
+    QTRY_COMPARE(shown.size(), 2);
+    QPointer<QMessageBox> note = shown.last().first().value<QMessageBox *>();
+    QVERIFY(note);
+    QCOMPARE(note->objectName(), u"cleanupNothingToDo"_s);
+    QVERIFY(note->text().startsWith(u"Cleanup found no sandbox older than 24 h"_s));
+    note->close();
 }
 
 QTEST_MAIN(tst_MainWindow)
