@@ -3,6 +3,7 @@
 
 #include "console/consolebackend.h"
 #include "diffpane.h"
+#include "metricscharts.h"
 #include "sandboxstatuspresentation.h"
 #include "sandboxtablemodel.h"
 #include "statusbadgedelegate.h"
@@ -27,6 +28,7 @@
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTime>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -61,6 +63,9 @@ const QString MetadataKey = u"metadata"_s;
 constexpr qint64 TimeLeftWarningSeconds = 5 * 60;
 // The newest entries of a provider log that the Logs tab reads (E2B answers 1,000 at most).
 constexpr int LogLimit = 500;
+// The Metrics tab reads the last hour (E2B samples every 5 s at that span) every 10 s.
+constexpr int MetricsWindowSeconds = 3600;
+constexpr int MetricsRefreshMs = 10'000;
 
 bool isDark(const QPalette &palette)
 {
@@ -226,6 +231,12 @@ QPushButton *SandboxDetailsPane::logsRefreshButton() const
     return m_logsRefresh;
 }
 
+MetricsCharts *SandboxDetailsPane::metricsCharts() const
+{
+    const_cast<SandboxDetailsPane *>(this)->ensurePages();
+    return m_metrics;
+}
+
 QTabWidget *SandboxDetailsPane::tabs() const
 {
     const_cast<SandboxDetailsPane *>(this)->ensurePages();
@@ -366,7 +377,9 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
     m_tabs->addTab(runPage, tr("Run co&mmand"));
     m_tabs->addTab(buildLogsPage(page), tr("&Logs"));
     m_tabs->addTab(buildChangesPage(page), tr("C&hanges"));
+    m_tabs->addTab(buildMetricsPage(page), tr("Metr&ics"));
     connect(m_tabs, &QTabWidget::currentChanged, this, &SandboxDetailsPane::updateChangesWatch);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &SandboxDetailsPane::updateMetricsWatch);
 
     m_splitter = new QSplitter(Qt::Vertical, page);
     m_splitter->setObjectName(u"detailsSplitter"_s);
@@ -523,6 +536,95 @@ void SandboxDetailsPane::loadChanges()
     });
 }
 
+QWidget *SandboxDetailsPane::buildMetricsPage(QWidget *parent)
+{
+    auto *metricsPage = new QWidget(parent);
+    m_metrics = new MetricsCharts(metricsPage);
+    auto *layout = new QVBoxLayout(metricsPage);
+    const int unit = fontMetrics().averageCharWidth();
+    layout->setContentsMargins(unit, unit, unit, unit / 2);
+    layout->addWidget(m_metrics);
+    m_metricsTimer = new QTimer(this);
+    m_metricsTimer->setObjectName(u"metricsTimer"_s);
+    m_metricsTimer->setInterval(MetricsRefreshMs);
+    connect(m_metricsTimer, &QTimer::timeout, this, &SandboxDetailsPane::loadMetrics);
+    return metricsPage;
+}
+
+void SandboxDetailsPane::showMetricsTab()
+{
+    ensurePages();
+    m_tabs->setCurrentWidget(m_metrics->parentWidget());
+}
+
+void SandboxDetailsPane::setMetricsRefreshInterval(int ms)
+{
+    ensurePages();
+    m_metricsTimer->setInterval(ms);
+}
+
+void SandboxDetailsPane::updateMetricsWatch()
+{
+    if (!m_metrics)
+        return;
+    const bool inSight = m_tabs->currentWidget() == m_metrics->parentWidget()
+                         && m_stack->currentIndex() == int(Page::Sandbox);
+    // E2B keeps samples of the sandboxes it runs (an orphan's too); an ended one has none left.
+    const bool readable = m_record && !isLocal(*m_record) && m_record->isLive();
+    const QString id = inSight && readable && m_backend ? m_record->id : QString();
+    // Paused sandboxes have their samples read once: no new ones come until resumed.
+    const bool live = !id.isEmpty() && !m_record->isPaused();
+    if (live != m_metricsTimer->isActive()) {
+        if (live)
+            m_metricsTimer->start();
+        else
+            m_metricsTimer->stop();
+    }
+    if (m_record && !readable) {
+        m_metricsShownFor.clear();
+        m_metrics->showMessage(
+            isLocal(*m_record) ? tr("Metrics come from E2B: it samples the CPU, memory and disk of the "
+                                    "sandboxes it runs. A local sandbox has none to show.")
+                               : tr("This sandbox has ended: E2B samples only the sandboxes it runs."));
+    }
+    if (id == m_metricsId)
+        return;
+    m_metricsId = id;
+    ++m_metricsSerial;
+    m_metricsLoading = false;
+    if (id.isEmpty())
+        return;
+    // Another sandbox: the charts shown belong to the one before.
+    if (m_metricsShownFor != id) {
+        m_metrics->showLoading();
+        m_metricsShownFor = id;
+    }
+    loadMetrics();
+}
+
+void SandboxDetailsPane::loadMetrics()
+{
+    if (!m_backend || m_metricsId.isEmpty() || m_metricsLoading)
+        return;  // a read under way: its answer is as fresh as a second one would be
+    m_metricsLoading = true;
+    const int serial = m_metricsSerial;
+    const QString id = m_metricsId;
+    const QDateTime end = QDateTime::currentDateTimeUtc();
+    m_backend->metrics(id, end.addSecs(-MetricsWindowSeconds), end)
+        .then(this, [this, serial, id](const Result<QList<E2bMetric>> &metrics) {
+            // The operator may have moved to another sandbox or tab meanwhile: only a read of
+            // the sandbox whose charts are shown paints.
+            if (serial != m_metricsSerial || !m_record || m_record->id != id)
+                return;
+            m_metricsLoading = false;
+            if (metrics)
+                m_metrics->setSamples(metricSamples(*metrics));
+            else
+                m_metrics->setError(metrics.error().toString());
+            Q_EMIT metricsLoaded();
+        });
+}
+
 QWidget *SandboxDetailsPane::buildSelectionPage()
 {
     auto *page = new QWidget(this);
@@ -574,6 +676,7 @@ void SandboxDetailsPane::showNothing()
     m_stack->setCurrentIndex(int(Page::Nothing));
     updateRunControls();
     updateChangesWatch();
+    updateMetricsWatch();
 }
 
 void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int> &counts)
@@ -609,6 +712,7 @@ void SandboxDetailsPane::showSelection(int count, const QMap<SandboxStatus, int>
     m_stack->setCurrentIndex(int(Page::Selection));
     updateRunControls();
     updateChangesWatch();
+    updateMetricsWatch();
 }
 
 void SandboxDetailsPane::showRecord(const SandboxRecord &record)
@@ -672,6 +776,7 @@ void SandboxDetailsPane::showRecord(const SandboxRecord &record)
     if (!sameSandbox)
         refreshLogs();
     updateChangesWatch();
+    updateMetricsWatch();
 }
 
 void SandboxDetailsPane::showProviderFacts(const SandboxRecord &record)

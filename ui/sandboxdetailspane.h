@@ -21,6 +21,7 @@ class QShortcut;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
+class QTimer;
 class QTreeWidget;
 
 namespace squad {
@@ -29,8 +30,8 @@ class ConsoleBackend;
 
 // The right-hand pane: every field of the selected sandbox (the provider's facts — state, time
 // left, resources, start and end — only where the provider reported them), its audit history
-// (newest first), its provider's log (E2B sandboxes) and a "Run command" box whose output
-// streams in as it arrives (stderr in red; Esc cancels).
+// (newest first), its provider's log and resource charts (E2B sandboxes) and a "Run command"
+// box whose output streams in as it arrives (stderr in red; Esc cancels).
 // With several sandboxes selected it shows a summary instead; with none, a hint.
 class SandboxDetailsPane : public QWidget
 {
@@ -59,6 +60,11 @@ public:
     class DiffPane *changesPane() const { return m_changes; }
     QString changesStatusText() const;
     void showChangesTab();
+    // The Metrics tab: CPU, memory and disk charts of the shown E2B sandbox, read when the tab
+    // comes into sight and again every refresh interval (10 s) while it stays there.
+    class MetricsCharts *metricsCharts() const;
+    void showMetricsTab();
+    void setMetricsRefreshInterval(int ms);
     // Relative times ("3m ago") and the time left are recomputed.
     void refreshAges();
     // Brings the Run command box forward and focuses it (or the pane when it cannot run).
@@ -93,6 +99,8 @@ Q_SIGNALS:
     void logsLoaded();
     // A diff of the shown sandbox's changes (or why there is none) is shown.
     void changesLoaded();
+    // A metrics read finished and its answer (samples or error) is shown.
+    void metricsLoaded();
     void commandFinished();
     // The sandbox and selection pages exist now (they are built on first use).
     void pagesBuilt();
@@ -113,6 +121,10 @@ private:
     // Watches and diffs the shown sandbox while the Changes tab is in sight; stops otherwise.
     void updateChangesWatch();
     void loadChanges();
+    QWidget *buildMetricsPage(QWidget *parent);
+    // Reads the shown sandbox's metrics while the Metrics tab is in sight; stops otherwise.
+    void updateMetricsWatch();
+    void loadMetrics();
     void resetLogs();
     void showLogs(const QList<ProviderLogEntry> &entries);
     void showLogsError(const Error &error);
@@ -156,6 +168,12 @@ private:
     int m_changesSerial = 0;
     bool m_changesLoading = false;
     bool m_changesPending = false;  // files changed while a diff was being computed
+    class MetricsCharts *m_metrics = nullptr;
+    QTimer *m_metricsTimer = nullptr;
+    QString m_metricsId;        // the sandbox whose metrics are read, empty for none
+    QString m_metricsShownFor;  // the sandbox whose charts the Metrics tab holds
+    int m_metricsSerial = 0;
+    bool m_metricsLoading = false;
     QShortcut *m_escape = nullptr;
     QPointer<CommandRun> m_run;
     QString m_runSandboxId;

@@ -119,11 +119,58 @@ FakeE2b::FakeE2b(LoopbackHttpServer &server, QString apiKey)
             return notFound(id);
         return HttpResponse::json(200, QJsonObject{{u"logs"_s, sandboxes[id].logs}});
     });
+    server.route("GET", u"/sandboxes/{id}/metrics"_s, [this](const HttpRequest &request) {
+        if (HttpResponse refused = unauthorisedOr(request); refused.status != 200)
+            return refused;
+        const QString id = request.param(u"id"_s);
+        if (!sandboxes.contains(id))
+            return notFound(id);
+        const QString start = request.query.queryItemValue(u"start"_s);
+        const QString end = request.query.queryItemValue(u"end"_s);
+        QJsonArray samples;
+        for (const QJsonValue &sample : std::as_const(sandboxes[id].metrics)) {
+            const qint64 at = sample.toObject().value("timestampUnix"_L1).toInteger();
+            if ((start.isEmpty() || at >= start.toLongLong()) && (end.isEmpty() || at <= end.toLongLong()))
+                samples.append(sample);
+        }
+        return HttpResponse::json(200, samples);
+    });
+    // After /sandboxes/{id}: the newest matching route wins.
+    server.route("GET", u"/sandboxes/metrics"_s, [this](const HttpRequest &request) {
+        if (HttpResponse refused = unauthorisedOr(request); refused.status != 200)
+            return refused;
+        const QStringList ids = request.query.queryItemValue(u"sandbox_ids"_s, QUrl::FullyDecoded)
+                                    .split(u',', Qt::SkipEmptyParts);
+        if (ids.isEmpty() || ids.size() > 100) {
+            return HttpResponse::json(400, QJsonObject{{u"code"_s, 400},
+                                                       {u"message"_s, u"sandbox_ids: between 1 and 100 ids"_s}});
+        }
+        QJsonObject latest;
+        for (const QString &id : ids) {
+            if (sandboxes.contains(id) && !sandboxes[id].metrics.isEmpty())
+                latest.insert(id, sandboxes[id].metrics.last());
+        }
+        return HttpResponse::json(200, QJsonObject{{u"sandboxes"_s, latest}});
+    });
     server.route("GET", u"/v2/templates"_s, [this](const HttpRequest &request) {
         if (HttpResponse refused = unauthorisedOr(request); refused.status != 200)
             return refused;
         return HttpResponse::json(200, templates);
     });
+}
+
+QJsonObject sandboxMetric(const QDateTime &at, int cpuCount, double cpuUsedPct, qint64 memUsed,
+                          qint64 memTotal, qint64 diskUsed, qint64 diskTotal)
+{
+    return {{u"timestamp"_s, at.toUTC().toString(Qt::ISODate)},
+            {u"timestampUnix"_s, at.toSecsSinceEpoch()},
+            {u"cpuCount"_s, cpuCount},
+            {u"cpuUsedPct"_s, cpuUsedPct},
+            {u"memUsed"_s, memUsed},
+            {u"memTotal"_s, memTotal},
+            {u"memCache"_s, 0},
+            {u"diskUsed"_s, diskUsed},
+            {u"diskTotal"_s, diskTotal}};
 }
 
 FakeSandbox &FakeE2b::add(const QString &id, const QString &state)

@@ -23,16 +23,22 @@ struct FakeSandbox
     int diskMb = 1024;
     QJsonObject metadata;
     QJsonArray logs;  // SandboxLogEntry objects, oldest first
+    QJsonArray metrics;  // SandboxMetric objects (see sandboxMetric()), oldest first
 
     QJsonObject listed() const;  // ListedSandbox
     QJsonObject detail() const;  // SandboxDetail, with an envd access token
 };
 
+// One SandboxMetric: the time in whole seconds, memory and disk in bytes.
+QJsonObject sandboxMetric(const QDateTime &at, int cpuCount, double cpuUsedPct, qint64 memUsed,
+                          qint64 memTotal, qint64 diskUsed, qint64 diskTotal);
+
 // E2B's control plane as its OpenAPI spec describes it, kept in memory on a loopback server:
 // GET /v2/sandboxes (state filter, pages of `limit`), POST /v2/sandboxes, GET and DELETE
 // /sandboxes/{id}, POST /sandboxes/{id}/timeout, /pause (409 when paused), /v2/sandboxes/{id}
-// /connect (resumes), GET /v2/sandboxes/{id}/logs, GET /v2/templates. Every call needs the
-// key (401 otherwise); an unknown sandbox is 404 with E2B's {code, message} body.
+// /connect (resumes), GET /v2/sandboxes/{id}/logs, GET /sandboxes/{id}/metrics (start/end in
+// unix seconds), GET /sandboxes/metrics (sandbox_ids, 100 at most), GET /v2/templates. Every
+// call needs the key (401 otherwise); an unknown sandbox is 404 with E2B's {code, message} body.
 class FakeE2b
 {
 public:
