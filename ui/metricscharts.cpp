@@ -93,7 +93,8 @@ MetricsCharts::MetricsCharts(QWidget *parent)
 
     auto *charts = new QWidget(this);
     auto *chartsLayout = new QVBoxLayout(charts);
-    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    // Room on the right: the newest values do not touch a scroll bar.
+    chartsLayout->setContentsMargins(0, 0, unit, 0);
     chartsLayout->setSpacing(unit);
     chartsLayout->addWidget(buildChart(Cpu, tr("CPU (%)"), charts), 1);
     chartsLayout->addWidget(buildChart(Memory, tr("Memory (MiB)"), charts), 1);
@@ -174,7 +175,8 @@ QWidget *MetricsCharts::buildChart(Chart which, const QString &title, QWidget *p
     parts.view->setFrameShape(QFrame::NoFrame);
     parts.view->setBackgroundBrush(Qt::NoBrush);
     parts.view->setStyleSheet(u"background: transparent"_s);
-    parts.view->setMinimumHeight(fontMetrics().height() * 7);
+    parts.view->setMinimumHeight(fontMetrics().height() * 6);
+    parts.view->installEventFilter(this);
     parts.view->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     parts.view->setToolTip({});
 
@@ -279,19 +281,19 @@ void MetricsCharts::setSamples(const QList<MetricSample> &samples)
               false);
 }
 
-void MetricsCharts::update(Chart which, const MetricChart &data)
+void MetricsCharts::update(Chart which, const MetricChart &shaped)
 {
     Parts &parts = m_parts[which];
-    parts.value->setText(data.latestText);
+    parts.value->setText(shaped.latestText);
     bool added = false;
 
     // The same series take the new points: nothing is rebuilt unless a gap opened or closed.
-    while (parts.used.size() > data.used.segments.size()) {
+    while (parts.used.size() > shaped.used.segments.size()) {
         QAreaSeries *area = parts.used.takeLast();
         parts.chart->removeSeries(area);
         delete area;
     }
-    while (parts.used.size() < data.used.segments.size()) {
+    while (parts.used.size() < shaped.used.segments.size()) {
         auto *upper = new QLineSeries;
         auto *area = new QAreaSeries(upper);
         upper->setParent(area);
@@ -304,26 +306,25 @@ void MetricsCharts::update(Chart which, const MetricChart &data)
                 return;
             }
             const QString when = QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(u"HH:mm:ss"_s);
-            const MetricChart &chart = which == Cpu ? m_series.cpu : which == Memory ? m_series.memory : m_series.disk;
-            QToolTip::showText(QCursor::pos(), u"%1  %2 %3"_s.arg(when, QLocale().toString(point.y(), 'f', 1), chart.unit),
+            QToolTip::showText(QCursor::pos(), u"%1  %2 %3"_s.arg(when, QLocale().toString(point.y(), 'f', 1), this->data(which).unit),
                                m_parts[which].view);
         });
         parts.used << area;
         added = true;
     }
-    for (qsizetype i = 0; i < data.used.segments.size(); ++i) {
-        const QList<QPointF> &points = data.used.segments.at(i);
+    for (qsizetype i = 0; i < shaped.used.segments.size(); ++i) {
+        const QList<QPointF> &points = shaped.used.segments.at(i);
         parts.used.at(i)->upperSeries()->replace(points);
         // A lone sample has no line to draw: its point shows instead.
         parts.used.at(i)->setPointsVisible(points.size() == 1);
     }
 
-    while (parts.total.size() > data.total.segments.size()) {
+    while (parts.total.size() > shaped.total.segments.size()) {
         QLineSeries *total = parts.total.takeLast();
         parts.chart->removeSeries(total);
         delete total;
     }
-    while (parts.total.size() < data.total.segments.size()) {
+    while (parts.total.size() < shaped.total.segments.size()) {
         auto *total = new QLineSeries;
         parts.chart->addSeries(total);
         total->attachAxis(parts.time);
@@ -331,19 +332,53 @@ void MetricsCharts::update(Chart which, const MetricChart &data)
         parts.total << total;
         added = true;
     }
-    for (qsizetype i = 0; i < data.total.segments.size(); ++i)
-        parts.total.at(i)->replace(data.total.segments.at(i));
+    for (qsizetype i = 0; i < shaped.total.segments.size(); ++i)
+        parts.total.at(i)->replace(shaped.total.segments.at(i));
     if (added)
         applyColours(which);
 
     parts.time->setFormat(timeFormat(m_series.endMs - m_series.startMs));
     parts.time->setRange(QDateTime::fromMSecsSinceEpoch(m_series.startMs),
                          QDateTime::fromMSecsSinceEpoch(m_series.endMs));
-    parts.values->setRange(0, data.range.max);
-    parts.values->setTickCount(data.range.tickCount);
-    const double step = data.range.tickCount > 1 ? data.range.max / (data.range.tickCount - 1) : data.range.max;
+    parts.values->setRange(0, shaped.range.max);
+    fitTicks(which);
+}
+
+const MetricChart &MetricsCharts::data(Chart which) const
+{
+    return which == Cpu ? m_series.cpu : which == Memory ? m_series.memory : m_series.disk;
+}
+
+void MetricsCharts::fitTicks(Chart which)
+{
+    Parts &parts = m_parts[which];
+    const ValueRange &range = data(which).range;
+    const int steps = std::max(1, range.tickCount - 1);
+    // Qt Charts gives each label the axis height over the tick count, less its padding.
+    const QFontMetrics labels(parts.values->labelsFont());
+    const int plotHeight = parts.view->height() - labels.height() - 12;
+    const int fit = std::max(2, plotHeight / (labels.height() + 10));
+    int ticks = 2;
+    for (int divisor = steps; divisor >= 1; --divisor) {
+        if (steps % divisor == 0 && divisor + 1 <= fit) {
+            ticks = divisor + 1;
+            break;
+        }
+    }
+    parts.values->setTickCount(ticks);
     // The unit is in the chart's heading: labels stay short in a narrow pane.
-    parts.values->setLabelFormat(u"%.%1f"_s.arg(decimalsFor(step)));
+    parts.values->setLabelFormat(u"%.%1f"_s.arg(decimalsFor(range.max / (ticks - 1))));
+}
+
+bool MetricsCharts::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Resize) {
+        for (int which = 0; which < ChartCount; ++which) {
+            if (watched == m_parts[which].view)
+                fitTicks(Chart(which));
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void MetricsCharts::setError(const QString &message)

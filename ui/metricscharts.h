@@ -58,6 +58,7 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     struct Parts
@@ -72,7 +73,11 @@ private:
     };
 
     QWidget *buildChart(Chart which, const QString &title, QWidget *parent);
-    void update(Chart which, const MetricChart &data);
+    void update(Chart which, const MetricChart &shaped);
+    const MetricChart &data(Chart which) const;
+    // As many value ticks as the chart's height has room for (Qt Charts elides labels that do
+    // not fit to "..."): the range's steps, or a divisor of them, so the top tick stays at the top.
+    void fitTicks(Chart which);
     void applyColours();
     void applyColours(Chart which);
     void setStatus(const QString &text, bool error);

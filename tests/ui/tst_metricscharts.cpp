@@ -123,6 +123,7 @@ private Q_SLOTS:
     void errorLineKeepsTheCharts();
     void errorWithNothingShown();
     void coloursFollowThePalette();
+    void ticksFitTheHeight();
 
     // The details pane against the loopback E2B.
     void paneChartsAnE2bSandbox();
@@ -281,6 +282,25 @@ void tst_MetricsCharts::coloursFollowThePalette()
              qPrintable(darkLine.name() + u' ' + lightLine.name()));
     QCOMPARE(valueAxis(charts.chartView(MetricsCharts::Cpu))->labelsColor(),
              darkPalette().color(QPalette::PlaceholderText));
+}
+
+void tst_MetricsCharts::ticksFitTheHeight()
+{
+    MetricsCharts charts;
+    charts.resize(500, 1500);
+    charts.show();
+    charts.setSamples(samples(12));
+    QChartView *cpu = charts.chartView(MetricsCharts::Cpu);
+    const int steps = charts.series().cpu.range.tickCount - 1;
+    QVERIFY(steps > 1);
+    // Tall: every step of the range has its label.
+    QTRY_COMPARE(valueAxis(cpu)->tickCount(), steps + 1);
+    // Short: fewer labels (Qt Charts would elide them all to "..."), the top one still at the top.
+    charts.resize(500, 300);
+    QTRY_VERIFY(valueAxis(cpu)->tickCount() < steps + 1);
+    QVERIFY(valueAxis(cpu)->tickCount() >= 2);
+    QCOMPARE(steps % (valueAxis(cpu)->tickCount() - 1), 0);
+    QCOMPARE(valueAxis(cpu)->max(), charts.series().cpu.range.max);
 }
 
 void tst_MetricsCharts::openBackend(Fixture &fixture)
