@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QUrl>
 
+#include <cmath>
 #include <tuple>
 
 using namespace Qt::StringLiterals;
@@ -82,6 +83,13 @@ Result<Profile> ProfileStore::validate(Profile profile)
     if (!author)
         return fail(author.error());
     std::tie(profile.gitAuthorName, profile.gitAuthorEmail) = *author;
+    for (const double rate : {profile.costRates.vcpuPerSecond, profile.costRates.gibPerSecond}) {
+        if (!std::isfinite(rate) || rate < 0) {
+            return fail(ErrorCode::InvalidArgument,
+                        u"A cost rate must be a number of dollars per second, 0 or more (not %1)."_s
+                            .arg(rate));
+        }
+    }
     profile.githubAppClientId = profile.githubAppClientId.trimmed();
     profile.githubAppInstallationId = profile.githubAppInstallationId.trimmed();
     static const QRegularExpression clientId(uR"(^[A-Za-z0-9._-]{1,100}$)"_s);
@@ -147,6 +155,12 @@ Result<Profile> ProfileStore::get(const QString &name) const
     profile.gitAuthorEmail = m_settings.value(u"gitAuthorEmail"_s).toString();
     profile.githubAppClientId = m_settings.value(u"githubAppClientId"_s).toString();
     profile.githubAppInstallationId = m_settings.value(u"githubAppInstallationId"_s).toString();
+    // Rates not set (or not numbers) stay E2B's; validate() refuses negative ones on writing.
+    bool ok = false;
+    if (const double rate = m_settings.value(u"costVcpuPerSecond"_s).toDouble(&ok); ok && rate >= 0)
+        profile.costRates.vcpuPerSecond = rate;
+    if (const double rate = m_settings.value(u"costGibPerSecond"_s).toDouble(&ok); ok && rate >= 0)
+        profile.costRates.gibPerSecond = rate;
     m_settings.endGroup();
     return profile;
 }
@@ -162,6 +176,8 @@ void ProfileStore::write(const Profile &profile)
     m_settings.setValue(u"gitAuthorEmail"_s, profile.gitAuthorEmail);
     m_settings.setValue(u"githubAppClientId"_s, profile.githubAppClientId);
     m_settings.setValue(u"githubAppInstallationId"_s, profile.githubAppInstallationId);
+    m_settings.setValue(u"costVcpuPerSecond"_s, profile.costRates.vcpuPerSecond);
+    m_settings.setValue(u"costGibPerSecond"_s, profile.costRates.gibPerSecond);
     m_settings.endGroup();
     m_settings.sync();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "ops/cost.h"
 
 #include <QList>
 #include <QString>
@@ -27,6 +28,8 @@ struct Profile
     // installation to act for. Its private key is a secret (SecretKind::GitHubAppKey).
     QString githubAppClientId;
     QString githubAppInstallationId;
+    // What a sandbox's compute costs, for the estimates (E2B's published rates by default).
+    CostRates costRates;
 
     bool usesGitHubApp() const { return !githubAppClientId.isEmpty() && !githubAppInstallationId.isEmpty(); }
 

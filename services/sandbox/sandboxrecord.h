@@ -40,6 +40,7 @@ struct SandboxRecord
     int cpuCount = 0;       // 0 = unknown
     int memoryMb = 0;       // 0 = unknown
     int diskMb = 0;         // 0 = unknown
+    int pausedSeconds = 0;  // paused time already over (not billed); see services/ops/cost.h
     // The small fields together: the GUI holds 100,000 of these.
     SandboxStatus status = SandboxStatus::Created;
     ProviderState providerState = ProviderState::Unknown;
@@ -53,6 +54,7 @@ struct SandboxRecord
     QDateTime endedAt;
     QDateTime startedAt;    // when the provider started it; null = unknown
     QDateTime endsAt;       // when the provider will end it by itself (E2B's timeout); null = never
+    QDateTime pausedAt;     // when the current pause began; null = not paused (or unknown)
 
     bool isPaused() const { return providerState == ProviderState::Paused; }
 

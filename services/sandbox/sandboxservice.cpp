@@ -7,6 +7,7 @@
 #include "core/redaction.h"
 #include "core/timestamp.h"
 #include "core/validation.h"
+#include "ops/cost.h"
 #include "store/auditlog.h"
 #include "store/database.h"
 #include "store/taskstore.h"
@@ -47,6 +48,7 @@ void applyProviderFacts(SandboxRecord &record, const ProviderSandbox &there)
         record.endsAt = there.endsAt;
     if (!there.metadata.isEmpty())
         record.metadata = metadataJson(there.metadata);
+    notePauseChange(record, there.state(), nowUtc());
     record.providerState = there.state();
 }
 
@@ -522,6 +524,7 @@ QFuture<Result<SandboxRecord>> SandboxService::pause(const QString &id)
         .then(this, [this, record](const Result<void> &paused) mutable -> Ready {
             if (!paused)
                 return fail(failAudited(u"sandbox.pause"_s, record.id, paused.error()));
+            notePauseChange(record, ProviderState::Paused, nowUtc());
             record.providerState = ProviderState::Paused;
             record.updatedAt = nowUtc();
             if (auto saved = save(record, false, u"sandbox.pause"_s, u"ok"_s,
@@ -546,6 +549,7 @@ QFuture<Result<SandboxRecord>> SandboxService::resume(const QString &id, int tim
             if (!resumed)
                 return fail(failAudited(u"sandbox.resume"_s, record.id, resumed.error()));
             applyProviderFacts(record, *resumed);
+            notePauseChange(record, ProviderState::Running, nowUtc());
             record.providerState = ProviderState::Running;
             record.updatedAt = record.lastUsedAt = nowUtc();
             if (auto saved = save(record, false, u"sandbox.resume"_s, u"ok"_s,

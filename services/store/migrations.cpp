@@ -117,9 +117,21 @@ static Migration workflowRuns(SqlDialect dialect)
     }};
 }
 
+// Cost: paused time is not billed, so a sandbox keeps the paused seconds already over and when
+// its current pause began.
+static Migration pausedTime(SqlDialect dialect)
+{
+    const Types t = typesFor(dialect);
+    return {4, u"sandboxes: paused time"_s, {
+        u"ALTER TABLE sandboxes ADD COLUMN paused_seconds INTEGER NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE sandboxes ADD COLUMN paused_at %1"_s.arg(t.timestamp),
+    }};
+}
+
 QList<Migration> migrations(SqlDialect dialect)
 {
-    return {initialSchema(dialect), providerFields(dialect), workflowRuns(dialect)};
+    return {initialSchema(dialect), providerFields(dialect), workflowRuns(dialect),
+            pausedTime(dialect)};
 }
 
 } // namespace squad

@@ -20,7 +20,7 @@ namespace squad {
 static const QString SelectColumns =
     u"id, e2b_id, provider, template_id, status, status_detail, task_id, agent_id, repo_url, "
     "cpu_count, memory_mb, metadata, created_at, updated_at, last_used_at, ended_at, "
-    "provider_state, disk_mb, started_at, ends_at"_s;
+    "provider_state, disk_mb, started_at, ends_at, paused_seconds, paused_at"_s;
 
 using sql::idText;
 using sql::nullable;
@@ -51,6 +51,8 @@ static SandboxRecord recordFromQuery(const QSqlQuery &q)
     r.diskMb = q.value(17).toInt();
     r.startedAt = timestampFrom(q.value(18));
     r.endsAt = timestampFrom(q.value(19));
+    r.pausedSeconds = q.value(20).toInt();
+    r.pausedAt = timestampFrom(q.value(21));
     return r;
 }
 
@@ -74,7 +76,9 @@ static QVariantList valuesOf(const SandboxRecord &r)
             nullable(providerStateName(r.providerState)),
             nullableInt(r.diskMb),
             timestampValue(r.startedAt),
-            timestampValue(r.endsAt)};
+            timestampValue(r.endsAt),
+            r.pausedSeconds,
+            timestampValue(r.pausedAt)};
 }
 
 Result<void> SandboxStore::insert(const SandboxRecord &record) const
@@ -82,7 +86,7 @@ Result<void> SandboxStore::insert(const SandboxRecord &record) const
     QVariantList values = valuesOf(record);
     values.prepend(record.id);
     return m_db
-        .exec(u"INSERT INTO sandboxes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+        .exec(u"INSERT INTO sandboxes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
                   .arg(SelectColumns),
               values)
         .transform([](const QSqlQuery &) {});
@@ -96,8 +100,8 @@ Result<void> SandboxStore::update(const SandboxRecord &record) const
         u"UPDATE sandboxes SET e2b_id = ?, provider = ?, template_id = ?, status = ?, "
         "status_detail = ?, task_id = ?, agent_id = ?, repo_url = ?, cpu_count = ?, "
         "memory_mb = ?, metadata = ?, created_at = ?, updated_at = ?, last_used_at = ?, "
-        "ended_at = ?, provider_state = ?, disk_mb = ?, started_at = ?, ends_at = ? "
-        "WHERE id = ?"_s,
+        "ended_at = ?, provider_state = ?, disk_mb = ?, started_at = ?, ends_at = ?, "
+        "paused_seconds = ?, paused_at = ? WHERE id = ?"_s,
         values);
     if (!query)
         return fail(query.error());

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void failedMigrationLeavesNothingBehind();
     void sandboxRowRoundTrips();
     void upgradingFromVersionOneKeepsRows();
+    void upgradingFromVersionThreeAddsPausedTime();
     void auditLogAppendsAndRedacts();
 
 private:
@@ -157,7 +158,8 @@ void tst_Database::schemaHasEveryColumnAndIndex()
          {u"id"_s, u"e2b_id"_s, u"agent_id"_s, u"task_id"_s, u"repo_url"_s, u"status"_s,
           u"last_used_at"_s, u"created_at"_s, u"updated_at"_s, u"provider"_s, u"template_id"_s,
           u"cpu_count"_s, u"memory_mb"_s, u"metadata"_s, u"ended_at"_s, u"status_detail"_s,
-          u"provider_state"_s, u"disk_mb"_s, u"started_at"_s, u"ends_at"_s}) {
+          u"provider_state"_s, u"disk_mb"_s, u"started_at"_s, u"ends_at"_s,
+          u"paused_seconds"_s, u"paused_at"_s}) {
         QVERIFY2(sandboxColumns.contains(column), qPrintable(column));
     }
     const QStringList auditColumns = columnsOf(**db, u"audit_log"_s);
@@ -304,6 +306,8 @@ void tst_Database::sandboxRowRoundTrips()
     record.diskMb = 10240;
     record.startedAt = record.createdAt.addSecs(1);
     record.endsAt = record.createdAt.addSecs(301);
+    record.pausedSeconds = 42;
+    record.pausedAt = record.createdAt.addSecs(50);
     QVERIFY_RESULT(store.insert(record));
 
     auto loaded = store.get(record.id);
@@ -338,7 +342,8 @@ void tst_Database::upgradingFromVersionOneKeepsRows()
     {
         auto db = Database::open(*location);
         QVERIFY_RESULT(db);
-        for (const QString &column : {u"provider_state"_s, u"disk_mb"_s, u"started_at"_s, u"ends_at"_s})
+        for (const QString &column : {u"provider_state"_s, u"disk_mb"_s, u"started_at"_s,
+                                      u"ends_at"_s, u"paused_seconds"_s, u"paused_at"_s})
             QVERIFY_RESULT((*db)->exec(u"ALTER TABLE sandboxes DROP COLUMN %1"_s.arg(column)));
         QVERIFY_RESULT((*db)->exec(u"DROP TABLE workflow_steps"_s));
         QVERIFY_RESULT((*db)->exec(u"DROP TABLE workflow_runs"_s));
@@ -360,9 +365,53 @@ void tst_Database::upgradingFromVersionOneKeepsRows()
     QCOMPARE(kept->providerState, ProviderState::Unknown);
     QCOMPARE(kept->diskMb, 0);
     QVERIFY(kept->endsAt.isNull());
+    QCOMPARE(kept->pausedSeconds, 0);  // migration 4: nothing paused yet
+    QVERIFY(kept->pausedAt.isNull());
 
     // The new state column takes only what providers report.
     QVERIFY(!(*db)->exec(u"UPDATE sandboxes SET provider_state = 'sleeping' WHERE id = ?"_s, {id}));
+}
+
+void tst_Database::upgradingFromVersionThreeAddsPausedTime()
+{
+    // A database as version 3 left it (no paused-time columns), with a running sandbox.
+    auto location = DatabaseLocation::parse(m_scratch->text(), m_scratch->folder());
+    QVERIFY_RESULT(location);
+    const QString id = newId();
+    {
+        auto db = Database::open(*location);
+        QVERIFY_RESULT(db);
+        for (const QString &column : {u"paused_seconds"_s, u"paused_at"_s})
+            QVERIFY_RESULT((*db)->exec(u"ALTER TABLE sandboxes DROP COLUMN %1"_s.arg(column)));
+        QVERIFY_RESULT((*db)->exec(u"DELETE FROM schema_migrations WHERE version >= 4"_s));
+        QVERIFY_RESULT((*db)->exec(
+            u"INSERT INTO sandboxes (id, e2b_id, provider, template_id, status, metadata, created_at, "
+            "updated_at, cpu_count, memory_mb, provider_state) "
+            "VALUES (?, 'sbx3', 'e2b', 'base', 'RUNNING', '{}', ?, ?, 2, 1024, 'paused')"_s,
+            {id, formatTimestamp(nowUtc()), formatTimestamp(nowUtc())}));
+        QCOMPARE(*(*db)->schemaVersion(), 3);
+    }
+    auto db = Database::open(*location);
+    QVERIFY_RESULT(db);
+    QCOMPARE(*(*db)->schemaVersion(), 4);
+    QCOMPARE(Database::latestSchemaVersion(), 4);
+    const SandboxStore store(**db);
+    auto kept = store.get(id);
+    QVERIFY_RESULT(kept);
+    QCOMPARE(kept->providerId, u"sbx3"_s);
+    QCOMPARE(kept->cpuCount, 2);
+    QCOMPARE(kept->providerState, ProviderState::Paused);
+    QCOMPARE(kept->pausedSeconds, 0);
+    QVERIFY(kept->pausedAt.isNull());
+
+    // The new columns keep what the service writes.
+    SandboxRecord record = *kept;
+    record.pausedSeconds = 90;
+    record.pausedAt = QDateTime::fromMSecsSinceEpoch(1795000000000, QTimeZone::utc());
+    QVERIFY_RESULT(store.update(record));
+    QCOMPARE(*store.get(id), record);
+    // paused_seconds is never NULL.
+    QVERIFY(!(*db)->exec(u"UPDATE sandboxes SET paused_seconds = NULL WHERE id = ?"_s, {id}));
 }
 
 void tst_Database::auditLogAppendsAndRedacts()

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <limits>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void validation_data();
     void validation();
     void survivesAReload();
+    void costRatesDefaultToE2bsAndAreValidated();
 
 private:
     Profile profile(const QString &name) const
@@ -181,6 +183,29 @@ void tst_ProfileStore::survivesAReload()
     ProfileStore store(reopened);
     QCOMPARE(store.activeName(), u"kept"_s);
     QVERIFY_RESULT(store.get(u"kept"_s));
+}
+
+void tst_ProfileStore::costRatesDefaultToE2bsAndAreValidated()
+{
+    ProfileStore store(*m_settings);
+    QCOMPARE(store.active().costRates, CostRates{});
+    QCOMPARE(store.active().costRates.vcpuPerSecond, 0.000014);
+    QCOMPARE(store.active().costRates.gibPerSecond, 0.0000045);
+
+    Profile cheap = profile(u"cheap"_s);
+    cheap.costRates = {0.00001, 0.000002};
+    QVERIFY_RESULT(store.add(cheap));
+    QCOMPARE(store.get(u"cheap"_s)->costRates, cheap.costRates);
+    cheap.costRates.gibPerSecond = 0;  // free memory is allowed
+    QVERIFY_RESULT(store.update(cheap));
+    QCOMPARE(store.get(u"cheap"_s)->costRates.gibPerSecond, 0.0);
+
+    Profile negative = cheap;
+    negative.costRates.vcpuPerSecond = -0.1;
+    QVERIFY_ERROR(store.update(negative), ErrorCode::InvalidArgument);
+    negative.costRates = {0.1, std::numeric_limits<double>::quiet_NaN()};
+    QVERIFY_ERROR(store.update(negative), ErrorCode::InvalidArgument);
+    QCOMPARE(store.get(u"cheap"_s)->costRates, cheap.costRates);  // unchanged
 }
 
 QTEST_GUILESS_MAIN(tst_ProfileStore)

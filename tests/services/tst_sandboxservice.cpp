@@ -7,6 +7,8 @@
 #include "sandbox/sandboxservice.h"
 #include "store/auditlog.h"
 #include "store/database.h"
+#include "store/sandboxstore.h"
+#include "ops/cost.h"
 #include "store/taskstore.h"
 
 #include <QSignalSpy>
@@ -164,6 +166,7 @@ private Q_SLOTS:
     void reconcileWithAFailingListChangesNothing();
     void reconcileRecoversARowLeftCreated();
     void timeoutPauseAndResumeUpdateTheRow();
+    void pausedTimeIsKeptAndNotBilled();
     void controlsRefuseWhatTheyCannotDo();
     void adoptGivesAnOrphanARow();
     void terminateOrphanEndsItAtTheProvider();
@@ -689,6 +692,47 @@ void tst_SandboxService::timeoutPauseAndResumeUpdateTheRow()
         actions << entry.action + u' ' + entry.outcome;
     for (const QString &expected : {u"sandbox.timeout ok"_s, u"sandbox.pause ok"_s, u"sandbox.resume ok"_s})
         QVERIFY2(actions.contains(expected), qPrintable(actions.join(u", "_s)));
+}
+
+void tst_SandboxService::pausedTimeIsKeptAndNotBilled()
+{
+    auto created = createOne();
+    QVERIFY_RESULT(created);
+    QCOMPARE(created->pausedSeconds, 0);
+    QVERIFY(created->pausedAt.isNull());
+
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
+    auto paused = m_service->pause(created->id);
+    QVERIFY(waitFor(paused));
+    QVERIFY_RESULT(paused.result());
+    SandboxRecord row = *m_service->get(created->id);
+    QVERIFY(row.pausedAt.isValid());
+    QVERIFY(row.pausedAt >= before);
+    QCOMPARE(row.pausedSeconds, 0);
+    QVERIFY(!isBilledNow(row));
+
+    // The pause began two minutes ago (written as if it had): resuming adds its length.
+    row.pausedAt = QDateTime::currentDateTimeUtc().addSecs(-120);
+    QVERIFY_RESULT(SandboxStore(*m_db).update(row));
+    auto resumed = m_service->resume(created->id, 600);
+    QVERIFY(waitFor(resumed));
+    QVERIFY_RESULT(resumed.result());
+    row = *m_service->get(created->id);
+    QVERIFY(row.pausedAt.isNull());
+    QVERIFY2(row.pausedSeconds >= 120 && row.pausedSeconds < 180,
+             qPrintable(QString::number(row.pausedSeconds)));
+    QVERIFY(isBilledNow(row));
+
+    // A second pause, found by reconciling (paused elsewhere), starts a new one and keeps the
+    // seconds already over.
+    m_provider->live = {providerSandbox(created->providerId, 2, 1024, false)};
+    auto reconciling = m_service->reconcile(u"fake"_s);
+    QVERIFY(waitFor(reconciling));
+    QVERIFY_RESULT(reconciling.result());
+    const SandboxRecord again = *m_service->get(created->id);
+    QCOMPARE(again.providerState, ProviderState::Paused);
+    QVERIFY(again.pausedAt.isValid());
+    QCOMPARE(again.pausedSeconds, row.pausedSeconds);
 }
 
 void tst_SandboxService::controlsRefuseWhatTheyCannotDo()
