@@ -11,6 +11,7 @@
 #include "core/validation.h"
 #include "e2b/e2bprovider.h"
 #include "ops/cleanup.h"
+#include "ops/cost.h"
 #include "output.h"
 #include "sandbox/sandboxjson.h"
 #include "sandbox/sandboxservice.h"
@@ -561,6 +562,15 @@ QFuture<void> Cli::loadE2bAccess()
         .then(this, [this](const std::optional<E2bAccess> &access) { m_e2b = access; });
 }
 
+CostRates Cli::costRates() const
+{
+    ConsoleSettings settings;
+    ProfileStore profiles(settings);
+    const QString name = m_options.profile.isEmpty() ? profiles.activeName() : m_options.profile;
+    auto profile = profiles.get(name);
+    return profile ? profile->costRates : CostRates{};
+}
+
 QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)
 {
     if (auto extra = unexpectedArguments(parser, 0))
@@ -591,24 +601,36 @@ QFuture<int> Cli::sandboxesList(const QCommandLineParser &parser)
     if (json) {
         out.buffer().append('[');
     } else {
-        out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(u"ID"_s, -36)
+        out.buffer().append(u"%1  %2  %3  %4  %5  %6  %7\n"_s.arg(u"ID"_s, -36)
                                 .arg(u"STATUS"_s, -10)
                                 .arg(u"PROVIDER"_s, -8)
                                 .arg(u"TEMPLATE"_s, -16)
                                 .arg(u"AGE"_s, -5)
+                                .arg(u"COST"_s, -9)
                                 .arg(u"REPO"_s)
                                 .toUtf8());
     }
+    // The estimate at the profile's rates (E2B's by default); paused time is not billed.
+    const CostRates rates = costRates();
+    const QDateTime now = nowUtc();
     auto listed = m_core->sandboxes().forEach(filter, [&](const SandboxRecord &r) {
+        const std::optional<double> cost = estimateCostUsd(r, rates, now);
         if (json) {
             out.buffer().append(first ? "\n" : ",\n");
             appendSandboxJson(out.buffer(), r);
+            // One more field before the object's closing brace: null when the resources are
+            // unknown.
+            out.buffer().chop(1);
+            out.buffer().append(",\"cost_usd\":");
+            out.buffer().append(cost ? QByteArray::number(*cost, 'f', 6) : QByteArray("null"));
+            out.buffer().append('}');
         } else {
-            out.buffer().append(u"%1  %2  %3  %4  %5  %6\n"_s.arg(r.id, -36)
+            out.buffer().append(u"%1  %2  %3  %4  %5  %6  %7\n"_s.arg(r.id, -36)
                                     .arg(sandboxStatusName(r.status), -10)
                                     .arg(r.provider, -8)
                                     .arg(r.templateId, -16)
                                     .arg(ageText(r.createdAt), -5)
+                                    .arg(formatUsd(cost), -9)
                                     .arg(r.repoUrl.isEmpty() ? u"-"_s : r.repoUrl)
                                     .toUtf8());
         }

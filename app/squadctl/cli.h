@@ -3,6 +3,7 @@
 
 #include "console/consolecore.h"
 #include "accounts/e2baccess.h"
+#include "ops/cost.h"
 
 #include <QFuture>
 #include <QObject>
@@ -88,6 +89,8 @@ private:
     // The profile this invocation acts on: --profile, SQUAD_PROFILE, or the active one;
     // an error when it does not exist.
     [[nodiscard]] Result<QString> resolveProfile() const;
+    // The cost rates of the profile in use (E2B's when it has none or does not exist).
+    CostRates costRates() const;
     SecretVault &vault();
     // gitcommands.cpp: git clone|branch|commit|push in a sandbox.
     QFuture<int> gitCommand(const QCommandLineParser &parser);

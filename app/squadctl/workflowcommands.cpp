@@ -636,8 +636,16 @@ QFuture<int> Cli::workflowShow(const QCommandLineParser &parser)
     auto run = WorkflowStore(m_core->database()).get(*id);
     if (!run)
         return failure(run.error());
+    // The run's cost is its sandbox's (null while it has none, or its resources are unknown).
+    std::optional<double> cost;
+    if (const QString sandboxId = run->sandboxId(); !sandboxId.isEmpty()) {
+        if (auto sandbox = m_core->sandboxes().get(sandboxId))
+            cost = estimateCostUsd(*sandbox, costRates(), nowUtc());
+    }
     if (parser.isSet(WorkflowJsonOption)) {
-        printJson(runJson(*run));
+        QJsonObject json = runJson(*run);
+        json.insert(u"cost_usd"_s, cost ? QJsonValue(*cost) : QJsonValue(QJsonValue::Null));
+        printJson(json);
         return done(Success);
     }
     const auto line = [](const QString &key, const QString &value) {
@@ -652,7 +660,8 @@ QFuture<int> Cli::workflowShow(const QCommandLineParser &parser)
                                   ? in.branch
                                   : in.branch + u" (from "_s + in.baseBranch + u')')
           + line(u"commit"_s, in.commitMessage.section(u'\n', 0, 0)) + line(u"title"_s, in.prTitle)
-          + line(u"sandbox"_s, run->sandboxId()) + line(u"pull request"_s, run->pullRequestUrl())
+          + line(u"sandbox"_s, run->sandboxId()) + line(u"cost"_s, formatUsd(cost))
+          + line(u"pull request"_s, run->pullRequestUrl())
           + u'\n';
     for (const WorkflowStep &step : run->steps) {
         text += u"%1%2 %3"_s.arg(stepPrefix(step.kind),

@@ -2,6 +2,11 @@
 // squadctl as scripts use it: a real process, its exit codes, its stdout and stderr.
 #include "testsupport.h"
 
+#include "core/ids.h"
+#include "store/database.h"
+#include "store/databaselocation.h"
+#include "store/sandboxstore.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -10,8 +15,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
+using namespace squad;
 using squad::test::ScratchDatabase;
 
 using Outcome = squad::test::ProcessOutcome;
@@ -29,6 +36,7 @@ private Q_SLOTS:
     void usageErrors();
     void createListGetRoundTrip();
     void createWithTaskAndAgent();
+    void listShowsTheCostEstimate();
     void badCreateInputWritesNothing_data();
     void badCreateInputWritesNothing();
     void execStreamsAndReturnsExitCode();
@@ -171,7 +179,12 @@ void tst_Squadctl::createListGetRoundTrip()
     QCOMPARE(listed.exitCode, 0);
     QVERIFY(listed.json().isArray());
     QCOMPARE(listed.json().array().size(), 1);
-    QCOMPARE(listed.json().array().first().toObject(), sandbox);
+    QJsonObject listedSandbox = listed.json().array().first().toObject();
+    // The list adds the cost estimate: a local sandbox costs nothing.
+    QVERIFY(listedSandbox.value(u"cost_usd"_s).isDouble());
+    QCOMPARE(listedSandbox.value(u"cost_usd"_s).toDouble(), 0.0);
+    listedSandbox.remove(u"cost_usd"_s);
+    QCOMPARE(listedSandbox, sandbox);
 
     const Outcome running = squadctl({u"sandboxes"_s, u"list"_s, u"--status"_s, u"running"_s,
                                       u"--json"_s});
@@ -199,6 +212,53 @@ void tst_Squadctl::createListGetRoundTrip()
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains("No sandbox with id"));
     QVERIFY(missing.out.isEmpty());
+}
+
+void tst_Squadctl::listShowsTheCostEstimate()
+{
+    // Rows as a provider left them: ended, so their cost no longer moves.
+    const QDateTime start = QDateTime::fromMSecsSinceEpoch(1795000000000, QTimeZone::utc());
+    SandboxRecord known;
+    known.id = squad::newId();
+    known.providerId = u"sbx-known"_s;
+    known.provider = u"e2b"_s;
+    known.templateId = u"base"_s;
+    known.status = SandboxStatus::Terminated;
+    known.cpuCount = 2;
+    known.memoryMb = 1024;
+    known.createdAt = known.updatedAt = known.startedAt = start;
+    known.endedAt = start.addSecs(3600);
+    known.pausedSeconds = 600;  // not billed
+    SandboxRecord unknown = known;
+    unknown.id = squad::newId();
+    unknown.providerId = u"sbx-unknown"_s;
+    unknown.memoryMb = 0;
+    {
+        auto location = DatabaseLocation::parse(m_scratch->text(), m_scratch->folder());
+        QVERIFY_RESULT(location);
+        auto db = Database::open(*location);
+        QVERIFY_RESULT(db);
+        const SandboxStore store(**db);
+        QVERIFY_RESULT(store.insert(known));
+        QVERIFY_RESULT(store.insert(unknown));
+    }
+
+    const Outcome listed = squadctl({u"sandboxes"_s, u"list"_s, u"--json"_s});
+    QCOMPARE(listed.exitCode, 0);
+    QHash<QString, QJsonValue> costs;
+    for (const QJsonValue &row : listed.json().array())
+        costs.insert(row[u"id"_s].toString(), row[u"cost_usd"_s]);
+    QCOMPARE(costs.size(), 2);
+    // 3000 billed seconds × (2 × $0.000014 + 1 GiB × $0.0000045) = $0.0975.
+    QVERIFY2(qAbs(costs.value(known.id).toDouble() - 0.0975) < 1e-6,
+             qPrintable(QString::number(costs.value(known.id).toDouble())));
+    QVERIFY(costs.value(unknown.id).isNull());
+
+    const Outcome table = squadctl({u"sandboxes"_s, u"list"_s});
+    QCOMPARE(table.exitCode, 0);
+    QVERIFY(table.out.contains("COST"));
+    QVERIFY2(table.out.contains("$0.0975"), table.out.constData());
+    QVERIFY(table.out.contains("—"));
 }
 
 void tst_Squadctl::createWithTaskAndAgent()

@@ -312,7 +312,10 @@ void tst_SquadctlWorkflow::localRunOpensThePullRequest()
     QCOMPARE(run.value("state"_L1).toString(), u"succeeded"_s);
     QVERIFY(run.value("pull_request_url"_L1).toString().endsWith(u"/octo/app/pull/1"_s));
     QCOMPARE(run.value("inputs"_L1).toObject().value("branch"_L1).toString(), Branch);
-    QCOMPARE(show(runId), run);
+    QJsonObject shownRun = show(runId);
+    QVERIFY(shownRun.contains(u"cost_usd"_s));  // only `show` estimates the cost
+    shownRun.remove(u"cost_usd"_s);
+    QCOMPARE(shownRun, run);
     const QJsonArray steps = run.value("steps"_L1).toArray();
     QCOMPARE(steps.size(), 8);
     for (int i = 0; i < steps.size(); ++i) {
@@ -364,6 +367,12 @@ void tst_SquadctlWorkflow::localRunOpensThePullRequest()
     const Outcome shownText = squadctl({u"workflow"_s, u"show"_s, runId});
     QCOMPARE(shownText.exitCode, 0);
     QVERIFY2(shownText.out.contains("[8/8] Terminate the sandbox"), shownText.out.constData());
+    // The run's cost is its sandbox's: a local sandbox costs nothing.
+    QVERIFY2(shownText.out.contains("cost:") && shownText.out.contains("$0.0000"),
+             shownText.out.constData());
+    const QJsonObject shownJson = show(runId);
+    QVERIFY(shownJson.value(u"cost_usd"_s).isDouble());
+    QCOMPARE(shownJson.value(u"cost_usd"_s).toDouble(), 0.0);
 
     // A succeeded run resumed is a no-op that still names its pull request.
     const Outcome again = squadctl({u"workflow"_s, u"resume"_s, runId});
