@@ -135,7 +135,8 @@ TextField textField(int column)
     }
 }
 
-int compareBy(const SandboxRecord &a, const SandboxRecord &b, int column)
+int compareBy(const SandboxRecord &a, const SandboxRecord &b, int column,
+              const SandboxTableModel &model)
 {
     if (const TextField field = textField(column))
         return compareText(field(a), field(b));
@@ -156,15 +157,18 @@ int compareBy(const SandboxRecord &a, const SandboxRecord &b, int column)
         return compareValues(a.cpuCount, b.cpuCount);
     case SandboxTableModel::MemoryColumn:
         return compareValues(a.memoryMb, b.memoryMb);
+    case SandboxTableModel::CostColumn:
+        return compareValues(model.costSortKey(a), model.costSortKey(b));
     default:
         return 0;
     }
 }
 
 // The whole order: the column's value, then age, then id — total, so sorting is deterministic.
-int compareRecords(const SandboxRecord &a, const SandboxRecord &b, int column)
+int compareRecords(const SandboxRecord &a, const SandboxRecord &b, int column,
+                   const SandboxTableModel &model)
 {
-    int order = compareBy(a, b, column);
+    int order = compareBy(a, b, column, model);
     if (order == 0)
         order = compareValues(SandboxTableModel::timeSortKey(a.createdAt),
                               SandboxTableModel::timeSortKey(b.createdAt));
@@ -391,7 +395,7 @@ private:
     {
         std::erase_if(m_order, [this](int row) { return m_rank[std::size_t(row)] < 0; });
         const auto less = [&model, column = m_column](int a, int b) {
-            return compareRecords(model.record(a), model.record(b), column) < 0;
+            return compareRecords(model.record(a), model.record(b), column, model) < 0;
         };
         std::sort(m_pending.begin(), m_pending.end(), less);
         std::vector<int> merged;
@@ -624,7 +628,7 @@ bool SandboxFilterModel::lessThan(const QModelIndex &left, const QModelIndex &ri
     const int column = left.column();
     if (m_sortIndex->ready(column))
         return m_sortIndex->less(left.row(), right.row());
-    return compareRecords(model->record(left.row()), model->record(right.row()), column) < 0;
+    return compareRecords(model->record(left.row()), model->record(right.row()), column, *model) < 0;
 }
 
 } // namespace squad

@@ -10,6 +10,7 @@
 #include <QPainter>
 #include <QPixmap>
 #include <QPolygonF>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <bit>
@@ -92,6 +93,7 @@ bool sameContent(const SandboxRecord &a, const SandboxRecord &b)
            && sameTime(a.startedAt, b.startedAt) && sameTime(a.endsAt, b.endsAt)
            && sameTime(a.createdAt, b.createdAt) && sameTime(a.updatedAt, b.updatedAt)
            && sameTime(a.lastUsedAt, b.lastUsedAt) && sameTime(a.endedAt, b.endedAt)
+           && a.pausedSeconds == b.pausedSeconds && sameTime(a.pausedAt, b.pausedAt)
            && sameText(a.providerId, b.providerId) && sameText(a.provider, b.provider)
            && sameText(a.templateId, b.templateId) && sameText(a.statusDetail, b.statusDetail)
            && sameText(a.taskId, b.taskId) && sameText(a.agentId, b.agentId)
@@ -131,6 +133,11 @@ uint changedColumns(const SandboxRecord &a, const SandboxRecord &b)
         mask |= columnBit(SandboxTableModel::CpuColumn);
     if (a.memoryMb != b.memoryMb)
         mask |= columnBit(SandboxTableModel::MemoryColumn);
+    // The estimate's inputs (the status itself does not enter it: the times do).
+    if (a.cpuCount != b.cpuCount || a.memoryMb != b.memoryMb || a.provider != b.provider
+        || a.pausedSeconds != b.pausedSeconds || a.pausedAt != b.pausedAt
+        || a.startedAt != b.startedAt || a.endedAt != b.endedAt)
+        mask |= columnBit(SandboxTableModel::CostColumn);
     // Only fields behind RecordRole changed (metadata, sizes, updated/ended): announce them on
     // the identity column, which no sort depends on beyond its own (unchanged) value.
     if (mask == 0)
@@ -295,6 +302,8 @@ QVariant SandboxTableModel::displayData(const SandboxRecord &r, int column) cons
         return r.cpuCount > 0 ? QString::number(r.cpuCount) : u"—"_s;
     case MemoryColumn:
         return memoryText(r.memoryMb);
+    case CostColumn:
+        return formatUsd(estimateCostUsd(r, m_costRates, now()));
     default:
         return {};
     }
@@ -327,6 +336,8 @@ QVariant SandboxTableModel::sortData(const SandboxRecord &r, int column) const
         return r.cpuCount;
     case MemoryColumn:
         return r.memoryMb;
+    case CostColumn:
+        return costSortKey(r);
     default:
         return {};
     }
@@ -357,6 +368,13 @@ QVariant SandboxTableModel::toolTipData(const SandboxRecord &r, int column) cons
     case MemoryColumn:
         return r.diskMb > 0 ? tr("Memory %1, disk %2").arg(memoryText(r.memoryMb), memoryText(r.diskMb))
                             : QVariant();
+    case CostColumn: {
+        const std::optional<double> hourly = hourlyRateUsd(r, m_costRates);
+        if (!hourly)
+            return tr("Unknown: the provider did not say how many vCPUs and how much memory");
+        return tr("Estimated: %1 an hour while running; paused time is not billed")
+            .arg(formatUsd(hourly));
+    }
     default:
         return {};
     }
@@ -394,6 +412,8 @@ QVariant SandboxTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("vCPU");
         case MemoryColumn:
             return tr("Memory");
+        case CostColumn:
+            return tr("Cost");
         }
     } else if (role == Qt::ToolTipRole) {
         switch (section) {
@@ -421,6 +441,9 @@ QVariant SandboxTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Virtual CPUs");
         case MemoryColumn:
             return tr("Memory");
+        case CostColumn:
+            return tr("Estimated compute cost: seconds running × (vCPU and memory rates); paused "
+                      "time is not billed");
         }
     } else if (role == Qt::TextAlignmentRole) {
         return (horizontalAlignment(section) | Qt::AlignVCenter).toInt();
@@ -434,6 +457,23 @@ QIcon SandboxTableModel::statusIcon(SandboxStatus status) const
     if (icon.isNull())
         icon = paintStatusIcon(status);
     return icon;
+}
+
+void SandboxTableModel::setCostRates(const CostRates &rates)
+{
+    if (rates == m_costRates)
+        return;
+    m_costRates = rates;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, CostColumn), index(rowCount() - 1, CostColumn));
+}
+
+double SandboxTableModel::costSortKey(const SandboxRecord &record) const
+{
+    const QDateTime at = now();
+    const QDateTime minute = QDateTime::fromSecsSinceEpoch(at.toSecsSinceEpoch() / 60 * 60,
+                                                           QTimeZone::utc());
+    return estimateCostUsd(record, m_costRates, minute).value_or(-1.0);
 }
 
 QDateTime SandboxTableModel::now() const
@@ -502,6 +542,7 @@ Qt::Alignment SandboxTableModel::horizontalAlignment(int column)
     case TimeLeftColumn:
     case CpuColumn:
     case MemoryColumn:
+    case CostColumn:
         return Qt::AlignRight;
     default:
         return Qt::AlignLeft;

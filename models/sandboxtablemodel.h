@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ops/cost.h"
 #include "sandbox/sandboxrecord.h"
 
 #include <QAbstractTableModel>
@@ -34,6 +35,7 @@ public:
         TimeLeftColumn,  // until the provider ends it (ends_at); "paused" while paused
         CpuColumn,       // vCPUs
         MemoryColumn,    // MiB
+        CostColumn,      // the estimated compute cost so far (services/ops/cost.h)
         TaskColumn,
         AgentColumn,
         ProviderColumn,
@@ -77,6 +79,13 @@ public:
 
     // Ages are shown relative to this moment; null = now. For tests and screenshots.
     void setReferenceTime(const QDateTime &now) { m_referenceTime = now; }
+
+    // The rates the cost column estimates with (the active profile's; E2B's by default).
+    void setCostRates(const CostRates &rates);
+    const CostRates &costRates() const { return m_costRates; }
+    // The value the cost column sorts by: the estimate at the current minute (so that a sort
+    // sees one moment), -1 when the resources are unknown.
+    double costSortKey(const SandboxRecord &record) const;
 
     // "5s", "12m", "3h", "2d": how the age columns read. "—" when `since` is null; a `since`
     // in the future (clock skew) reads "0s".
@@ -162,6 +171,7 @@ private:
     std::array<int, 4> m_statusCounts{};
     mutable std::array<QIcon, 4> m_statusIcons;
     QDateTime m_referenceTime;
+    CostRates m_costRates;
     bool m_applying = false;
 };
 

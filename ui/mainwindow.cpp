@@ -146,6 +146,12 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
         connect(m_backend, &ConsoleBackend::sandboxChanged, this, &MainWindow::onSandboxChanged);
     }
     connect(m_model, &SandboxTableModel::statusCountsChanged, this, &MainWindow::updateCounts);
+    // Any row change may start, pause or end billing: recounted once per event loop turn.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::scheduleBurnRateUpdate);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
+        connect(m_model, signal, this, &MainWindow::scheduleBurnRateUpdate);
+    }
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::scheduleBurnRateUpdate);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::scheduleSelectionUpdate);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleSelectionUpdate);
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
@@ -383,6 +389,8 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
     m_preferencesAction->setEnabled(true);
 
     connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this, &MainWindow::connectE2b);
+    connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this, &MainWindow::applyCostRates);
+    applyCostRates();
     // Another profile, another GitHub and author: read again when the workflow next needs them.
     connect(m_profileSwitcher, &ProfileSwitcher::profileChanged, this,
             [this] { m_workflowProfile.clear(); });
@@ -492,6 +500,7 @@ SettingsDialog *MainWindow::openPreferences()
             &MainWindow::applyCleanupSettings);
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
+    connect(m_settingsDialog, &SettingsDialog::profilesChanged, this, &MainWindow::applyCostRates);
     connect(m_settingsDialog, &SettingsDialog::activeProfileChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     m_settingsDialog->open();
@@ -680,6 +689,9 @@ void MainWindow::buildStatusBar()
     m_countsLabel->setObjectName(u"countsLabel"_s);
     m_refreshedLabel = new QLabel(this);
     m_refreshedLabel->setObjectName(u"refreshedLabel"_s);
+    m_burnLabel = new QLabel(this);
+    m_burnLabel->setObjectName(u"burnRateLabel"_s);
+    updateBurnRate();
     m_databaseLabel = new QLabel(tr("Database: opening…"), this);
     m_databaseLabel->setObjectName(u"databaseLabel"_s);
     // Copied from its context menu: a selectable label costs a text document at start-up.
@@ -706,6 +718,7 @@ void MainWindow::buildStatusBar()
     auto *facts = new QWidget(this);
     m_statusFacts = row(facts);
     m_statusFacts->addWidget(m_countsLabel);
+    m_statusFacts->addWidget(m_burnLabel);
     m_statusFacts->addWidget(m_refreshedLabel);
     m_e2bLabel = new QLabel(this);
     m_e2bLabel->setObjectName(u"e2bIndicator"_s);
@@ -978,6 +991,51 @@ void MainWindow::updateCounts()
     }
     setFilterText(0, tr("All (%1)").arg(locale.toString(total)));
     m_countsLabel->setCounts(counts);
+}
+
+void MainWindow::scheduleBurnRateUpdate()
+{
+    if (m_burnUpdatePending)
+        return;
+    m_burnUpdatePending = true;
+    QTimer::singleShot(0, this, &MainWindow::updateBurnRate);
+}
+
+void MainWindow::updateBurnRate()
+{
+    m_burnUpdatePending = false;
+    const SandboxRecords &records = m_model->records();
+    const CostRates &rates = m_model->costRates();
+    const double rate = burnRateUsdPerHour(records, rates);
+    int billed = 0;
+    int unknown = 0;
+    for (const SandboxRecord &record : records) {
+        if (isBilledNow(record)) {
+            ++billed;
+            if (!hourlyRateUsd(record, rates))
+                ++unknown;
+        }
+    }
+    const QString text = tr("%1/h").arg(formatUsd(rate));
+    if (m_burnLabel->text() != text)
+        m_burnLabel->setText(text);
+    QString tip = tr("Burn rate: what the %n running (not paused) sandbox(es) cost an hour, "
+                     "estimated at the profile's rates", nullptr, billed);
+    if (unknown > 0)
+        tip += u"\n"_s + tr("%n of them with unknown resources, not counted", nullptr, unknown);
+    m_burnLabel->setToolTip(tip);
+}
+
+void MainWindow::applyCostRates()
+{
+    CostRates rates;
+    if (m_accountSettings) {
+        if (const auto found = ProfileStore(*m_accountSettings).get(profile()))
+            rates = found->costRates;
+    }
+    m_model->setCostRates(rates);
+    m_details->setCostRates(rates);
+    updateBurnRate();
 }
 
 void MainWindow::setFilterText(int index, const QString &text)
@@ -1511,6 +1569,14 @@ RunsWindow *MainWindow::ensureRunsWindow()
 {
     if (!m_runsWindow) {
         m_runsWindow = new RunsWindow(m_backend, m_github, this);
+        // A run costs what its sandbox does, as the table estimates it.
+        m_runsWindow->setCostLookup([model = QPointer(m_model)](const QString &id) {
+            const int row = model ? model->rowOf(id) : -1;
+            if (row < 0)
+                return std::optional<double>();
+            return estimateCostUsd(model->record(row), model->costRates(),
+                                   QDateTime::currentDateTimeUtc());
+        });
         connect(m_runsWindow, &RunsWindow::wizardOpened, this,
                 [this](WorkflowWizard *wizard) { Q_EMIT workflowWindowOpened(wizard); });
     }

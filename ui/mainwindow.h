@@ -204,6 +204,11 @@ private:
     void scheduleSelectionUpdate();
     void updateSelectionState();
     void updateCounts();
+    // The status bar's burn rate: what every running, non-paused sandbox costs an hour.
+    void scheduleBurnRateUpdate();
+    void updateBurnRate();
+    // The active profile's cost rates, for the cost column, the details and the burn rate.
+    void applyCostRates();
     void setFilterText(int index, const QString &text);
     void updateEmptyState();
     void updateRefreshLabel();
@@ -247,6 +252,8 @@ private:
 
     StatusCounts *m_countsLabel = nullptr;
     QLabel *m_refreshedLabel = nullptr;
+    QLabel *m_burnLabel = nullptr;
+    bool m_burnUpdatePending = false;
     QLabel *m_busyLabel = nullptr;
     QProgressBar *m_busyBar = nullptr;
     QLabel *m_databaseLabel = nullptr;

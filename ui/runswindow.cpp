@@ -7,6 +7,7 @@
 #include "github/githubapi.h"
 #include "github/githubremote.h"
 #include "github/pullrequestwatch.h"
+#include "ops/cost.h"
 #include "pullrequestcard.h"
 #include "statusbadgedelegate.h"
 #include "textcelldelegate.h"
@@ -292,6 +293,12 @@ void RunsWindow::onRunChanged(const WorkflowRun &run)
         updateWatches();
 }
 
+void RunsWindow::setCostLookup(CostLookup lookup)
+{
+    m_costLookup = std::move(lookup);
+    updateDetails();
+}
+
 void RunsWindow::setGitHub(GitHubApi *github)
 {
     if (github == m_github)
@@ -445,8 +452,11 @@ void RunsWindow::updateDetails()
                             ? run.inputs.branch
                             : tr("%1 from %2").arg(run.inputs.branch, run.inputs.baseBranch))
                            .toHtmlEscaped());
-    if (!run.sandboxId().isEmpty())
+    if (!run.sandboxId().isEmpty()) {
         fact(tr("Sandbox"), run.sandboxId().toHtmlEscaped());
+        if (m_costLookup)
+            fact(tr("Cost"), formatUsd(m_costLookup(run.sandboxId())).toHtmlEscaped());
+    }
     if (!run.error.isEmpty()) {
         fact(tr("Error"), u"<span style=\"color:#cf222e\">%1</span>"_s.arg(run.error.toHtmlEscaped()));
     }

@@ -8,6 +8,9 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
+#include <optional>
+
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -48,6 +51,10 @@ public:
     void reload();
     // A new GitHub client (the profile changed): the pull requests are followed with it.
     void setGitHub(GitHubApi *github);
+    // How the details find a sandbox's estimated cost in USD (a run costs what its sandbox
+    // does); nullopt = unknown.
+    using CostLookup = std::function<std::optional<double>(const QString &sandboxId)>;
+    void setCostLookup(CostLookup lookup);
 
     // Shows `runId` in the wizard (raising the one already open) and returns it; with `resume`
     // the run goes on (see WorkflowWizard::openRun).
@@ -77,6 +84,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    CostLookup m_costLookup;
     void updateButtons();
     void updateDetails();
     void updateWatches();

@@ -51,6 +51,7 @@ const QString TaskKey = u"task"_s;
 const QString AgentKey = u"agent"_s;
 const QString RepoKey = u"repo"_s;
 const QString ResourcesKey = u"resources"_s;
+const QString CostKey = u"cost"_s;
 const QString CreatedKey = u"created"_s;
 const QString StartedKey = u"started"_s;
 const QString UpdatedKey = u"updated"_s;
@@ -300,6 +301,7 @@ QWidget *SandboxDetailsPane::buildSandboxPage()
     addField(form, AgentKey, tr("Agent:"));
     addField(form, RepoKey, tr("Repository:"));
     addField(form, ResourcesKey, tr("Resources:"));
+    addField(form, CostKey, tr("Cost:"));
     addField(form, CreatedKey, tr("Created:"));
     addField(form, StartedKey, tr("Started:"));
     addField(form, UpdatedKey, tr("Updated:"));
@@ -812,6 +814,42 @@ void SandboxDetailsPane::showProviderFacts(const SandboxRecord &record)
     setRowShown(EndsAtKey, counting);
     setRowShown(TimeLeftKey, counting || (record.isLive() && record.isPaused()));
     updateTimeLeft();
+    updateCost();
+}
+
+void SandboxDetailsPane::setCostRates(const CostRates &rates)
+{
+    m_costRates = rates;
+    updateCost();
+}
+
+void SandboxDetailsPane::updateCost()
+{
+    if (!m_record || !m_values.contains(CostKey))
+        return;
+    const SandboxRecord &r = *m_record;
+    if (isLocal(r)) {
+        setField(CostKey, tr("None: it runs on this machine"));
+        return;
+    }
+    const std::optional<double> cost = estimateCostUsd(r, m_costRates, QDateTime::currentDateTimeUtc());
+    const std::optional<double> hourly = hourlyRateUsd(r, m_costRates);
+    if (!cost) {
+        setField(CostKey, tr("— (the vCPUs or memory are unknown)"));
+        return;
+    }
+    QString text = tr("%1 so far").arg(formatUsd(cost));
+    if (isBilledNow(r))
+        text += tr(" · %1/h while running").arg(formatUsd(hourly));
+    else if (r.isLive() && r.isPaused())
+        text += tr(" · nothing while paused");
+    setField(CostKey, text,
+             tr("Estimated: seconds running × (%1 vCPU × $%2/s + %3 GiB × $%4/s); paused time is "
+                "not billed")
+                 .arg(r.cpuCount)
+                 .arg(m_costRates.vcpuPerSecond)
+                 .arg(r.memoryMb / 1024.0)
+                 .arg(m_costRates.gibPerSecond));
 }
 
 void SandboxDetailsPane::updateTimeLeft()
@@ -904,6 +942,7 @@ void SandboxDetailsPane::refreshAges()
     for (auto it = m_times.cbegin(); it != m_times.cend(); ++it)
         setTimeField(it.key(), it.value());
     updateTimeLeft();
+    updateCost();
 }
 
 void SandboxDetailsPane::refreshAudit()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ops/cost.h"
 #include "sandbox/sandboxprovider.h"
 #include "sandbox/sandboxrecord.h"
 
@@ -53,6 +54,8 @@ public:
     QString currentId() const { return m_record ? m_record->id : QString(); }
     // Re-reads the audit history of the shown sandbox.
     void refreshAudit();
+    // The rates the cost estimate uses (the active profile's).
+    void setCostRates(const CostRates &rates);
     // Re-reads the provider's log of the shown sandbox (nothing for local sandboxes and
     // orphans, which have none to read).
     void refreshLogs();
@@ -116,6 +119,7 @@ private:
     void setRowShown(const QString &key, bool shown);
     void showProviderFacts(const SandboxRecord &record);
     void updateTimeLeft();
+    void updateCost();
     QWidget *buildLogsPage(QWidget *parent);
     QWidget *buildChangesPage(QWidget *parent);
     // Watches and diffs the shown sandbox while the Changes tab is in sight; stops otherwise.
@@ -137,6 +141,7 @@ private:
 
     ConsoleBackend *m_backend = nullptr;
     std::optional<SandboxRecord> m_record;
+    CostRates m_costRates;
     QStackedWidget *m_stack = nullptr;
     QByteArray m_pendingSplitterState;
     int m_metadataSerial = 0;

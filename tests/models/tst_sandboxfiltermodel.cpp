@@ -24,6 +24,8 @@ Q_DECLARE_METATYPE(std::optional<squad::SandboxStatus>)
 namespace {
 
 const QDateTime T0(QDate(2026, 3, 1), QTime(12, 0), QTimeZone::utc());
+// The moment the cost column is estimated at, where a test sorts by it (a whole minute).
+const QDateTime CostNow = T0.addDays(1);
 
 SandboxRecord make(const QString &id, SandboxStatus status, const QString &provider,
                    const QString &templateId, const QString &task, const QString &agent,
@@ -140,6 +142,13 @@ int referenceCompare(const SandboxRecord &a, const SandboxRecord &b, int column)
     case SandboxTableModel::MemoryColumn:
         order = a.memoryMb - b.memoryMb;
         break;
+    case SandboxTableModel::CostColumn: {
+        // Unknown (-1) before every estimate.
+        const double ca = estimateCostUsd(a, CostRates{}, CostNow).value_or(-1.0);
+        const double cb = estimateCostUsd(b, CostRates{}, CostNow).value_or(-1.0);
+        order = ca < cb ? -1 : (ca > cb ? 1 : 0);
+        break;
+    }
     }
     if (order == 0)
         order = time(a.createdAt, b.createdAt);
@@ -310,6 +319,7 @@ void tst_SandboxFilterModel::sortManyRowsMatchesReference()
     // Just above the size where the index takes over: the testers re-check every row on each
     // signal, and each sort is two of them.
     SandboxRecords records = randomRecords(random, 2100);
+    f.model.setReferenceTime(CostNow);
     f.model.applySnapshot(records);
 
     for (int round = 0; round < 2; ++round) {

@@ -133,6 +133,7 @@ private Q_SLOTS:
     void providerColumnsAndBadges();
     void statusIconsDifferInShape();
     void headers();
+    void costColumn();
 };
 
 void tst_SandboxTableModel::applySnapshot_data()
@@ -846,13 +847,71 @@ void tst_SandboxTableModel::headers()
     // In the order an operator scans them.
     const QStringList names{u"Status"_s,    u"ID"_s,        u"Template"_s, u"Repository"_s,
                             u"Age"_s,       u"Last used"_s, u"Time left"_s, u"vCPU"_s,
-                            u"Memory"_s,    u"Task"_s,      u"Agent"_s,     u"Provider"_s};
+                            u"Memory"_s,    u"Cost"_s,      u"Task"_s,      u"Agent"_s,
+                            u"Provider"_s};
     QCOMPARE(names.size(), int(SandboxTableModel::ColumnCount));
     for (int column = 0; column < SandboxTableModel::ColumnCount; ++column) {
         QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), names.at(column));
         QVERIFY(!model.headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
     }
     QVERIFY(!model.headerData(SandboxTableModel::ColumnCount, Qt::Horizontal).isValid());
+}
+
+void tst_SandboxTableModel::costColumn()
+{
+    // 2 vCPU and 1 GiB at E2B's rates for an hour: 3600 × (2 × 0.000014 + 0.0000045) = $0.117.
+    SandboxRecord running = sandbox(u"a"_s);
+    running.provider = u"e2b"_s;
+    running.status = SandboxStatus::Running;
+    running.cpuCount = 2;
+    running.memoryMb = 1024;
+    running.createdAt = running.startedAt = T0;
+    SandboxRecord paused = running;  // paused for the last half hour: half the cost
+    paused.id = u"b"_s;
+    paused.providerState = ProviderState::Paused;
+    paused.pausedAt = T0.addSecs(1800);
+    SandboxRecord unknown = running;
+    unknown.id = u"c"_s;
+    unknown.memoryMb = 0;
+
+    SandboxTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setReferenceTime(T0.addSecs(3600));
+    model.applySnapshot({running, paused, unknown});
+    const auto text = [&model](int row) {
+        return model.index(row, SandboxTableModel::CostColumn).data().toString();
+    };
+    QCOMPARE(text(0), u"$0.1170"_s);
+    QCOMPARE(text(1), u"$0.0585"_s);
+    QCOMPARE(text(2), u"—"_s);  // unknown, not $0
+    QVERIFY(model.index(0, SandboxTableModel::CostColumn).data(Qt::ToolTipRole).toString()
+                .contains(u"$0.1170 an hour"_s));
+    QCOMPARE(model.index(2, SandboxTableModel::CostColumn).data(SandboxTableModel::SortRole)
+                 .toDouble(),
+             -1.0);
+    QVERIFY(qAbs(model.index(0, SandboxTableModel::CostColumn)
+                     .data(SandboxTableModel::SortRole).toDouble() - 0.117) < 1e-9);
+
+    // Resuming (the pause's seconds kept) changes the cost column.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    paused.providerState = ProviderState::Running;
+    paused.pausedAt = QDateTime();
+    paused.pausedSeconds = 600;
+    model.updateSandbox(paused);
+    QCOMPARE(changed.size(), 1);
+    const QModelIndex from = changed.at(0).at(0).toModelIndex();
+    const QModelIndex to = changed.at(0).at(1).toModelIndex();
+    QVERIFY(from.column() <= SandboxTableModel::CostColumn
+            && SandboxTableModel::CostColumn <= to.column());
+    QCOMPARE(text(1), u"$0.0975"_s);
+
+    // Other rates (a profile's) re-announce the column.
+    changed.clear();
+    model.setCostRates({0.0001, 0.0});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(text(0), u"$0.7200"_s);
+    model.setCostRates({0.0001, 0.0});  // unchanged: nothing
+    QCOMPARE(changed.size(), 1);
 }
 
 QTEST_MAIN(tst_SandboxTableModel)

@@ -253,6 +253,9 @@ void tst_DetailsPane::showsE2bFactsAndLogs()
     QVERIFY(pane.isFieldShown(u"state"_s));
     QCOMPARE(pane.fieldText(u"state"_s), u"Running at E2B"_s);
     QCOMPARE(pane.fieldText(u"resources"_s), u"2 vCPU · 1 GiB memory · 2 GiB disk"_s);
+    // The estimate so far and, while it runs, per hour: 2 × $0.0504 + 1 × $0.0162 = $0.1170/h.
+    QVERIFY2(pane.fieldText(u"cost"_s).contains(u" so far · $0.1170/h while running"_s),
+             qPrintable(pane.fieldText(u"cost"_s)));
     QVERIFY(pane.isFieldShown(u"timeLeft"_s));
     QVERIFY2(QRegularExpression(u"^(9m \\d\\ds|10m 00s)$"_s)
                  .match(pane.fieldText(u"timeLeft"_s))
@@ -335,6 +338,8 @@ void tst_DetailsPane::pausedSandboxHasNoTimeLeft()
     pane.show();
     pane.showRecord(record);
     QCOMPARE(pane.fieldText(u"state"_s), u"Paused at E2B"_s);
+    QVERIFY2(pane.fieldText(u"cost"_s).endsWith(u"nothing while paused"_s),
+             qPrintable(pane.fieldText(u"cost"_s)));
     QVERIFY2(pane.fieldText(u"timeLeft"_s).contains(u"paused"_s),
              qPrintable(pane.fieldText(u"timeLeft"_s)));
     QVERIFY(!pane.isFieldShown(u"endsAt"_s));
@@ -431,6 +436,7 @@ void tst_DetailsPane::localSandboxShowsNoProviderFacts()
     QVERIFY(pane.isFieldShown(u"ended"_s));
     QCOMPARE(pane.fieldText(u"ended"_s), u"—"_s);
     QCOMPARE(pane.fieldText(u"provider"_s), u"local"_s);
+    QCOMPARE(pane.fieldText(u"cost"_s), u"None: it runs on this machine"_s);
     QVERIFY(pane.logsView()->toPlainText().isEmpty());
     QVERIFY2(pane.logsView()->placeholderText().contains(u"E2B sandboxes"_s),
              qPrintable(pane.logsView()->placeholderText()));

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void createsThroughDialog();
     void searchFiltersAsTyped();
     void statusFilterWithCounts();
+    void burnRateOfWhatRunsInTheStatusBar();
     void actionsFollowSelectedStates_data();
     void actionsFollowSelectedStates();
     void multiSelectWithKeyboardAndModifiers();
@@ -466,6 +467,67 @@ void tst_MainWindow::statusFilterWithCounts()
     QCOMPARE(m_window->filterModel()->rowCount(), 0);
     // The status bar counts every status.
     QCOMPARE(m_window->countsText(), u"3 running · 0 created · 0 error · 1 terminated"_s);
+}
+
+void tst_MainWindow::burnRateOfWhatRunsInTheStatusBar()
+{
+    SandboxRecords records;
+    createSandboxes(3, &records);
+    if (QTest::currentTestFailed())
+        return;
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    auto *label = m_window->findChild<QLabel *>(u"burnRateLabel"_s);
+    QVERIFY(label);
+    QVERIFY(label->isVisible());
+    // Local sandboxes run on this machine: nothing is billed.
+    QTRY_COMPARE(label->text(), u"$0.0000/h"_s);
+    QVERIFY2(label->toolTip().contains(u"3 running"_s), qPrintable(label->toolTip()));
+    QVERIFY(!label->toolTip().contains(u"unknown"_s));
+
+    // As E2B reports them: 2 vCPU and 1 GiB running ($0.117/h at E2B's rates), the same
+    // paused (not billed), and one whose memory is unknown.
+    SandboxTableModel *model = m_window->sandboxModel();
+    const auto reported = [model](const QString &id, int cpus, int memoryMb, bool paused) {
+        SandboxRecord r = model->record(model->rowOf(id));
+        r.provider = u"e2b"_s;
+        r.cpuCount = cpus;
+        r.memoryMb = memoryMb;
+        r.providerState = paused ? ProviderState::Paused : ProviderState::Running;
+        model->updateSandbox(r);
+    };
+    reported(records.at(0).id, 2, 1024, false);
+    reported(records.at(1).id, 2, 1024, true);
+    reported(records.at(2).id, 4, 0, false);
+    QTRY_COMPARE(label->text(), u"$0.1170/h"_s);
+    QVERIFY2(label->toolTip().contains(u"1 of them with unknown resources"_s),
+             qPrintable(label->toolTip()));
+    QVERIFY(model->index(model->rowOf(records.at(0).id), SandboxTableModel::CostColumn)
+                .data().toString().startsWith(u'$'));
+    QCOMPARE(model->index(model->rowOf(records.at(2).id), SandboxTableModel::CostColumn)
+                 .data().toString(),
+             u"—"_s);
+
+    reported(records.at(1).id, 2, 1024, false);  // resumed
+    QTRY_COMPARE(label->text(), u"$0.2340/h"_s);
+    terminateDirectly(*m_backend, records.at(0).id);  // ended: no longer burning
+    QTRY_COMPARE(label->text(), u"$0.1170/h"_s);
+
+    // A profile's own rates: 0.0001 $/vCPU/s, memory free → 2 × 0.36 = $0.72/h.
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(u"accounts.ini"_s), QSettings::IniFormat);
+    Profile priced;
+    priced.name = u"priced"_s;
+    priced.costRates = {0.0001, 0.0};
+    QVERIFY_RESULT(ProfileStore(settings).add(priced));
+    UnreachableKeychain keychain;
+    SecretVault vault(&keychain);
+    vault.setEnvironment([](const char *) { return QString(); });
+    m_window->setAccounts(&vault, &settings, u"priced"_s);
+    QTRY_COMPARE(label->text(), u"$0.7200/h"_s);
+    QCOMPARE(model->costRates(), priced.costRates);
+    closeWindow();  // before the vault and settings go
 }
 
 void tst_MainWindow::actionsFollowSelectedStates_data()
