@@ -91,27 +91,10 @@ MetricsCharts::MetricsCharts(QWidget *parent)
     m_placeholder->setMargin(unit * 3);
     m_placeholder->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *charts = new QWidget(this);
-    auto *chartsLayout = new QVBoxLayout(charts);
-    // Room on the right: the newest values do not touch a scroll bar.
-    chartsLayout->setContentsMargins(0, 0, unit, 0);
-    chartsLayout->setSpacing(unit);
-    chartsLayout->addWidget(buildChart(Cpu, tr("CPU (%)"), charts), 1);
-    chartsLayout->addWidget(buildChart(Memory, tr("Memory (MiB)"), charts), 1);
-    chartsLayout->addWidget(buildChart(Disk, tr("Disk (MiB)"), charts), 1);
-    // A short pane scrolls rather than squeezing the charts flat.
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(u"metricsScroll"_s);
-    scroll->setWidget(charts);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->viewport()->setAutoFillBackground(false);
-    charts->setAutoFillBackground(false);
-
+    // The charts themselves are made when the first samples come: Qt Charts is slow to set
+    // up, and the window's first paint should not wait for a tab nobody has opened yet.
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_placeholder);
-    m_stack->addWidget(scroll);
 
     m_status = new QLabel(this);
     m_status->setObjectName(u"metricsStatus"_s);
@@ -216,6 +199,8 @@ void MetricsCharts::applyColours()
 void MetricsCharts::applyColours(Chart which)
 {
     Parts &parts = m_parts[which];
+    if (!parts.view)
+        return;
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::PlaceholderText);
     QColor grid = pal.color(QPalette::WindowText);
@@ -256,8 +241,37 @@ void MetricsCharts::changeEvent(QEvent *event)
         applyColours();
 }
 
+void MetricsCharts::ensureCharts()
+{
+    if (m_parts[0].view)
+        return;
+    const int unit = fontMetrics().averageCharWidth();
+    auto *charts = new QWidget(m_stack);
+    auto *chartsLayout = new QVBoxLayout(charts);
+    // Room on the right: the newest values do not touch a scroll bar.
+    chartsLayout->setContentsMargins(0, 0, unit, 0);
+    chartsLayout->setSpacing(unit);
+    chartsLayout->addWidget(buildChart(Cpu, tr("CPU (%)"), charts), 1);
+    chartsLayout->addWidget(buildChart(Memory, tr("Memory (MiB)"), charts), 1);
+    chartsLayout->addWidget(buildChart(Disk, tr("Disk (MiB)"), charts), 1);
+    // A short pane scrolls rather than squeezing the charts flat.
+    auto *scroll = new QScrollArea(m_stack);
+    scroll->setObjectName(u"metricsScroll"_s);
+    scroll->setWidget(charts);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->viewport()->setAutoFillBackground(false);
+    charts->setAutoFillBackground(false);
+
+    m_stack->addWidget(scroll);
+    for (int which = 0; which < ChartCount; ++which)
+        applyColours(Chart(which));
+}
+
 void MetricsCharts::setSamples(const QList<MetricSample> &samples)
 {
+    ensureCharts();
     m_series = shapeMetrics(samples);
     m_hasError = false;
     if (m_series.isEmpty()) {

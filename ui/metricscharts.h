@@ -73,6 +73,7 @@ private:
     };
 
     QWidget *buildChart(Chart which, const QString &title, QWidget *parent);
+    void ensureCharts();
     void update(Chart which, const MetricChart &shaped);
     const MetricChart &data(Chart which) const;
     // As many value ticks as the chart's height has room for (Qt Charts elides labels that do
