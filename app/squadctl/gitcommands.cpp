@@ -205,13 +205,7 @@ QFuture<int> Cli::gitCommand(const QCommandLineParser &parser)
               [this](const Result<GitHubApi *> &api) -> QFuture<Result<GitCredential>> {
                   if (!api)
                       return QtFuture::makeReadyFuture<Result<GitCredential>>(tl::unexpected(api.error()));
-                  const QString origin = GitCredential::originOfGitHubApi((*api)->apiUrl());
-                  return (*api)->gitToken().then(this, [origin](const Result<QString> &token)
-                                                           -> Result<GitCredential> {
-                      if (!token)
-                          return tl::unexpected(token.error());
-                      return GitCredential{origin, *token};
-                  });
+                  return (*api)->gitCredential();
               })
         .unwrap()
         .then(this,

@@ -4,6 +4,7 @@
 #include "core/futures.h"
 #include "core/redaction.h"
 #include "git/gitinput.h"
+#include "git/gitops.h"
 #include "github/githuberrors.h"
 #include "github/githubjwt.h"
 #include "github/githubremote.h"
@@ -643,6 +644,16 @@ QFuture<Result<QString>> GitHubApi::gitToken()
         done(m_installationToken);
     });
     return promise->future();
+}
+
+QFuture<Result<GitCredential>> GitHubApi::gitCredential()
+{
+    const QString origin = GitCredential::originOfGitHubApi(apiUrl());
+    return gitToken().then(this, [origin](const Result<QString> &token) -> Result<GitCredential> {
+        if (!token)
+            return tl::unexpected(token.error());
+        return GitCredential{origin, *token};
+    });
 }
 
 // ---- pull requests --------------------------------------------------------------------------

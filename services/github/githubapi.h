@@ -23,6 +23,7 @@ class QTimer;
 
 namespace squad {
 
+struct GitCredential;
 struct GitHubRefusal;
 
 // A GitHub App installation: the app's client ID (or numeric app ID), the installation to act
@@ -104,6 +105,8 @@ public:
 
     // The token git should push with: the token itself, or a valid installation token.
     QFuture<Result<QString>> gitToken();
+    // That token with the one origin git may send it to (this API's web host).
+    QFuture<Result<GitCredential>> gitCredential();
 
 private:
     struct Call

@@ -70,12 +70,12 @@ QFuture<Result<GitOps *>> WorkflowServices::gitWithCredential()
 {
     if (!m_github)
         return readyFuture<Result<GitOps *>>(m_git);
-    const QString origin = GitCredential::originOfGitHubApi(m_github->apiUrl());
-    return m_github->gitToken().then(this, [this, origin](const Result<QString> &token) -> Result<GitOps *> {
+    return m_github->gitCredential().then(this, [this](const Result<GitCredential> &credential)
+                                                      -> Result<GitOps *> {
         // No credentials is not an error here: a public repository clones without them, and a
         // push that needs them says so in git's words.
-        if (token)
-            m_git->setCredential({origin, *token});
+        if (credential)
+            m_git->setCredential(*credential);
         return m_git;
     });
 }

@@ -748,6 +748,10 @@ void tst_GitHubApi::appInstallationTokenCachedAndRenewed()
     const auto token = await(api->gitToken());
     QVERIFY(token);
     QVERIFY(token->startsWith(u"ghs_"_s));
+    const auto credential = await(api->gitCredential());
+    QVERIFY(credential);
+    QCOMPARE(credential->token, *token);
+    QCOMPARE(credential->origin, m_server->url().toString());  // the API's own web origin
 
     // GitHub stops taking the token (it expired early, or was revoked): a new one, once.
     m_github->expireInstallationTokens();
