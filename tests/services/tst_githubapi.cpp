@@ -3,6 +3,7 @@
 // tokens and apps, pull requests and their three 422s, reviewers and labels, Link pagination,
 // conditional polling, primary and secondary rate limits, and installation tokens renewed.
 #include "fakegithub.h"
+#include "git/gitops.h"
 #include "github/githubapi.h"
 #include "github/githuberrors.h"
 #include "github/githubjwt.h"
