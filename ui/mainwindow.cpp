@@ -9,6 +9,7 @@
 #include "createsandboxdialog.h"
 #include "errorbanner.h"
 #include "icons.h"
+#include "notifier.h"
 #include "profileswitcher.h"
 #include "runswindow.h"
 #include "sandboxdetailspane.h"
@@ -21,6 +22,7 @@
 #include "statuscounts.h"
 #include "terminatebatch.h"
 #include "textcelldelegate.h"
+#include "timeoutwarner.h"
 #include "workflowwizard.h"
 
 #include <QAbstractButton>
@@ -498,6 +500,8 @@ SettingsDialog *MainWindow::openPreferences()
             &MainWindow::setRefreshInterval);
     connect(m_settingsDialog, &SettingsDialog::cleanupSettingsChanged, this,
             &MainWindow::applyCleanupSettings);
+    connect(m_settingsDialog, &SettingsDialog::notificationSettingsChanged, this,
+            &MainWindow::applyNotificationSettings);
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, this, &MainWindow::applyCostRates);
@@ -909,6 +913,7 @@ void MainWindow::load(LoadKind kind)
                     if (snapshot.complete) {
                         m_loadedAll = true;
                         offerResume();
+                        startNotifications();
                     }
                     if (m_loadedAll && m_connectE2bAfterLoad) {
                         m_connectE2bAfterLoad = false;
@@ -1024,6 +1029,8 @@ void MainWindow::updateBurnRate()
     if (unknown > 0)
         tip += u"\n"_s + tr("%n of them with unknown resources, not counted", nullptr, unknown);
     m_burnLabel->setToolTip(tip);
+    if (m_notifier)
+        m_notifier->setRunningStatus(billed, rate);
 }
 
 void MainWindow::applyCostRates()
@@ -1633,6 +1640,33 @@ void MainWindow::offerResume()
         }
         Q_EMIT resumeOffered(int(runs->size()));
     });
+}
+
+// --- notifications ----------------------------------------------------------------------------
+
+void MainWindow::startNotifications()
+{
+    // After the first paint and the complete read: a tray icon talks to the desktop's shell.
+    if (m_notifier)
+        return;
+    m_notifier = new Notifier(this);
+    m_notifier->setActions(m_newRunAction, m_quitAction);
+    if (m_backend)
+        connect(m_backend, &ConsoleBackend::runChanged, m_notifier, &Notifier::runChanged);
+    connect(this, &MainWindow::cleanupFinished, m_notifier, &Notifier::cleanupFinished);
+    m_timeoutWarner = new TimeoutWarner(m_backend, m_model, m_notifier, this);
+    m_leftLayout->insertWidget(0, m_timeoutWarner->bar());
+    applyNotificationSettings();
+    updateBurnRate();
+}
+
+void MainWindow::applyNotificationSettings()
+{
+    if (!m_notifier)
+        return;
+    const NotificationSettings settings = NotificationSettings::read(*cleanupSettings());
+    m_notifier->applySettings(settings);
+    m_timeoutWarner->setWarningMinutes(settings.timeoutWarningMinutes);
 }
 
 // --- cleanup ----------------------------------------------------------------------------------

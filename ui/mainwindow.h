@@ -41,6 +41,7 @@ class StatusCounts;
 class CreateSandboxDialog;
 class ErrorBanner;
 class GitHubApi;
+class Notifier;
 class ResumeRunsBar;
 class RunsWindow;
 class WorkflowWizard;
@@ -49,6 +50,7 @@ class SandboxFilterModel;
 class SandboxTableModel;
 class TerminateBatch;
 class TerminateReportDialog;
+class TimeoutWarner;
 
 // The console's home: every sandbox in a sortable, filterable table that refreshes itself row
 // by row, a details pane, and the actions an operator takes on one or many sandboxes (create,
@@ -104,6 +106,11 @@ public:
     QAction *runsAction() const { return m_runsAction; }
     // The offer to resume runs left unfinished, shown once after the first complete load.
     ResumeRunsBar *resumeBar() const { return m_resumeBar; }
+    // The tray icon and notifications, and the time-out warning with its bar: made once every
+    // row is read (after the first paint), with the Preferences' notifications/ settings.
+    // Null before.
+    Notifier *notifier() const { return m_notifier; }
+    TimeoutWarner *timeoutWarner() const { return m_timeoutWarner; }
     RunsWindow *runsWindow() const;
 
     // Asks to terminate the selected sandboxes that are not terminated yet.
@@ -233,6 +240,8 @@ private:
     QWidget *withWorkflowAccess(const std::function<QWidget *()> &open);
     RunsWindow *ensureRunsWindow();
     void offerResume();
+    void startNotifications();
+    void applyNotificationSettings();
     QStringList knownTemplates() const;
     int sourceRow(int proxyRow) const;
 
@@ -324,6 +333,8 @@ private:
     bool m_workflowAccessPending = false;
     QList<std::function<QWidget *()>> m_afterWorkflowAccess;
     bool m_resumeOffered = false;
+    Notifier *m_notifier = nullptr;
+    TimeoutWarner *m_timeoutWarner = nullptr;
 };
 
 } // namespace squad

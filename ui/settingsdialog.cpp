@@ -6,6 +6,7 @@
 #include "fieldhint.h"
 #include "github/githubapi.h"
 #include "github/githubjwt.h"
+#include "notificationsettings.h"
 #include "secrets/secretformat.h"
 
 #include <QComboBox>
@@ -603,10 +604,13 @@ QWidget *SettingsDialog::buildGeneralPage()
     connect(m_refreshCombo, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateButtons);
     connect(m_cleanupAge, &QSpinBox::valueChanged, this, &SettingsDialog::updateButtons);
     connect(m_cleanupInterval, &QSpinBox::valueChanged, this, &SettingsDialog::updateButtons);
+    m_notifications = new NotificationSettingsBox(page);
+    connect(m_notifications, &NotificationSettingsBox::edited, this, &SettingsDialog::updateButtons);
 
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(listBox);
     layout->addWidget(cleanupBox);
+    layout->addWidget(m_notifications);
     layout->addStretch();
     return page;
 }
@@ -1600,13 +1604,15 @@ void SettingsDialog::loadGeneral()
     m_refreshCombo->setCurrentIndex(index);
     m_cleanupAge->setValue(m_loadedCleanupAge);
     m_cleanupInterval->setValue(m_loadedCleanupInterval);
+    m_notifications->load(*m_settings);
 }
 
 bool SettingsDialog::generalDirty() const
 {
     return m_refreshCombo->currentData().toInt() != m_loadedRefreshMs
            || m_cleanupAge->value() != m_loadedCleanupAge
-           || m_cleanupInterval->value() != m_loadedCleanupInterval;
+           || m_cleanupInterval->value() != m_loadedCleanupInterval
+           || m_notifications->isDirty();
 }
 
 void SettingsDialog::applyGeneral()
@@ -1622,6 +1628,7 @@ void SettingsDialog::applyGeneral()
         m_settings->setValue(CleanupAgeKey, age);
         m_settings->setValue(CleanupIntervalKey, interval);
     }
+    const bool notificationsChanged = m_notifications->save(*m_settings);
     m_settings->sync();
     m_loadedRefreshMs = ms;
     m_loadedCleanupAge = age;
@@ -1630,6 +1637,8 @@ void SettingsDialog::applyGeneral()
         Q_EMIT refreshIntervalChanged(ms);
     if (cleanupChanged)
         Q_EMIT cleanupSettingsChanged(age, interval);
+    if (notificationsChanged)
+        Q_EMIT notificationSettingsChanged();
 }
 
 // --- the dialog as a whole ---------------------------------------------------------------------

@@ -28,13 +28,15 @@ class QToolButton;
 
 namespace squad {
 
+class NotificationSettingsBox;
+
 // Preferences (Ctrl+,). "Profiles": the profiles (add, rename, remove, make active), the
 // selected profile's connection fields (checked as typed; a GitHub App's client and
 // installation IDs instead of a token) and its secrets — where each comes from, never its value
 // once saved; a masked field with a show toggle to paste a new one; a GitHub App key that
 // cannot sign is refused; each secret's Test Connection asks its service (E2B, GitHub) with the
 // saved secret and the fields as they are now.
-// "General": auto-refresh and cleanup settings. A banner says so when there is no keychain.
+// "General": auto-refresh, cleanup and notification settings. A banner says so when there is no keychain.
 //
 // What is typed (connection fields, general settings, pasted secrets) waits for Apply or OK;
 // the buttons next to things (Add, Remove, Save, Clear…) act at once. Leaving a profile for
@@ -74,6 +76,8 @@ public:
 Q_SIGNALS:
     void refreshIntervalChanged(int ms);
     void cleanupSettingsChanged(int ageHours, int intervalHours);
+    // The notifications/ settings were written (see NotificationSettings).
+    void notificationSettingsChanged();
     void activeProfileChanged(const QString &name);
     // A profile was added, renamed or removed.
     void profilesChanged();
@@ -218,6 +222,7 @@ private:
     QComboBox *m_refreshCombo = nullptr;
     QSpinBox *m_cleanupAge = nullptr;
     QSpinBox *m_cleanupInterval = nullptr;
+    NotificationSettingsBox *m_notifications = nullptr;
 
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_okButton = nullptr;
