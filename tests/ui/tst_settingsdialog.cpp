@@ -1248,7 +1248,7 @@ void tst_SettingsDialog::keyboardReachable()
         QWidget *target = l->buddy()->focusProxy() ? l->buddy()->focusProxy() : l->buddy();
         QVERIFY2(target->focusPolicy() & Qt::TabFocus, qPrintable(l->text()));
     }
-    QCOMPARE(withBuddy, 15);
+    QCOMPARE(withBuddy, 16);
     // The Tab chain runs through the page in reading order and on to the buttons.
     QList<QWidget *> chain;
     QWidget *w = list();
