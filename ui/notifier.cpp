@@ -45,6 +45,8 @@ Notifier::Notifier(QMainWindow *window)
 
 Notifier::~Notifier()
 {
+    // The icon goes before the menu it shows.
+    delete m_tray;
     delete m_menu;
 }
 
