@@ -566,6 +566,16 @@ void tst_Notifications::workflowRunsNotifyOnceEach()
     QCOMPARE(countOf(notified, Notifier::Kind::RunSucceeded), 1);
     QCOMPARE(countOf(notified, Notifier::Kind::RunFailed), 1);
     QCOMPARE(notified.size(), 2);
+
+    // The same state told again is no news; a retry that fails again is.
+    m_window->notifier()->runChanged(*done);
+    m_window->notifier()->runChanged(*failed);
+    QCOMPARE(notified.size(), 2);
+    const auto again = await(m_backend->retryRun(made->id), StepMs * 2);
+    QVERIFY_RESULT(again);
+    QCOMPARE(again->state, WorkflowRunState::Failed);
+    QTRY_COMPARE(countOf(notified, Notifier::Kind::RunFailed), 2);
+    QCOMPARE(notified.size(), 3);
 }
 
 void tst_Notifications::cleanupNotifiesOnce()
