@@ -17,9 +17,9 @@ namespace squad {
 NotificationSettings NotificationSettings::read(const QSettings &settings)
 {
     NotificationSettings s;
-    s.timeoutWarningMinutes = std::clamp(
-        settings.value(TimeoutWarningMinutesKey, DefaultTimeoutWarningMinutes).toInt(), 0,
-        MaxTimeoutWarningMinutes);
+    s.timeoutWarningMinutes
+        = std::clamp(settings.value(TimeoutWarningMinutesKey, DefaultTimeoutWarningMinutes).toInt(),
+                     0, MaxTimeoutWarningMinutes);
     s.showTrayIcon = settings.value(ShowTrayIconKey, true).toBool();
     s.notifyRuns = settings.value(NotifyRunsKey, true).toBool();
     s.notifyCleanup = settings.value(NotifyCleanupKey, true).toBool();

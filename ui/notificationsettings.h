@@ -22,11 +22,11 @@ struct NotificationSettings
     static constexpr int DefaultTimeoutWarningMinutes = 5;
     static constexpr int MaxTimeoutWarningMinutes = 120;
 
-    int timeoutWarningMinutes = DefaultTimeoutWarningMinutes;  // 0: no warning
+    int timeoutWarningMinutes = DefaultTimeoutWarningMinutes; // 0: no warning
     bool showTrayIcon = true;
-    bool notifyRuns = true;      // a workflow run succeeded or failed
-    bool notifyCleanup = true;   // a cleanup ended
-    bool notifyTimeouts = true;  // a sandbox is about to time out
+    bool notifyRuns = true;     // a workflow run succeeded or failed
+    bool notifyCleanup = true;  // a cleanup ended
+    bool notifyTimeouts = true; // a sandbox is about to time out
 
     // Out-of-range minutes (set by hand in the file) are clamped.
     static NotificationSettings read(const QSettings &settings);

@@ -43,12 +43,7 @@ Notifier::Notifier(QMainWindow *window)
     m_toolTip = toolTipText(0, 0.0);
 }
 
-Notifier::~Notifier()
-{
-    // The icon goes before the menu it shows.
-    delete m_tray;
-    delete m_menu;
-}
+Notifier::~Notifier() = default;
 
 void Notifier::applySettings(const NotificationSettings &settings)
 {
@@ -70,7 +65,7 @@ void Notifier::ensureTrayIcon()
     if (!m_menu) {
         // The menu is made with the icon, and even where there is no tray to carry it: it is
         // the same three entries either way.
-        m_menu = new QMenu;
+        m_menu = new QMenu(m_window);
         m_menu->setObjectName(u"trayMenu"_s);
         m_showAction = m_menu->addAction(tr("Hide Window"), this, &Notifier::toggleWindow);
         m_showAction->setObjectName(u"trayShowAction"_s);
@@ -139,8 +134,7 @@ void Notifier::raiseWindow()
 
 QString Notifier::toolTipText(int running, double usdPerHour)
 {
-    return tr("Squad Console") + u'\n'
-           + tr("%n running", nullptr, running) + u" · "_s
+    return tr("Squad Console") + u'\n' + tr("%n running", nullptr, running) + u" · "_s
            + tr("%1/h").arg(formatUsd(usdPerHour));
 }
 

@@ -74,11 +74,11 @@ private:
     QPointer<QAction> m_quit;
     NotificationSettings m_settings;
     QSystemTrayIcon *m_tray = nullptr;
-    QMenu *m_menu = nullptr;  // owned: a menu has no parent to go with
+    QMenu *m_menu = nullptr; // owned: a menu has no parent to go with
     QAction *m_showAction = nullptr;
     QAction *m_newRunEntry = nullptr;
     QString m_toolTip;
-    QHash<QString, WorkflowRunState> m_runStates;  // the last state seen, by run
+    QHash<QString, WorkflowRunState> m_runStates; // the last state seen, by run
 };
 
 } // namespace squad

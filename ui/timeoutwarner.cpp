@@ -74,8 +74,8 @@ void TimeoutBar::showWarning(const QString &text)
     // Looked up when first shown: the icon theme costs more than the bar at start-up.
     if (m_icon->pixmap().isNull()) {
         const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-        m_icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this)
-                              .pixmap(size, size));
+        m_icon->setPixmap(
+            style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this).pixmap(size, size));
     }
     if (m_text->text() != text)
         m_text->setText(text);
@@ -94,8 +94,8 @@ QString TimeoutBar::text() const
 
 // --- the watch ---------------------------------------------------------------------------------
 
-TimeoutWarner::TimeoutWarner(ConsoleBackend *backend, SandboxTableModel *model,
-                             Notifier *notifier, QWidget *barParent)
+TimeoutWarner::TimeoutWarner(ConsoleBackend *backend, SandboxTableModel *model, Notifier *notifier,
+                             QWidget *barParent)
     : QObject(barParent)
     , m_backend(backend)
     , m_model(model)
@@ -164,15 +164,13 @@ void TimeoutWarner::check()
         }
     }
     for (const TimeoutWarning &warning : due) {
-        const auto same = std::find_if(kept.cbegin(), kept.cend(), [&](const TimeoutWarning &w) {
-            return w.id == warning.id;
-        });
+        const auto same = std::find_if(kept.cbegin(), kept.cend(),
+                                       [&](const TimeoutWarning &w) { return w.id == warning.id; });
         if (same == kept.cend())
             kept << warning;
     }
-    std::sort(kept.begin(), kept.end(), [](const TimeoutWarning &a, const TimeoutWarning &b) {
-        return a.endsAt < b.endsAt;
-    });
+    std::sort(kept.begin(), kept.end(),
+              [](const TimeoutWarning &a, const TimeoutWarning &b) { return a.endsAt < b.endsAt; });
     m_shown = kept;
     updateBar(now);
 
@@ -190,7 +188,7 @@ void TimeoutWarner::check()
 void TimeoutWarner::updateBar(const QDateTime &now)
 {
     if (m_extending > 0)
-        return;  // the bar keeps saying what is being extended until the answers are in
+        return; // the bar keeps saying what is being extended until the answers are in
     if (m_shown.isEmpty()) {
         m_error.clear();
         m_bar->hide();
@@ -250,11 +248,10 @@ void TimeoutWarner::extendShown()
                     Q_EMIT extendFinished(true);
                     return;
                 }
-                m_error = failures->size() == 1
-                              ? tr("Could not extend %1").arg(failures->first())
-                              : tr("Could not extend %1 sandboxes: %2")
-                                    .arg(failures->size())
-                                    .arg(failures->mid(0, 3).join(u"; "_s));
+                m_error = failures->size() == 1 ? tr("Could not extend %1").arg(failures->first())
+                                                : tr("Could not extend %1 sandboxes: %2")
+                                                      .arg(failures->size())
+                                                      .arg(failures->mid(0, 3).join(u"; "_s));
                 updateBar(QDateTime::currentDateTimeUtc());
                 Q_EMIT extendFinished(false);
             });

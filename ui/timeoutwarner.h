@@ -97,7 +97,7 @@ private:
     QTimer *m_timer = nullptr;
     TimeoutWatch m_watch;
     QList<TimeoutWarning> m_shown;
-    QString m_error;  // why the last extend failed
+    QString m_error; // why the last extend failed
     bool m_checkPending = false;
     int m_extending = 0;
 };

@@ -33,8 +33,8 @@ bool sameDeadline(const QDateTime &a, const QDateTime &b);
 bool endsWithin(const SandboxRecord &record, const QDateTime &now, qint64 windowSeconds);
 
 // The sandboxes of `records` to warn about at `now`: those endsWithin() the window whose end is
-// not the deadline `warned` holds for them (see sameDeadline). A sandbox is warned of once per end; a new end (after
-// an extend) is a new deadline. In the order of `records`.
+// not the deadline `warned` holds for them (see sameDeadline). A sandbox is warned of once per end;
+// a new end (after an extend) is a new deadline. In the order of `records`.
 QList<TimeoutWarning> dueTimeoutWarnings(const SandboxRecords &records, const QDateTime &now,
                                          qint64 windowSeconds, const WarnedDeadlines &warned);
 

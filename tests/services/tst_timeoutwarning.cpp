@@ -123,7 +123,7 @@ void tst_TimeoutWarning::dueSkipsWhatWasWarnedOfForThatEnd()
 void tst_TimeoutWarning::warnsOncePerDeadline()
 {
     TimeoutWatch watch;
-    QCOMPARE(watch.windowSeconds(), 5 * 60);  // the default: 5 minutes
+    QCOMPARE(watch.windowSeconds(), 5 * 60); // the default: 5 minutes
     SandboxRecords records{endingIn(u"a"_s, 10 * 60), endingIn(u"b"_s, 3600)};
 
     // Not yet: 10 minutes left.

@@ -91,7 +91,8 @@ QList<Seen> seen(const QSignalSpy &spy)
 {
     QList<Seen> all;
     for (const QList<QVariant> &args : spy)
-        all << Seen{args.at(0).toString(), args.at(1).toString(), args.at(2).value<Notifier::Kind>()};
+        all << Seen{args.at(0).toString(), args.at(1).toString(),
+                    args.at(2).value<Notifier::Kind>()};
     return all;
 }
 
@@ -152,8 +153,8 @@ void tst_Notifications::initTestCase()
     QVERIFY(m_settingsDir.isValid());
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    for (const char *name : {"E2B_API_KEY", "E2B_DOMAIN", "E2B_API_URL", "E2B_SANDBOX_URL", "E2B_DEBUG",
-                             "SANDBOX_CLEANUP_AGE_HOURS"})
+    for (const char *name : {"E2B_API_KEY", "E2B_DOMAIN", "E2B_API_URL", "E2B_SANDBOX_URL",
+                             "E2B_DEBUG", "SANDBOX_CLEANUP_AGE_HOURS"})
         qunsetenv(name);
     qRegisterMetaType<Notifier::Kind>();
 }
@@ -169,7 +170,8 @@ void tst_Notifications::init()
     m_options = test::scratchOptions(m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s));
     m_backend = std::make_unique<ConsoleBackend>(m_options);
     QVERIFY_RESULT(await(m_backend->open()));
-    m_accounts = std::make_unique<QSettings>(m_dir->filePath(u"accounts.ini"_s), QSettings::IniFormat);
+    m_accounts
+        = std::make_unique<QSettings>(m_dir->filePath(u"accounts.ini"_s), QSettings::IniFormat);
 }
 
 void tst_Notifications::cleanup()
@@ -207,7 +209,7 @@ void tst_Notifications::openWindow(bool e2b)
     QSignalSpy connected(m_window.get(), &MainWindow::e2bConnected);
     QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
     m_window->setAccounts(m_vault.get(), m_accounts.get(), QString());
-    QVERIFY(!m_window->notifier());  // nothing before the first paint
+    QVERIFY(!m_window->notifier()); // nothing before the first paint
     m_window->show();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     m_window->start();
@@ -254,8 +256,7 @@ void tst_Notifications::warningText_data()
     QTest::newRow("one, 4 min") << QList<qint64>{4 * 60} << u"Sandbox s0 ends in 4 min"_s;
     QTest::newRow("one, 3 min 10 s") << QList<qint64>{190} << u"Sandbox s0 ends in 4 min"_s;
     QTest::newRow("one, 40 s") << QList<qint64>{40} << u"Sandbox s0 ends in less than a minute"_s;
-    QTest::newRow("three") << QList<qint64>{60, 200, 290}
-                           << u"3 sandboxes end within 5 minutes"_s;
+    QTest::newRow("three") << QList<qint64>{60, 200, 290} << u"3 sandboxes end within 5 minutes"_s;
     QTest::newRow("two, soon") << QList<qint64>{10, 50} << u"2 sandboxes end within a minute"_s;
 }
 
@@ -290,7 +291,7 @@ void tst_Notifications::settingsRoundTrip()
     QVERIFY(box.isDirty());
     QVERIFY(box.save(*m_accounts));
     QVERIFY(!box.isDirty());
-    QVERIFY(!box.save(*m_accounts));  // nothing new
+    QVERIFY(!box.save(*m_accounts)); // nothing new
     QCOMPARE(m_accounts->value(u"notifications/timeoutWarningMinutes"_s).toInt(), 10);
     QCOMPARE(m_accounts->value(u"notifications/cleanup"_s).toBool(), false);
     const NotificationSettings read = NotificationSettings::read(*m_accounts);
@@ -323,7 +324,8 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
     QCOMPARE(created.provider, u"e2b"_s);
     QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
     QTRY_VERIFY(bar->isVisible());
-    QVERIFY2(bar->text().startsWith(u"Sandbox %1 ends in "_s.arg(created.id)), qPrintable(bar->text()));
+    QVERIFY2(bar->text().startsWith(u"Sandbox %1 ends in "_s.arg(created.id)),
+             qPrintable(bar->text()));
     QTRY_COMPARE(countOf(notified, Notifier::Kind::Timeout), 1);
     QVERIFY(seen(notified).first().body.startsWith(u"Sandbox %1 ends in "_s.arg(created.id)));
 
@@ -331,7 +333,8 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
     // deadline, warned of again.
     refreshAndWait();
     QCOMPARE(countOf(notified, Notifier::Kind::Timeout), 1);
-    m_e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(4 * 60 - 5);
+    m_e2b->sandboxes[created.providerId].endAt
+        = QDateTime::currentDateTimeUtc().addSecs(4 * 60 - 5);
     refreshAndWait();
     QTRY_COMPARE(countOf(notified, Notifier::Kind::Timeout), 2);
     QTRY_COMPARE(bar->text(), u"Sandbox %1 ends in 4 min"_s.arg(created.id));
@@ -343,7 +346,8 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
     QTest::mouseClick(bar->extendButton(), Qt::LeftButton);
     QVERIFY(extended.wait(10000));
     QCOMPARE(extended.first().first().toBool(), true);
-    const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_e2b->sandboxes[created.providerId].endAt);
+    const qint64 left
+        = QDateTime::currentDateTimeUtc().secsTo(m_e2b->sandboxes[created.providerId].endAt);
     QVERIFY2(left > 3600 + 3 * 60 && left <= 3600 + 4 * 60, qPrintable(QString::number(left)));
     QTRY_COMPARE(row(created.id)->endsAt.toSecsSinceEpoch(),
                  m_e2b->sandboxes[created.providerId].endAt.toSecsSinceEpoch());
@@ -381,7 +385,8 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
     QTest::mouseClick(bar->extendButton(), Qt::LeftButton);
     QVERIFY(extended.wait(10000));
     QCOMPARE(extended.last().first().toBool(), false);
-    QVERIFY2(bar->text().contains(u"Could not extend %1"_s.arg(created.id)), qPrintable(bar->text()));
+    QVERIFY2(bar->text().contains(u"Could not extend %1"_s.arg(created.id)),
+             qPrintable(bar->text()));
     QVERIFY(bar->isVisible());
 }
 
@@ -439,7 +444,8 @@ void tst_Notifications::trayTooltipAndMenu()
         return;
     Notifier *notifier = m_window->notifier();
     QCOMPARE(notifier->toolTip(), Notifier::toolTipText(0, 0.0));
-    QVERIFY2(notifier->toolTip().contains(u"0 running · $0.0000/h"_s), qPrintable(notifier->toolTip()));
+    QVERIFY2(notifier->toolTip().contains(u"0 running · $0.0000/h"_s),
+             qPrintable(notifier->toolTip()));
     // A tray icon where the desktop has one (offscreen has none).
     QCOMPARE(notifier->trayIcon() != nullptr, QSystemTrayIcon::isSystemTrayAvailable());
 
@@ -453,7 +459,8 @@ void tst_Notifications::trayTooltipAndMenu()
                                            m_window->sandboxModel()->costRates());
     QCOMPARE(formatUsd(rate), u"$0.1170"_s);
     QTRY_COMPARE(notifier->toolTip(), Notifier::toolTipText(1, rate));
-    QVERIFY2(notifier->toolTip().contains(u"1 running · $0.1170/h"_s), qPrintable(notifier->toolTip()));
+    QVERIFY2(notifier->toolTip().contains(u"1 running · $0.1170/h"_s),
+             qPrintable(notifier->toolTip()));
     // The same figure as the status bar's.
     auto *burn = m_window->findChild<QLabel *>(u"burnRateLabel"_s);
     QVERIFY(burn);
@@ -510,8 +517,9 @@ void tst_Notifications::workflowRunsNotifyOnceEach()
     github.addToken(Token, u"octocat"_s, QStringList{u"repo"_s});
     github.addRepo(u"octo"_s, u"app"_s, u"main"_s);
     github.addBranch(Repo, u"agent/hello"_s, 1);
-    m_backend->setWorkflowAccess(WorkflowAccess{github.apiUrl(), GitHubAuth{Token, std::nullopt},
-                                                GitIdentity{u"Ada Lovelace"_s, u"ada@example.com"_s}});
+    m_backend->setWorkflowAccess(
+        WorkflowAccess{github.apiUrl(), GitHubAuth{Token, std::nullopt},
+                       GitIdentity{u"Ada Lovelace"_s, u"ada@example.com"_s}});
     // Local sandboxes only, without accounts: the backend keeps the access it was given.
     m_window = std::make_unique<MainWindow>(m_backend.get());
     m_window->setRefreshInterval(0);
