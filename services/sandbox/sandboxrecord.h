@@ -67,8 +67,11 @@ struct SandboxRecord
     friend bool operator==(const SandboxRecord &, const SandboxRecord &) = default;
 };
 
-// 9 strings, 7 timestamps and the 16 bytes above (on 64-bit platforms).
+// 9 strings, 7 timestamps and the 16 bytes above (on 64-bit platforms; MSVC does not share a
+// bit-field unit between bool and quint16, so there the record is 8 bytes longer).
+#ifndef _MSC_VER
 static_assert(sizeof(void *) != 8 || sizeof(SandboxRecord) == 9 * sizeof(QString) + 7 * sizeof(QDateTime) + 16);
+#endif
 
 using SandboxRecords = QList<SandboxRecord>;
 
