@@ -16,6 +16,8 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcSandbox, "squad.sandbox")
 
 using namespace Qt::StringLiterals;
@@ -37,7 +39,7 @@ QString metadataJson(const QMap<QString, QString> &metadata)
 void applyProviderFacts(SandboxRecord &record, const ProviderSandbox &there)
 {
     if (there.cpuCount > 0)
-        record.cpuCount = there.cpuCount;
+        record.cpuCount = std::min(there.cpuCount, 0x7fff); // all SandboxRecord holds
     if (there.memoryMb > 0)
         record.memoryMb = there.memoryMb;
     if (there.diskMb > 0)

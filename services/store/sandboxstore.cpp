@@ -12,6 +12,8 @@
 #include <QSqlRecord>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace squad {
@@ -40,7 +42,8 @@ static SandboxRecord recordFromQuery(const QSqlQuery &q)
     r.taskId = idText(q.value(6));
     r.agentId = idText(q.value(7));
     r.repoUrl = q.value(8).toString();
-    r.cpuCount = q.value(9).toInt();
+    // cpuCount holds up to 32,767: more is kept as that, not as its low bits.
+    r.cpuCount = std::clamp(q.value(9).toInt(), 0, 0x7fff);
     r.memoryMb = q.value(10).toInt();
     r.metadata = q.value(11).toString();
     r.createdAt = timestampFrom(q.value(12));

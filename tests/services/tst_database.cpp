@@ -36,6 +36,7 @@ private Q_SLOTS:
     void newerSchemaIsRefusedUntouched();
     void failedMigrationLeavesNothingBehind();
     void sandboxRowRoundTrips();
+    void vcpuCountsBeyondTheRecordReadAsItsLargest();
     void upgradingFromVersionOneKeepsRows();
     void upgradingFromVersionThreeAddsPausedTime();
     void auditLogAppendsAndRedacts();
@@ -281,6 +282,33 @@ void tst_Database::failedMigrationLeavesNothingBehind()
         raw.close();
     }
     QSqlDatabase::removeDatabase(name);
+}
+
+// SandboxRecord keeps vCPUs in 15 bits (its memory budget): the largest round-trips, and a
+// larger count written by another client reads as that largest, not as its low bits.
+void tst_Database::vcpuCountsBeyondTheRecordReadAsItsLargest()
+{
+    auto db = openScratch();
+    QVERIFY_RESULT(db);
+    const SandboxStore store(**db);
+    SandboxRecord record;
+    record.id = newId();
+    record.provider = u"local"_s;
+    record.templateId = u"base"_s;
+    record.cpuCount = 32767;
+    record.memoryMb = 2048;
+    record.createdAt = QDateTime::fromMSecsSinceEpoch(1795000000123, QTimeZone::utc());
+    record.updatedAt = record.createdAt;
+    QVERIFY_RESULT(store.insert(record));
+    QCOMPARE(store.get(record.id)->cpuCount, 32767);
+    QCOMPARE(store.get(record.id)->memoryMb, 2048);
+
+    QVERIFY_RESULT((*db)->exec(u"UPDATE sandboxes SET cpu_count = 40000 WHERE id = ?"_s, {record.id}));
+    auto loaded = store.get(record.id);
+    QVERIFY_RESULT(loaded);
+    QCOMPARE(int(loaded->cpuCount), 32767);
+    QCOMPARE(loaded->memoryMb, 2048);
+    QCOMPARE(loaded->status, SandboxStatus::Created);
 }
 
 void tst_Database::sandboxRowRoundTrips()
