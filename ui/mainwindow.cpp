@@ -8,7 +8,9 @@
 #include "console/consolesettings.h"
 #include "createsandboxdialog.h"
 #include "errorbanner.h"
+#include "columnsmenu.h"
 #include "icons.h"
+#include "latestmetricsfeed.h"
 #include "profileswitcher.h"
 #include "runswindow.h"
 #include "sandboxdetailspane.h"
@@ -501,6 +503,7 @@ SettingsDialog *MainWindow::openPreferences()
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, this, &MainWindow::applyCostRates);
+    connect(m_settingsDialog, &SettingsDialog::profileUpdated, this, &MainWindow::applyCostRates);
     connect(m_settingsDialog, &SettingsDialog::activeProfileChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     m_settingsDialog->open();
@@ -622,9 +625,12 @@ void MainWindow::buildCentral()
     columns->resizeSection(SandboxTableModel::TimeLeftColumn, width(u"Time left"_s) + unit);
     columns->resizeSection(SandboxTableModel::CpuColumn, width(u"vCPU"_s));
     columns->resizeSection(SandboxTableModel::MemoryColumn, width(u"512 MiB"_s) + unit);
+    columns->resizeSection(SandboxTableModel::CpuUsedColumn, width(u"CPU %"_s) + unit);
+    columns->resizeSection(SandboxTableModel::MemoryUsedColumn, width(u"Mem used"_s) + unit);
     columns->resizeSection(SandboxTableModel::TaskColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::AgentColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::ProviderColumn, width(u"Provider"_s));
+    addColumnsMenu(columns);
     m_table->setSortingEnabled(true);
     // Newest first: the age column sorts by creation time.
     m_table->sortByColumn(SandboxTableModel::AgeColumn, Qt::DescendingOrder);
@@ -915,6 +921,9 @@ void MainWindow::load(LoadKind kind)
                         connectE2b();
                     }
                 }
+                // After the rows are read, and never for the first page (before the first paint).
+                if (kind != LoadKind::FirstPage)
+                    refreshLatestMetrics();
                 m_lastRefresh = QDateTime::currentDateTime();
                 updateRefreshLabel();
                 updateCounts();
@@ -1036,6 +1045,21 @@ void MainWindow::applyCostRates()
     m_model->setCostRates(rates);
     m_details->setCostRates(rates);
     updateBurnRate();
+}
+
+void MainWindow::refreshLatestMetrics()
+{
+    if (!m_metricsFeed) {
+        m_metricsFeed = new LatestMetricsFeed(m_backend, m_model, this);
+        m_metricsFeed->setObjectName(u"latestMetricsFeed"_s);
+        // Another profile or key: the samples shown and any answer under way are stale.
+        connect(this, &MainWindow::e2bConnected, m_metricsFeed, &LatestMetricsFeed::reset);
+        connect(m_metricsFeed, &LatestMetricsFeed::errorChanged, this, [this](const QString &message) {
+            if (!message.isEmpty())
+                statusBar()->showMessage(message, 15000);
+        });
+    }
+    m_metricsFeed->refresh();
 }
 
 void MainWindow::setFilterText(int index, const QString &text)

@@ -527,6 +527,19 @@ void tst_MainWindow::burnRateOfWhatRunsInTheStatusBar()
     m_window->setAccounts(&vault, &settings, u"priced"_s);
     QTRY_COMPARE(label->text(), u"$0.7200/h"_s);
     QCOMPARE(model->costRates(), priced.costRates);
+
+    // Rates changed in Preferences → Profiles: the column and the burn rate follow on Apply.
+    auto *dialog = qobject_cast<SettingsDialog *>(m_window->openPreferences());
+    QVERIFY(dialog);
+    dialog->selectProfile(u"priced"_s);
+    auto *vcpuRate = dialog->findChild<QLineEdit *>(u"costVcpuField"_s);
+    QVERIFY(vcpuRate);
+    QCOMPARE(vcpuRate->text(), u"0.0001"_s);
+    vcpuRate->setText(u"0.0002"_s);
+    dialog->apply();
+    QTRY_COMPARE(label->text(), u"$1.4400/h"_s);
+    QCOMPARE(model->costRates().vcpuPerSecond, 0.0002);
+    dialog->close();
     closeWindow();  // before the vault and settings go
 }
 
