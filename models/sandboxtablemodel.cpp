@@ -133,9 +133,6 @@ uint changedColumns(const SandboxRecord &a, const SandboxRecord &b)
         mask |= columnBit(SandboxTableModel::CpuColumn);
     if (a.memoryMb != b.memoryMb)
         mask |= columnBit(SandboxTableModel::MemoryColumn);
-    // A sample is shown only while the sandbox is live.
-    if (a.isLive() != b.isLive())
-        mask |= columnBit(SandboxTableModel::CpuUsedColumn) | columnBit(SandboxTableModel::MemoryUsedColumn);
     // The estimate's inputs (the status itself does not enter it: the times do).
     if (a.cpuCount != b.cpuCount || a.memoryMb != b.memoryMb || a.provider != b.provider
         || a.pausedSeconds != b.pausedSeconds || a.pausedAt != b.pausedAt
@@ -574,9 +571,19 @@ void SandboxTableModel::setLatestSamples(QHash<QString, MetricSample> samples)
     m_latest = std::move(next);
 }
 
+uint SandboxTableModel::columnsChanged(const SandboxRecord &a, const SandboxRecord &b) const
+{
+    uint mask = changedColumns(a, b);
+    // A sample is shown only while the sandbox runs (live and not paused).
+    if ((a.isLive() != b.isLive() || a.isPaused() != b.isPaused()) && m_latest.contains(a.id))
+        mask |= columnBit(CpuUsedColumn) | columnBit(MemoryUsedColumn);
+    return mask;
+}
+
 const MetricSample *SandboxTableModel::sampleOf(const SandboxRecord &record) const
 {
-    if (m_latest.isEmpty() || !record.isLive())
+    // A paused sandbox's last sample is from before its pause: not what it uses now.
+    if (m_latest.isEmpty() || !record.isLive() || record.isPaused())
         return nullptr;
     const auto found = m_latest.constFind(record.id);
     return found == m_latest.cend() ? nullptr : &*found;
@@ -836,7 +843,7 @@ void SandboxTableModel::applySnapshot(const SandboxRecords &records, bool comple
             continue; // only an earlier listing of the id differed
         if (runFirst >= 0 && row != runLast + 1)
             announceRun();
-        runColumns |= changedColumns(current, incoming);
+        runColumns |= columnsChanged(current, incoming);
         replaceRow(row, incoming);
         if (runFirst < 0)
             runFirst = row;
@@ -926,7 +933,7 @@ void SandboxTableModel::updateSandbox(const SandboxRecord &record)
         const SandboxRecord &current = m_rows.at(row);
         if (sameContent(current, record))
             return;
-        const uint mask = changedColumns(current, record);
+        const uint mask = columnsChanged(current, record);
         replaceRow(row, record);
         Q_EMIT dataChanged(index(row, firstColumn(mask)), index(row, lastColumn(mask)));
     } else {

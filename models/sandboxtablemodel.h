@@ -91,9 +91,9 @@ public:
     // sees one moment), -1 when the resources are unknown.
     double costSortKey(const SandboxRecord &record) const;
 
-    // The latest resource sample of live sandboxes, by id (E2B's, read by the GUI in batches):
-    // replaces the ones held. Samples of ids without a row are not kept; a row without one (or
-    // no longer live) shows "—". dataChanged covers only the rows whose sample changed.
+    // The latest resource sample of running sandboxes, by id (E2B's, read by the GUI in
+    // batches): replaces the ones held. Samples of ids without a row are not kept; a row
+    // without one (or ended, or paused) shows "—". dataChanged covers only the rows whose sample changed.
     void setLatestSamples(QHash<QString, MetricSample> samples);
     const QHash<QString, MetricSample> &latestSamples() const { return m_latest; }
     // The values the two columns sort by: -1 without a sample (or when the row is not live).
@@ -126,6 +126,8 @@ private:
     QVariant sortData(const SandboxRecord &record, int column) const;
     QVariant toolTipData(const SandboxRecord &record, int column) const;
     const MetricSample *sampleOf(const SandboxRecord &record) const;
+    // changedColumns() of the two versions, with the sample's columns when they change.
+    uint columnsChanged(const SandboxRecord &a, const SandboxRecord &b) const;
     QIcon statusIcon(SandboxStatus status) const;
     QDateTime now() const;
     bool adoptSnapshot(const SandboxRecords &records);

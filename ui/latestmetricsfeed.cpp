@@ -25,7 +25,9 @@ void LatestMetricsFeed::refresh()
     QHash<QString, QString> rowIds;
     if (m_backend->hasE2b()) {
         for (const SandboxRecord &record : m_model->records()) {
-            if (record.isLive() && record.provider == u"e2b" && !record.providerId.isEmpty())
+            // Paused ones have no current sample (E2B samples running sandboxes).
+            if (record.isLive() && !record.isPaused() && record.provider == u"e2b"
+                && !record.providerId.isEmpty())
                 rowIds.insert(record.providerId, record.id);
         }
     }

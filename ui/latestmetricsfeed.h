@@ -11,7 +11,7 @@ class ConsoleBackend;
 class SandboxTableModel;
 
 // Feeds the table's "CPU %" and "Mem used" columns: refresh() asks the backend for the latest
-// sample of every live E2B sandbox the model holds (100 a call) and hands the answer to the
+// sample of every running E2B sandbox the model holds (100 a call) and hands the answer to the
 // model. One read at a time: a refresh while one is under way is skipped (the next table
 // refresh asks again). An answer that arrives after reset() (E2B switched to another profile
 // or key) is stale and dropped. GUI thread only; `backend` and `model` outlive it.
@@ -21,7 +21,7 @@ class LatestMetricsFeed : public QObject
 public:
     LatestMetricsFeed(ConsoleBackend *backend, SandboxTableModel *model, QObject *parent = nullptr);
 
-    // Nothing is asked when E2B is off or no live E2B row is held (the samples are dropped).
+    // Nothing is asked when E2B is off or no running E2B row is held (the samples are dropped).
     void refresh();
     // Drops the samples shown and any answer under way.
     void reset();

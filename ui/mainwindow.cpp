@@ -617,19 +617,25 @@ void MainWindow::buildCentral()
         return fm.horizontalAdvance(sample) + unit * 3;
     };
     columns->resizeSection(SandboxTableModel::StatusColumn, width(u"■ Terminated"_s) + unit * 3);
-    columns->resizeSection(SandboxTableModel::IdColumn, width(u"0b0e5d1c-3f0a-4c57"_s));
+    columns->resizeSection(SandboxTableModel::IdColumn, width(u"0b0e5d1c-3f0a"_s));
     columns->resizeSection(SandboxTableModel::TemplateColumn, width(u"python-3.12"_s));
-    columns->resizeSection(SandboxTableModel::RepoColumn, width(u"…acme/data-pipeline.git"_s));
+    columns->resizeSection(SandboxTableModel::RepoColumn, width(u"…acme/pipeline.git"_s));
     columns->resizeSection(SandboxTableModel::AgeColumn, width(u"Age 99d"_s));
     columns->resizeSection(SandboxTableModel::LastUsedColumn, width(u"Last used"_s));
     columns->resizeSection(SandboxTableModel::TimeLeftColumn, width(u"Time left"_s) + unit);
     columns->resizeSection(SandboxTableModel::CpuColumn, width(u"vCPU"_s));
     columns->resizeSection(SandboxTableModel::MemoryColumn, width(u"512 MiB"_s) + unit);
     columns->resizeSection(SandboxTableModel::CpuUsedColumn, width(u"CPU %"_s) + unit);
-    columns->resizeSection(SandboxTableModel::MemoryUsedColumn, width(u"Mem used"_s) + unit);
+    columns->resizeSection(SandboxTableModel::MemoryUsedColumn, width(u"Mem used"_s));
+    columns->resizeSection(SandboxTableModel::CostColumn, width(u"$0.0000"_s) + unit);
     columns->resizeSection(SandboxTableModel::TaskColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::AgentColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::ProviderColumn, width(u"Provider"_s));
+    // The columns up to Cost fit beside the details pane in a 1440 px window; the less used
+    // ones start hidden (the header's context menu shows them; the choice is remembered).
+    for (const int hidden : {SandboxTableModel::LastUsedColumn, SandboxTableModel::TaskColumn,
+                             SandboxTableModel::AgentColumn})
+        columns->hideSection(hidden);
     addColumnsMenu(columns);
     m_table->setSortingEnabled(true);
     // Newest first: the age column sorts by creation time.

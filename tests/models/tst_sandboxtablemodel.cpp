@@ -1008,6 +1008,17 @@ void tst_SandboxTableModel::latestSampleColumns()
     QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"12 %"_s);
     QCOMPARE(text(u"b"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
 
+    // Paused: the sample (from before the pause) is not shown; resumed, it is again.
+    changed.clear();
+    SandboxRecord pausedA = e2bSandbox(u"a"_s);
+    pausedA.providerState = ProviderState::Paused;
+    model.updateSandbox(pausedA);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(changed.at(0).at(1).toModelIndex().column() >= SandboxTableModel::MemoryUsedColumn);
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
+    model.updateSandbox(e2bSandbox(u"a"_s));
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"12 %"_s);
+
     // A sandbox that ends shows its sample no more, and the ended row announces the columns.
     log.changed.clear();
     changed.clear();

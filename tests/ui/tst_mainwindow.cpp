@@ -537,7 +537,7 @@ void tst_MainWindow::burnRateOfWhatRunsInTheStatusBar()
     QCOMPARE(vcpuRate->text(), u"0.0001"_s);
     vcpuRate->setText(u"0.0002"_s);
     dialog->apply();
-    QTRY_COMPARE(label->text(), u"$1.4400/h"_s);
+    QTRY_COMPARE(label->text(), u"$1.44/h"_s);
     QCOMPARE(model->costRates().vcpuPerSecond, 0.0002);
     dialog->close();
     closeWindow();  // before the vault and settings go
