@@ -157,6 +157,10 @@ int compareBy(const SandboxRecord &a, const SandboxRecord &b, int column,
         return compareValues(a.cpuCount, b.cpuCount);
     case SandboxTableModel::MemoryColumn:
         return compareValues(a.memoryMb, b.memoryMb);
+    case SandboxTableModel::CpuUsedColumn:
+        return compareValues(model.cpuUsedSortKey(a), model.cpuUsedSortKey(b));
+    case SandboxTableModel::MemoryUsedColumn:
+        return compareValues(model.memoryUsedSortKey(a), model.memoryUsedSortKey(b));
     case SandboxTableModel::CostColumn:
         return compareValues(model.costSortKey(a), model.costSortKey(b));
     default:

@@ -302,6 +302,14 @@ QVariant SandboxTableModel::displayData(const SandboxRecord &r, int column) cons
         return r.cpuCount > 0 ? QString::number(r.cpuCount) : u"—"_s;
     case MemoryColumn:
         return memoryText(r.memoryMb);
+    case CpuUsedColumn: {
+        const MetricSample *sample = sampleOf(r);
+        return sample ? cpuUsedText(sample->cpuUsedPercent) : u"—"_s;
+    }
+    case MemoryUsedColumn: {
+        const MetricSample *sample = sampleOf(r);
+        return sample ? memoryUsedText(sample->memoryUsedBytes) : u"—"_s;
+    }
     case CostColumn:
         return formatUsd(estimateCostUsd(r, m_costRates, now()));
     default:
@@ -336,6 +344,10 @@ QVariant SandboxTableModel::sortData(const SandboxRecord &r, int column) const
         return r.cpuCount;
     case MemoryColumn:
         return r.memoryMb;
+    case CpuUsedColumn:
+        return cpuUsedSortKey(r);
+    case MemoryUsedColumn:
+        return memoryUsedSortKey(r);
     case CostColumn:
         return costSortKey(r);
     default:
@@ -368,6 +380,32 @@ QVariant SandboxTableModel::toolTipData(const SandboxRecord &r, int column) cons
     case MemoryColumn:
         return r.diskMb > 0 ? tr("Memory %1, disk %2").arg(memoryText(r.memoryMb), memoryText(r.diskMb))
                             : QVariant();
+    case CpuUsedColumn:
+    case MemoryUsedColumn: {
+        const MetricSample *sample = sampleOf(r);
+        if (!sample)
+            return r.isLive() && r.provider == u"e2b" ? tr("No sample yet") : QVariant();
+        const QString at = sample->timestamp.isValid()
+                               ? tr(", sampled at %1").arg(QLocale().toString(
+                                     sample->timestamp.toLocalTime().time(), QLocale::LongFormat))
+                               : QString();
+        if (column == CpuUsedColumn) {
+            const QString used = cpuUsedText(sample->cpuUsedPercent);
+            if (sample->cpuCount == 1)
+                return tr("%1 of 1 vCPU%2").arg(used, at);
+            return sample->cpuCount > 1
+                       ? tr("%1 of %2 vCPUs%3").arg(used, QString::number(sample->cpuCount), at)
+                       : QString(used + at);
+        }
+        if (sample->memoryTotalBytes <= 0)
+            return tr("%1 used%2").arg(memoryUsedText(sample->memoryUsedBytes), at);
+        return tr("%1 of %2 used (%3)%4")
+            .arg(memoryUsedText(sample->memoryUsedBytes),
+                 memoryUsedText(sample->memoryTotalBytes),
+                 cpuUsedText(100.0 * double(sample->memoryUsedBytes)
+                             / double(sample->memoryTotalBytes)),
+                 at);
+    }
     case CostColumn: {
         const std::optional<double> hourly = hourlyRateUsd(r, m_costRates);
         if (!hourly)
@@ -412,6 +450,10 @@ QVariant SandboxTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("vCPU");
         case MemoryColumn:
             return tr("Memory");
+        case CpuUsedColumn:
+            return tr("CPU %");
+        case MemoryUsedColumn:
+            return tr("Mem used");
         case CostColumn:
             return tr("Cost");
         }
@@ -441,6 +483,10 @@ QVariant SandboxTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Virtual CPUs");
         case MemoryColumn:
             return tr("Memory");
+        case CpuUsedColumn:
+            return tr("CPU use in E2B's latest sample (E2B sandboxes only)");
+        case MemoryUsedColumn:
+            return tr("Memory use in E2B's latest sample (E2B sandboxes only)");
         case CostColumn:
             return tr("Estimated compute cost: seconds running × (vCPU and memory rates); paused "
                       "time is not billed");
@@ -466,6 +512,109 @@ void SandboxTableModel::setCostRates(const CostRates &rates)
     m_costRates = rates;
     if (rowCount() > 0)
         Q_EMIT dataChanged(index(0, CostColumn), index(rowCount() - 1, CostColumn));
+}
+
+void SandboxTableModel::setLatestSamples(QHash<QString, MetricSample> samples)
+{
+    // Only ids with a row: a sample of a sandbox the table does not show is never read.
+    for (auto it = samples.begin(); it != samples.end();) {
+        if (rowOf(it.key()) < 0)
+            it = samples.erase(it);
+        else
+            ++it;
+    }
+    const auto same = [](const MetricSample &a, const MetricSample &b) {
+        return a.timestamp == b.timestamp && a.cpuCount == b.cpuCount
+               && a.cpuUsedPercent == b.cpuUsedPercent && a.memoryUsedBytes == b.memoryUsedBytes
+               && a.memoryTotalBytes == b.memoryTotalBytes;
+    };
+    std::vector<int> changed;
+    for (auto it = m_latest.cbegin(); it != m_latest.cend(); ++it) {
+        const auto now = samples.constFind(it.key());
+        if (now == samples.cend() || !same(*now, *it)) {
+            if (const int row = rowOf(it.key()); row >= 0)
+                changed.push_back(row);
+        }
+    }
+    for (auto it = samples.cbegin(); it != samples.cend(); ++it) {
+        if (!m_latest.contains(it.key()))
+            changed.push_back(rowOf(it.key()));
+    }
+    if (changed.empty()) {
+        m_latest = std::move(samples); // the same values
+        return;
+    }
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    // As applySnapshot() does it: each run of rows is announced right after it changed, so a
+    // sorting proxy never places an announced row among rows changed but not yet announced.
+    const auto announce = [this](int first, int last) {
+        Q_EMIT dataChanged(index(first, CpuUsedColumn), index(last, MemoryUsedColumn));
+    };
+    QHash<QString, MetricSample> next = std::move(samples);
+    std::size_t begin = 0;
+    while (begin < changed.size()) {
+        std::size_t end = begin + 1;
+        while (end < changed.size() && changed[end] == changed[end - 1] + 1)
+            ++end;
+        for (std::size_t i = begin; i < end; ++i) {
+            const QString &id = record(changed[i]).id;
+            const auto found = next.constFind(id);
+            if (found == next.cend())
+                m_latest.remove(id);
+            else
+                m_latest.insert(id, *found);
+        }
+        announce(changed[begin], changed[end - 1]);
+        begin = end;
+    }
+    m_latest = std::move(next);
+}
+
+uint SandboxTableModel::columnsChanged(const SandboxRecord &a, const SandboxRecord &b) const
+{
+    uint mask = changedColumns(a, b);
+    // A sample is shown only while the sandbox runs (live and not paused).
+    if ((a.isLive() != b.isLive() || a.isPaused() != b.isPaused()) && m_latest.contains(a.id))
+        mask |= columnBit(CpuUsedColumn) | columnBit(MemoryUsedColumn);
+    return mask;
+}
+
+const MetricSample *SandboxTableModel::sampleOf(const SandboxRecord &record) const
+{
+    // A paused sandbox's last sample is from before its pause: not what it uses now.
+    if (m_latest.isEmpty() || !record.isLive() || record.isPaused())
+        return nullptr;
+    const auto found = m_latest.constFind(record.id);
+    return found == m_latest.cend() ? nullptr : &*found;
+}
+
+double SandboxTableModel::cpuUsedSortKey(const SandboxRecord &record) const
+{
+    const MetricSample *sample = sampleOf(record);
+    return sample ? sample->cpuUsedPercent : -1.0;
+}
+
+qint64 SandboxTableModel::memoryUsedSortKey(const SandboxRecord &record) const
+{
+    const MetricSample *sample = sampleOf(record);
+    return sample ? sample->memoryUsedBytes : -1;
+}
+
+QString SandboxTableModel::cpuUsedText(double percent)
+{
+    // Whole percents: the samples are 5 s averages, finer digits would only flicker.
+    return u"%1 %"_s.arg(QLocale().toString(std::max(0.0, percent), 'f', 0));
+}
+
+QString SandboxTableModel::memoryUsedText(qint64 bytes)
+{
+    const qint64 mib = std::max<qint64>(0, bytes) / (1024 * 1024);
+    if (mib < 1024)
+        return u"%1 MiB"_s.arg(mib);
+    if (mib % 1024 == 0)
+        return u"%1 GiB"_s.arg(mib / 1024);
+    return u"%1 GiB"_s.arg(QLocale().toString(double(mib) / 1024.0, 'f', 1));
 }
 
 double SandboxTableModel::costSortKey(const SandboxRecord &record) const
@@ -542,6 +691,8 @@ Qt::Alignment SandboxTableModel::horizontalAlignment(int column)
     case TimeLeftColumn:
     case CpuColumn:
     case MemoryColumn:
+    case CpuUsedColumn:
+    case MemoryUsedColumn:
     case CostColumn:
         return Qt::AlignRight;
     default:
@@ -692,7 +843,7 @@ void SandboxTableModel::applySnapshot(const SandboxRecords &records, bool comple
             continue; // only an earlier listing of the id differed
         if (runFirst >= 0 && row != runLast + 1)
             announceRun();
-        runColumns |= changedColumns(current, incoming);
+        runColumns |= columnsChanged(current, incoming);
         replaceRow(row, incoming);
         if (runFirst < 0)
             runFirst = row;
@@ -782,7 +933,7 @@ void SandboxTableModel::updateSandbox(const SandboxRecord &record)
         const SandboxRecord &current = m_rows.at(row);
         if (sameContent(current, record))
             return;
-        const uint mask = changedColumns(current, record);
+        const uint mask = columnsChanged(current, record);
         replaceRow(row, record);
         Q_EMIT dataChanged(index(row, firstColumn(mask)), index(row, lastColumn(mask)));
     } else {
@@ -827,6 +978,8 @@ void SandboxTableModel::removeRowList(QList<int> rows)
         for (int row = first; row < first + count; ++row) {
             const SandboxRecord &gone = m_rows.at(row);
             countStatus(gone.status, -1);
+            if (!m_latest.isEmpty())
+                m_latest.remove(gone.id);
             m_rowById.erase(gone.id, m_rows);
         }
         m_removedRanges.prepend({first, count});

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "metricsseries.h"
 #include "ops/cost.h"
 #include "sandbox/sandboxrecord.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QHash>
 #include <QIcon>
 #include <QMap>
 
@@ -35,6 +37,8 @@ public:
         TimeLeftColumn,  // until the provider ends it (ends_at); "paused" while paused
         CpuColumn,       // vCPUs
         MemoryColumn,    // MiB
+        CpuUsedColumn,   // the latest sample's CPU use (E2B's metrics), in %
+        MemoryUsedColumn, // the latest sample's memory use
         CostColumn,      // the estimated compute cost so far (services/ops/cost.h)
         TaskColumn,
         AgentColumn,
@@ -87,6 +91,15 @@ public:
     // sees one moment), -1 when the resources are unknown.
     double costSortKey(const SandboxRecord &record) const;
 
+    // The latest resource sample of running sandboxes, by id (E2B's, read by the GUI in
+    // batches): replaces the ones held. Samples of ids without a row are not kept; a row
+    // without one (or ended, or paused) shows "—". dataChanged covers only the rows whose sample changed.
+    void setLatestSamples(QHash<QString, MetricSample> samples);
+    const QHash<QString, MetricSample> &latestSamples() const { return m_latest; }
+    // The values the two columns sort by: -1 without a sample (or when the row is not live).
+    double cpuUsedSortKey(const SandboxRecord &record) const;
+    qint64 memoryUsedSortKey(const SandboxRecord &record) const;
+
     // "5s", "12m", "3h", "2d": how the age columns read. "—" when `since` is null; a `since`
     // in the future (clock skew) reads "0s".
     static QString ageText(const QDateTime &since, const QDateTime &now);
@@ -94,6 +107,9 @@ public:
     static QString timeLeftText(const QDateTime &endsAt, const QDateTime &now);
     // "512 MiB", "2 GiB", "1.5 GiB"; "—" for 0 (unknown).
     static QString memoryText(int memoryMb);
+    // "37 %": a CPU use; "412 MiB", "1.5 GiB": a memory use.
+    static QString cpuUsedText(double percent);
+    static QString memoryUsedText(qint64 bytes);
     // The rank statuses sort by, in lifecycle order: Created, Running, Error, Terminated.
     static int statusSortKey(SandboxStatus status);
     // The value timestamps sort by: msecs since the epoch, a null one before every other.
@@ -109,6 +125,9 @@ private:
     QVariant displayData(const SandboxRecord &record, int column) const;
     QVariant sortData(const SandboxRecord &record, int column) const;
     QVariant toolTipData(const SandboxRecord &record, int column) const;
+    const MetricSample *sampleOf(const SandboxRecord &record) const;
+    // changedColumns() of the two versions, with the sample's columns when they change.
+    uint columnsChanged(const SandboxRecord &a, const SandboxRecord &b) const;
     QIcon statusIcon(SandboxStatus status) const;
     QDateTime now() const;
     bool adoptSnapshot(const SandboxRecords &records);
@@ -172,6 +191,9 @@ private:
     mutable std::array<QIcon, 4> m_statusIcons;
     QDateTime m_referenceTime;
     CostRates m_costRates;
+    // Kept apart from the rows (which stay as small as they are for 100,000 of them): only
+    // live E2B sandboxes have a sample, and only while the GUI reads them.
+    QHash<QString, MetricSample> m_latest;
     bool m_applying = false;
 };
 

@@ -6,9 +6,11 @@
 #include "accounts/profilestore.h"
 #include "console/consolebackend.h"
 #include "console/consolesettings.h"
+#include "columnsmenu.h"
 #include "createsandboxdialog.h"
 #include "errorbanner.h"
 #include "icons.h"
+#include "latestmetricsfeed.h"
 #include "notifier.h"
 #include "profileswitcher.h"
 #include "runswindow.h"
@@ -505,6 +507,7 @@ SettingsDialog *MainWindow::openPreferences()
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     connect(m_settingsDialog, &SettingsDialog::profilesChanged, this, &MainWindow::applyCostRates);
+    connect(m_settingsDialog, &SettingsDialog::profileUpdated, this, &MainWindow::applyCostRates);
     connect(m_settingsDialog, &SettingsDialog::activeProfileChanged, m_profileSwitcher,
             &ProfileSwitcher::reload);
     m_settingsDialog->open();
@@ -618,17 +621,26 @@ void MainWindow::buildCentral()
         return fm.horizontalAdvance(sample) + unit * 3;
     };
     columns->resizeSection(SandboxTableModel::StatusColumn, width(u"■ Terminated"_s) + unit * 3);
-    columns->resizeSection(SandboxTableModel::IdColumn, width(u"0b0e5d1c-3f0a-4c57"_s));
+    columns->resizeSection(SandboxTableModel::IdColumn, width(u"0b0e5d1c-3f0a"_s));
     columns->resizeSection(SandboxTableModel::TemplateColumn, width(u"python-3.12"_s));
-    columns->resizeSection(SandboxTableModel::RepoColumn, width(u"…acme/data-pipeline.git"_s));
+    columns->resizeSection(SandboxTableModel::RepoColumn, width(u"…acme/pipeline.git"_s));
     columns->resizeSection(SandboxTableModel::AgeColumn, width(u"Age 99d"_s));
     columns->resizeSection(SandboxTableModel::LastUsedColumn, width(u"Last used"_s));
     columns->resizeSection(SandboxTableModel::TimeLeftColumn, width(u"Time left"_s) + unit);
     columns->resizeSection(SandboxTableModel::CpuColumn, width(u"vCPU"_s));
     columns->resizeSection(SandboxTableModel::MemoryColumn, width(u"512 MiB"_s) + unit);
+    columns->resizeSection(SandboxTableModel::CpuUsedColumn, width(u"CPU %"_s) + unit);
+    columns->resizeSection(SandboxTableModel::MemoryUsedColumn, width(u"Mem used"_s));
+    columns->resizeSection(SandboxTableModel::CostColumn, width(u"$0.0000"_s) + unit);
     columns->resizeSection(SandboxTableModel::TaskColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::AgentColumn, width(u"0b0e5d1c-3"_s));
     columns->resizeSection(SandboxTableModel::ProviderColumn, width(u"Provider"_s));
+    // The columns up to Cost fit beside the details pane in a 1440 px window; the less used
+    // ones start hidden (the header's context menu shows them; the choice is remembered).
+    for (const int hidden : {SandboxTableModel::LastUsedColumn, SandboxTableModel::TaskColumn,
+                             SandboxTableModel::AgentColumn})
+        columns->hideSection(hidden);
+    addColumnsMenu(columns);
     m_table->setSortingEnabled(true);
     // Newest first: the age column sorts by creation time.
     m_table->sortByColumn(SandboxTableModel::AgeColumn, Qt::DescendingOrder);
@@ -920,6 +932,9 @@ void MainWindow::load(LoadKind kind)
                         connectE2b();
                     }
                 }
+                // After the rows are read, and never for the first page (before the first paint).
+                if (kind != LoadKind::FirstPage)
+                    refreshLatestMetrics();
                 m_lastRefresh = QDateTime::currentDateTime();
                 updateRefreshLabel();
                 updateCounts();
@@ -1043,6 +1058,21 @@ void MainWindow::applyCostRates()
     m_model->setCostRates(rates);
     m_details->setCostRates(rates);
     updateBurnRate();
+}
+
+void MainWindow::refreshLatestMetrics()
+{
+    if (!m_metricsFeed) {
+        m_metricsFeed = new LatestMetricsFeed(m_backend, m_model, this);
+        m_metricsFeed->setObjectName(u"latestMetricsFeed"_s);
+        // Another profile or key: the samples shown and any answer under way are stale.
+        connect(this, &MainWindow::e2bConnected, m_metricsFeed, &LatestMetricsFeed::reset);
+        connect(m_metricsFeed, &LatestMetricsFeed::errorChanged, this, [this](const QString &message) {
+            if (!message.isEmpty())
+                statusBar()->showMessage(message, 15000);
+        });
+    }
+    m_metricsFeed->refresh();
 }
 
 void MainWindow::setFilterText(int index, const QString &text)

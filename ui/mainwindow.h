@@ -41,6 +41,7 @@ class StatusCounts;
 class CreateSandboxDialog;
 class ErrorBanner;
 class GitHubApi;
+class LatestMetricsFeed;
 class Notifier;
 class ResumeRunsBar;
 class RunsWindow;
@@ -216,6 +217,7 @@ private:
     void updateBurnRate();
     // The active profile's cost rates, for the cost column, the details and the burn rate.
     void applyCostRates();
+    void refreshLatestMetrics();
     void setFilterText(int index, const QString &text);
     void updateEmptyState();
     void updateRefreshLabel();
@@ -248,6 +250,7 @@ private:
     ConsoleBackend *m_backend = nullptr;
     SandboxTableModel *m_model = nullptr;
     SandboxFilterModel *m_proxy = nullptr;
+    LatestMetricsFeed *m_metricsFeed = nullptr;  // made with the first complete read
 
     QTableView *m_table = nullptr;
     QLabel *m_emptyState = nullptr;

@@ -38,13 +38,37 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
 namespace squad {
 
 namespace {
+
+// A cost rate as typed: a plain decimal number (an exponent is accepted too), 0 or more.
+std::optional<double> parseRate(const QString &text)
+{
+    bool ok = false;
+    const double rate = QLocale::c().toDouble(text.trimmed(), &ok);
+    if (!ok || !std::isfinite(rate) || rate < 0)
+        return std::nullopt;
+    return rate;
+}
+
+// A rate as a decimal without an exponent or trailing zeros: 0.0000045, not 4.5e-06.
+QString rateText(double rate)
+{
+    QString text = QString::number(rate, 'f', 12);
+    while (text.endsWith(u'0'))
+        text.chop(1);
+    if (text.endsWith(u'.'))
+        text.chop(1);
+    return text;
+}
 
 constexpr int RefreshIntervals[] = {0, 2000, 5000, 10000, 30000, 60000};
 // A PEM private key is a few kilobytes; anything much larger is the wrong file.
@@ -347,6 +371,14 @@ QWidget *SettingsDialog::buildProfilesPage()
     m_fields[AuthorEmailField]
         = {makeEdit(u"gitAuthorEmailField"_s, u"bot@example.com"_s), nullptr,
            tr("Their e-mail address, as GitHub should see it."), true};
+    const CostRates published;
+    m_fields[CostVcpuField]
+        = {makeEdit(u"costVcpuField"_s, rateText(published.vcpuPerSecond)), nullptr,
+           tr("US dollars per vCPU per second, for the cost estimates; empty: E2B's published "
+              "rate."), true};
+    m_fields[CostGibField]
+        = {makeEdit(u"costGibField"_s, rateText(published.gibPerSecond)), nullptr,
+           tr("US dollars per GiB of memory per second; empty: E2B's published rate."), true};
 
     // A grid rather than a form: QFormLayout (6.4) gives a field less height than its wrapped
     // hint needs, and the dialog would clip it.
@@ -370,6 +402,8 @@ QWidget *SettingsDialog::buildProfilesPage()
     addField(tr("In&stallation ID:"), m_fields[AppInstallationIdField]);
     addField(tr("Commit &author:"), m_fields[AuthorNameField]);
     addField(tr("Author e-ma&il:"), m_fields[AuthorEmailField]);
+    addField(tr("Cost per &vCPU ($/s):"), m_fields[CostVcpuField]);
+    addField(tr("Cost per Gi&B ($/s):"), m_fields[CostGibField]);
 
     auto *right = new QVBoxLayout;
     right->addWidget(m_connectionBox);
@@ -734,7 +768,12 @@ std::array<QString, SettingsDialog::FieldCount> SettingsDialog::fieldTexts(const
             profile.githubAppClientId,
             profile.githubAppInstallationId,
             profile.gitAuthorName,
-            profile.gitAuthorEmail};
+            profile.gitAuthorEmail,
+            // E2B's published rates are shown as the empty fields that stand for them.
+            profile.costRates.vcpuPerSecond == CostRates().vcpuPerSecond
+                ? QString() : rateText(profile.costRates.vcpuPerSecond),
+            profile.costRates.gibPerSecond == CostRates().gibPerSecond
+                ? QString() : rateText(profile.costRates.gibPerSecond)};
 }
 
 void SettingsDialog::setHint(Field &field, const QString &error)
@@ -815,6 +854,16 @@ void SettingsDialog::validateFields()
     setHint(m_fields[AppClientIdField], clientError);
     setHint(m_fields[AppInstallationIdField], installationError);
 
+    for (const FieldIndex index : {CostVcpuField, CostGibField}) {
+        const QString text = m_fields[index].edit->text().trimmed();
+        QString error;
+        if (!text.isEmpty() && !parseRate(text))
+            error = tr("Not a rate: give dollars per second as a number, 0 or more (e.g. %1), "
+                       "or leave it empty for E2B's published rate.")
+                        .arg(m_fields[index].edit->placeholderText());
+        setHint(m_fields[index], error);
+    }
+
     const QString domain = m_fields[DomainField].edit->text().trimmed();
     m_fields[ApiUrlField].edit->setPlaceholderText(u"https://api."_s
                                                    + (domain.isEmpty() ? tr("<domain>") : domain));
@@ -844,6 +893,14 @@ Profile SettingsDialog::profileFromFields() const
     profile.githubAppInstallationId = m_fields[AppInstallationIdField].edit->text();
     profile.gitAuthorName = m_fields[AuthorNameField].edit->text();
     profile.gitAuthorEmail = m_fields[AuthorEmailField].edit->text();
+    // Not a rate: NaN, which ProfileStore refuses as well.
+    const auto rate = [this](FieldIndex index, double published) {
+        const QString text = m_fields[index].edit->text().trimmed();
+        return text.isEmpty() ? published
+                              : parseRate(text).value_or(std::numeric_limits<double>::quiet_NaN());
+    };
+    profile.costRates.vcpuPerSecond = rate(CostVcpuField, CostRates().vcpuPerSecond);
+    profile.costRates.gibPerSecond = rate(CostGibField, CostRates().gibPerSecond);
     return profile;
 }
 

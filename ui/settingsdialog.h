@@ -111,6 +111,8 @@ private:
         AppInstallationIdField,
         AuthorNameField,
         AuthorEmailField,
+        CostVcpuField,  // $ per vCPU-second; empty: E2B's published rate
+        CostGibField,   // $ per GiB-second of memory; empty: E2B's published rate
         FieldCount
     };
 

@@ -727,6 +727,55 @@ QFuture<Result<QList<E2bMetric>>> ConsoleBackend::metrics(const QString &id, con
     });
 }
 
+QFuture<Result<ConsoleBackend::LatestMetrics>> ConsoleBackend::latestMetrics(const QStringList &e2bIds)
+{
+    using Latest = Result<LatestMetrics>;
+    return withCore<Latest>([e2bIds](Worker &worker, ConsoleCore &core) -> QFuture<Latest> {
+        if (!core.e2b())
+            return readyFuture<Latest>(fail(ErrorCode::InvalidArgument, u"E2B is not set up: add an API key in Preferences"_s));
+        QStringList ids = e2bIds;
+        ids.removeAll(QString());
+        ids.removeDuplicates();  // E2B refuses a list with one twice (uniqueItems)
+        if (ids.isEmpty())
+            return readyFuture<Latest>(LatestMetrics());
+
+        constexpr qsizetype MaxIdsPerCall = 100;
+        struct Gathering
+        {
+            QPromise<Latest> promise;
+            LatestMetrics found;
+            int pending = 0;
+        };
+        auto gathering = std::make_shared<Gathering>();
+        gathering->promise.start();
+        gathering->pending = int((ids.size() + MaxIdsPerCall - 1) / MaxIdsPerCall);
+        gathering->found.calls = gathering->pending;
+        QFuture<Latest> all = gathering->promise.future();
+        const auto settle = [gathering] {
+            if (--gathering->pending == 0) {
+                gathering->promise.addResult(Latest(std::move(gathering->found)));
+                gathering->promise.finish();
+            }
+        };
+        for (qsizetype at = 0; at < ids.size(); at += MaxIdsPerCall) {
+            core.e2b()->api().latestMetrics(ids.mid(at, MaxIdsPerCall))
+                .then(&worker, [gathering, settle](const Result<QMap<QString, E2bMetric>> &batch) {
+                    if (batch)
+                        gathering->found.samples.insert(*batch);
+                    else
+                        gathering->found.errors.append(batch.error());
+                    settle();
+                })
+                .onCanceled(&worker, [gathering, settle] {
+                    // The API went away (E2B switched off or to another key) mid-call.
+                    gathering->found.errors.append(Error(ErrorCode::Cancelled, u"Reading the sandboxes' metrics was cancelled"_s));
+                    settle();
+                });
+        }
+        return all;
+    });
+}
+
 } // namespace squad
 
 #include "consolebackend.moc"

@@ -193,6 +193,18 @@ public:
     // too. InvalidArgument when E2B is not enabled or the sandbox is not an E2B one.
     QFuture<Result<QList<E2bMetric>>> metrics(const QString &id, const QDateTime &start = {},
                                               const QDateTime &end = {});
+
+    // What latestMetrics() found: the samples, and why some calls found none.
+    struct LatestMetrics
+    {
+        QMap<QString, E2bMetric> samples;  // by E2B sandbox id; none for an id E2B has none of
+        QList<Error> errors;               // one per failed call; its ids are just missing
+        int calls = 0;                     // requests made (ids / 100, rounded up)
+    };
+    // The latest resource sample of each of `e2bIds` (E2B's ids of live sandboxes, orphans'
+    // too; duplicates are asked once), 100 ids a call (E2B's limit), the calls side by side.
+    // A failed call loses only its own ids. InvalidArgument when E2B is not enabled.
+    QFuture<Result<LatestMetrics>> latestMetrics(const QStringList &e2bIds);
 };
 
 } // namespace squad

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "sandboxfiltermodel.h"
 #include "sandboxstatuspresentation.h"
 #include "sandboxtablemodel.h"
 
@@ -134,6 +135,8 @@ private Q_SLOTS:
     void statusIconsDifferInShape();
     void headers();
     void costColumn();
+    void latestSampleColumns();
+    void latestSamplesSortByValue();
 };
 
 void tst_SandboxTableModel::applySnapshot_data()
@@ -847,8 +850,8 @@ void tst_SandboxTableModel::headers()
     // In the order an operator scans them.
     const QStringList names{u"Status"_s,    u"ID"_s,        u"Template"_s, u"Repository"_s,
                             u"Age"_s,       u"Last used"_s, u"Time left"_s, u"vCPU"_s,
-                            u"Memory"_s,    u"Cost"_s,      u"Task"_s,      u"Agent"_s,
-                            u"Provider"_s};
+                            u"Memory"_s,    u"CPU %"_s,     u"Mem used"_s,  u"Cost"_s,
+                            u"Task"_s,      u"Agent"_s,     u"Provider"_s};
     QCOMPARE(names.size(), int(SandboxTableModel::ColumnCount));
     for (int column = 0; column < SandboxTableModel::ColumnCount; ++column) {
         QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), names.at(column));
@@ -912,6 +915,176 @@ void tst_SandboxTableModel::costColumn()
     QCOMPARE(text(0), u"$0.7200"_s);
     model.setCostRates({0.0001, 0.0});  // unchanged: nothing
     QCOMPARE(changed.size(), 1);
+}
+
+namespace {
+
+MetricSample sampleOf(double cpuPercent, qint64 memoryMib, qint64 totalMib = 2048)
+{
+    MetricSample sample;
+    sample.timestamp = T0;
+    sample.cpuCount = 2;
+    sample.cpuUsedPercent = cpuPercent;
+    sample.memoryUsedBytes = memoryMib * 1024 * 1024;
+    sample.memoryTotalBytes = totalMib * 1024 * 1024;
+    return sample;
+}
+
+SandboxRecord e2bSandbox(const QString &id)
+{
+    SandboxRecord r = sandbox(id);
+    r.provider = u"e2b"_s;
+    return r;
+}
+
+} // namespace
+
+void tst_SandboxTableModel::latestSampleColumns()
+{
+    SandboxTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    SandboxRecord ended = e2bSandbox(u"d"_s);
+    ended.status = SandboxStatus::Terminated;
+    model.applySnapshot({e2bSandbox(u"a"_s), e2bSandbox(u"b"_s), e2bSandbox(u"c"_s), ended,
+                         sandbox(u"e"_s)});
+    const auto text = [&model](const QString &id, int column) {
+        return model.index(model.rowOf(id), column).data().toString();
+    };
+    // No samples yet: a dash, right-aligned like the other numbers.
+    for (const QString &id : {u"a"_s, u"d"_s, u"e"_s}) {
+        QCOMPARE(text(id, SandboxTableModel::CpuUsedColumn), u"—"_s);
+        QCOMPARE(text(id, SandboxTableModel::MemoryUsedColumn), u"—"_s);
+    }
+    for (const int column : {SandboxTableModel::CpuUsedColumn, SandboxTableModel::MemoryUsedColumn}) {
+        QCOMPARE(Qt::Alignment(model.index(0, column).data(Qt::TextAlignmentRole).toInt())
+                     & Qt::AlignHorizontal_Mask,
+                 Qt::AlignRight);
+        QCOMPARE(Qt::Alignment(model.headerData(column, Qt::Horizontal, Qt::TextAlignmentRole).toInt())
+                     & Qt::AlignHorizontal_Mask,
+                 Qt::AlignRight);
+    }
+    QVERIFY(model.index(model.rowOf(u"a"_s), SandboxTableModel::CpuUsedColumn)
+                .data(Qt::ToolTipRole).toString().contains(u"No sample yet"_s));
+
+    SignalLog log(model);
+    QHash<QString, MetricSample> samples{{u"a"_s, sampleOf(37.4, 412)},
+                                         {u"b"_s, sampleOf(3, 1536)},
+                                         {u"d"_s, sampleOf(90, 100)},  // ended: not shown
+                                         {u"zz"_s, sampleOf(50, 50)}}; // no such row: not kept
+    model.setLatestSamples(samples);
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"37 %"_s);
+    QCOMPARE(text(u"a"_s, SandboxTableModel::MemoryUsedColumn), u"412 MiB"_s);
+    QCOMPARE(text(u"b"_s, SandboxTableModel::CpuUsedColumn), u"3 %"_s);
+    QCOMPARE(text(u"b"_s, SandboxTableModel::MemoryUsedColumn), u"1.5 GiB"_s);
+    QCOMPARE(text(u"c"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
+    QCOMPARE(text(u"d"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
+    QVERIFY(!model.latestSamples().contains(u"zz"_s));
+    const QString memoryTip = model.index(model.rowOf(u"a"_s), SandboxTableModel::MemoryUsedColumn)
+                                  .data(Qt::ToolTipRole).toString();
+    QVERIFY2(memoryTip.contains(u"412 MiB of 2 GiB used (20 %)"_s), qPrintable(memoryTip));
+    QVERIFY(model.index(model.rowOf(u"a"_s), SandboxTableModel::CpuUsedColumn)
+                .data(Qt::ToolTipRole).toString().contains(u"of 2 vCPUs"_s));
+    // Only the rows whose sample came (d's too: it is held, though not shown), over the two
+    // columns alone.
+    QCOMPARE(sorted(log.changed), sorted({u"a"_s, u"b"_s, u"d"_s}));
+    QCOMPARE(log.resets.size(), 0);
+    QCOMPARE(log.layouts.size(), 0);
+
+    // The same samples again: nothing.
+    log.changed.clear();
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setLatestSamples(samples);
+    QCOMPARE(changed.size(), 0);
+
+    // One changes, one goes: those two rows, and only the two columns.
+    samples[u"a"_s] = sampleOf(12, 412);
+    samples.remove(u"b"_s);
+    model.setLatestSamples(samples);
+    QCOMPARE(sorted(log.changed), sorted({u"a"_s, u"b"_s}));
+    for (const QList<QVariant> &signal : std::as_const(changed)) {
+        QCOMPARE(signal.at(0).toModelIndex().column(), int(SandboxTableModel::CpuUsedColumn));
+        QCOMPARE(signal.at(1).toModelIndex().column(), int(SandboxTableModel::MemoryUsedColumn));
+    }
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"12 %"_s);
+    QCOMPARE(text(u"b"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
+
+    // Paused: the sample (from before the pause) is not shown; resumed, it is again.
+    changed.clear();
+    SandboxRecord pausedA = e2bSandbox(u"a"_s);
+    pausedA.providerState = ProviderState::Paused;
+    model.updateSandbox(pausedA);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(changed.at(0).at(1).toModelIndex().column() >= SandboxTableModel::MemoryUsedColumn);
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
+    model.updateSandbox(e2bSandbox(u"a"_s));
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"12 %"_s);
+
+    // A sandbox that ends shows its sample no more, and the ended row announces the columns.
+    log.changed.clear();
+    changed.clear();
+    SandboxRecord endedA = e2bSandbox(u"a"_s);
+    endedA.status = SandboxStatus::Error;
+    model.updateSandbox(endedA);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(changed.at(0).at(0).toModelIndex().column() <= SandboxTableModel::CpuUsedColumn);
+    QVERIFY(changed.at(0).at(1).toModelIndex().column() >= SandboxTableModel::MemoryUsedColumn);
+    QCOMPARE(text(u"a"_s, SandboxTableModel::CpuUsedColumn), u"—"_s);
+
+    // A removed row takes its sample along.
+    model.applySnapshot({e2bSandbox(u"b"_s), e2bSandbox(u"c"_s), ended, sandbox(u"e"_s)});
+    QVERIFY(!model.latestSamples().contains(u"a"_s));
+    model.setLatestSamples({});
+    QVERIFY(model.latestSamples().isEmpty());
+}
+
+void tst_SandboxTableModel::latestSamplesSortByValue()
+{
+    SandboxTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.applySnapshot({e2bSandbox(u"a"_s), e2bSandbox(u"b"_s), e2bSandbox(u"c"_s),
+                         e2bSandbox(u"d"_s)});
+    // By value, not by text: "9 %" < "10 %" < "100 %", 900 MiB < 1.5 GiB; no sample first.
+    model.setLatestSamples({{u"a"_s, sampleOf(100, 1536)},
+                            {u"b"_s, sampleOf(9, 900)},
+                            {u"c"_s, sampleOf(10, 64)}});
+    const auto order = [&model](int column) {
+        QList<std::pair<double, QString>> keyed;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            keyed.append({model.index(row, column).data(SandboxTableModel::SortRole).toDouble(),
+                          model.record(row).id});
+        }
+        std::sort(keyed.begin(), keyed.end());
+        QStringList ids;
+        for (const auto &[key, id] : keyed)
+            ids << id;
+        return ids;
+    };
+    QCOMPARE(order(SandboxTableModel::CpuUsedColumn), QStringList({u"d"_s, u"b"_s, u"c"_s, u"a"_s}));
+    QCOMPARE(order(SandboxTableModel::MemoryUsedColumn),
+             QStringList({u"d"_s, u"c"_s, u"b"_s, u"a"_s}));
+    QCOMPARE(model.index(model.rowOf(u"d"_s), SandboxTableModel::CpuUsedColumn)
+                 .data(SandboxTableModel::SortRole).toDouble(),
+             -1.0);
+
+    // The table's proxy sorts the same way, and re-sorts when the samples change.
+    SandboxFilterModel proxy;
+    proxy.setSandboxModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto shown = [&proxy] {
+        QStringList ids;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            ids << proxy.index(row, SandboxTableModel::IdColumn).data().toString();
+        return ids;
+    };
+    proxy.sort(SandboxTableModel::CpuUsedColumn, Qt::DescendingOrder);
+    QCOMPARE(shown(), QStringList({u"a"_s, u"c"_s, u"b"_s, u"d"_s}));
+    proxy.sort(SandboxTableModel::MemoryUsedColumn, Qt::AscendingOrder);
+    QCOMPARE(shown(), QStringList({u"d"_s, u"c"_s, u"b"_s, u"a"_s}));
+    model.setLatestSamples({{u"a"_s, sampleOf(100, 10)},
+                            {u"b"_s, sampleOf(9, 900)},
+                            {u"c"_s, sampleOf(10, 64)},
+                            {u"d"_s, sampleOf(1, 2000)}});
+    QCOMPARE(shown(), QStringList({u"a"_s, u"c"_s, u"b"_s, u"d"_s}));
 }
 
 QTEST_MAIN(tst_SandboxTableModel)

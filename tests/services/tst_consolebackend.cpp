@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The GUI's asynchronous face of the core: a worker thread over a real SQLite database and real
 // local sandboxes; every result arrives on the test's (GUI) thread.
+#include "fakee2b.h"
+#include "loopbackhttpserver.h"
 #include "testsupport.h"
 
 #include "console/consolebackend.h"
 #include "store/database.h"
 
 #include <QDir>
+#include <QSet>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -43,6 +46,7 @@ private Q_SLOTS:
     void runStreamsAndCancels();
     void failedOpenExplainsEveryLaterCall();
     void destroyingWithARunningCommandEndsIt();
+    void latestMetricsInBatchesOfAHundred();
 
 private:
     std::unique_ptr<ConsoleBackend> openBackend();
@@ -312,6 +316,80 @@ void tst_ConsoleBackend::destroyingWithARunningCommandEndsIt()
     QVERIFY(!pid.isEmpty());
     backend.reset();  // joins the worker; the command's process group is killed
     QTRY_VERIFY(processGone(pid));
+}
+
+// More live E2B sandboxes than one call may name: asked 100 at a time, every id once; a call
+// that fails loses its own ids only, and says why.
+void tst_ConsoleBackend::latestMetricsInBatchesOfAHundred()
+{
+    auto backend = openBackend();
+    QVERIFY(backend);
+    using squad::test::await;
+    const QString apiKey = u"e2b_0123456789abcdef0123456789abcdef"_s;
+    // Not set up yet: a clear refusal, no request.
+    const auto refused = await(backend->latestMetrics({u"sbx-1"_s}));
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code(), ErrorCode::InvalidArgument);
+
+    squad::test::LoopbackHttpServer server;
+    QVERIFY(server.isListening());
+    squad::test::FakeE2b e2b(server, apiKey);
+    const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-5);
+    QStringList ids;
+    for (int i = 0; i < 250; ++i) {
+        const QString id = u"sbx-%1"_s.arg(i, 3, 10, QChar(u'0'));
+        e2b.add(id).metrics.append(squad::test::sandboxMetric(at, 2, i % 100, qint64(i) << 20,
+                                                              qint64(2048) << 20, 0, 0));
+        ids << id;
+    }
+    e2b.add(u"sbx-quiet"_s);  // live, but no sample yet
+    ids << u"sbx-quiet"_s << u"sbx-007"_s;  // and one named twice
+    const QString url = server.url().toString();
+    QVERIFY_RESULT(await(backend->enableE2b({{}, url, url}, apiKey)));
+
+    auto latest = await(backend->latestMetrics(ids));
+    QVERIFY_RESULT(latest);
+    QVERIFY(latest->errors.isEmpty());
+    QCOMPARE(latest->calls, 3);  // 251 distinct ids
+    QCOMPARE(e2b.metricsCalls.size(), 3);
+    QSet<QString> asked;
+    for (const QStringList &call : std::as_const(e2b.metricsCalls)) {
+        QVERIFY(call.size() <= 100);
+        for (const QString &id : call) {
+            QVERIFY2(!asked.contains(id), qPrintable(id));
+            asked.insert(id);
+        }
+    }
+    QCOMPARE(asked.size(), 251);
+    QCOMPARE(latest->samples.size(), 250);
+    QVERIFY(!latest->samples.contains(u"sbx-quiet"_s));
+    QCOMPARE(latest->samples.value(u"sbx-137"_s).cpuUsedPercent, 37.0);
+    QCOMPARE(latest->samples.value(u"sbx-137"_s).memoryUsedBytes, qint64(137) << 20);
+    QCOMPARE(latest->samples.value(u"sbx-249"_s).memoryTotalBytes, qint64(2048) << 20);
+
+    // The second call fails (E2B answers 500 however often it is retried): its hundred are
+    // missing, the other two calls' samples are all there, and the error says what failed.
+    e2b.metricsCalls.clear();
+    e2b.metricsFailFor.insert(u"sbx-150"_s);
+    latest = await(backend->latestMetrics(ids));
+    QVERIFY_RESULT(latest);
+    QCOMPARE(latest->calls, 3);
+    QCOMPARE(latest->errors.size(), 1);
+    QVERIFY2(latest->errors.first().toString().contains(u"metrics"_s, Qt::CaseInsensitive),
+             qPrintable(latest->errors.first().toString()));
+    QCOMPARE(latest->samples.size(), 150);
+    QVERIFY(latest->samples.contains(u"sbx-099"_s));
+    QVERIFY(!latest->samples.contains(u"sbx-150"_s));
+    QVERIFY(latest->samples.contains(u"sbx-200"_s));
+    for (const QStringList &call : std::as_const(e2b.metricsCalls))
+        QVERIFY(call.size() <= 100);
+
+    // Nothing to ask: no request at all.
+    e2b.metricsCalls.clear();
+    latest = await(backend->latestMetrics({}));
+    QVERIFY_RESULT(latest);
+    QCOMPARE(latest->calls, 0);
+    QVERIFY(e2b.metricsCalls.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ConsoleBackend)

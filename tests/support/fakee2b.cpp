@@ -141,9 +141,20 @@ FakeE2b::FakeE2b(LoopbackHttpServer &server, QString apiKey)
             return refused;
         const QStringList ids = request.query.queryItemValue(u"sandbox_ids"_s, QUrl::FullyDecoded)
                                     .split(u',', Qt::SkipEmptyParts);
+        metricsCalls.append(ids);
         if (ids.isEmpty() || ids.size() > 100) {
             return HttpResponse::json(400, QJsonObject{{u"code"_s, 400},
                                                        {u"message"_s, u"sandbox_ids: between 1 and 100 ids"_s}});
+        }
+        if (QSet<QString>(ids.cbegin(), ids.cend()).size() != ids.size()) {
+            return HttpResponse::json(400, QJsonObject{{u"code"_s, 400},
+                                                       {u"message"_s, u"sandbox_ids: items must be unique"_s}});
+        }
+        for (const QString &id : ids) {
+            if (metricsFailFor.contains(id)) {
+                return HttpResponse::json(500, QJsonObject{{u"code"_s, 500},
+                                                           {u"message"_s, u"Error getting metrics"_s}});
+            }
         }
         QJsonObject latest;
         for (const QString &id : ids) {

@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
+#include <QSet>
+#include <QStringList>
 
 namespace squad::test {
 
@@ -37,7 +39,8 @@ QJsonObject sandboxMetric(const QDateTime &at, int cpuCount, double cpuUsedPct, 
 // GET /v2/sandboxes (state filter, pages of `limit`), POST /v2/sandboxes, GET and DELETE
 // /sandboxes/{id}, POST /sandboxes/{id}/timeout, /pause (409 when paused), /v2/sandboxes/{id}
 // /connect (resumes), GET /v2/sandboxes/{id}/logs, GET /sandboxes/{id}/metrics (start/end in
-// unix seconds), GET /sandboxes/metrics (sandbox_ids, 100 at most), GET /v2/templates. Every
+// unix seconds), GET /sandboxes/metrics (sandbox_ids: 1 to 100 distinct ids, else 400), GET
+// /v2/templates. Every
 // call needs the key (401 otherwise); an unknown sandbox is 404 with E2B's {code, message} body.
 class FakeE2b
 {
@@ -47,6 +50,10 @@ public:
     QMap<QString, FakeSandbox> sandboxes;  // live ones, by id
     QJsonArray templates;                  // Template objects for /v2/templates
     int nextId = 1;
+    // GET /sandboxes/metrics naming one of these fails with a 500 (once retries are spent).
+    QSet<QString> metricsFailFor;
+    // The sandbox_ids of every GET /sandboxes/metrics, in order.
+    QList<QStringList> metricsCalls;
 
     FakeSandbox &add(const QString &id, const QString &state = QStringLiteral("running"));
 

@@ -30,6 +30,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -527,6 +528,19 @@ void tst_MainWindow::burnRateOfWhatRunsInTheStatusBar()
     m_window->setAccounts(&vault, &settings, u"priced"_s);
     QTRY_COMPARE(label->text(), u"$0.7200/h"_s);
     QCOMPARE(model->costRates(), priced.costRates);
+
+    // Rates changed in Preferences → Profiles: the column and the burn rate follow on Apply.
+    auto *dialog = qobject_cast<SettingsDialog *>(m_window->openPreferences());
+    QVERIFY(dialog);
+    dialog->selectProfile(u"priced"_s);
+    auto *vcpuRate = dialog->findChild<QLineEdit *>(u"costVcpuField"_s);
+    QVERIFY(vcpuRate);
+    QCOMPARE(vcpuRate->text(), u"0.0001"_s);
+    vcpuRate->setText(u"0.0002"_s);
+    dialog->apply();
+    QTRY_COMPARE(label->text(), u"$1.44/h"_s);
+    QCOMPARE(model->costRates().vcpuPerSecond, 0.0002);
+    dialog->close();
     closeWindow();  // before the vault and settings go
 }
 
@@ -994,6 +1008,42 @@ void tst_MainWindow::remembersLayoutAndInterval()
     m_window->findChild<QAction *>(u"refreshInterval30000Action"_s)->trigger();
     QCOMPARE(m_window->refreshInterval(), 30000);
     QTableView *table = m_window->tableView();
+
+    // The default layout: in a 1440 px window beside the details pane, Status to Cost are all
+    // in sight; the less used columns start hidden.
+    m_window->resize(1440, 820);
+    QTRY_COMPARE(m_window->width(), 1440);
+    QHeaderView *columns = table->horizontalHeader();
+    QTRY_VERIFY(columns->sectionViewportPosition(SandboxTableModel::CostColumn)
+                    + columns->sectionSize(SandboxTableModel::CostColumn)
+                <= table->viewport()->width());
+    QCOMPARE(columns->sectionViewportPosition(SandboxTableModel::StatusColumn), 0);
+    for (const int column : {SandboxTableModel::LastUsedColumn, SandboxTableModel::TaskColumn,
+                             SandboxTableModel::AgentColumn})
+        QVERIFY(columns->isSectionHidden(column));
+    for (const int column : {SandboxTableModel::CpuUsedColumn, SandboxTableModel::MemoryUsedColumn,
+                             SandboxTableModel::CostColumn})
+        QVERIFY(!columns->isSectionHidden(column));
+    // The header's menu shows and hides columns; hidden ones are remembered with the layout.
+    Q_EMIT columns->customContextMenuRequested(QPoint(5, 5));
+    auto *menu = columns->findChild<QMenu *>(u"columnsMenu"_s);
+    QVERIFY(menu);
+    QAction *task = nullptr;
+    QAction *cpuUsed = nullptr;
+    for (QAction *action : menu->actions()) {
+        if (action->text() == u"Task"_s)
+            task = action;
+        if (action->text() == u"CPU %"_s)
+            cpuUsed = action;
+    }
+    QVERIFY(task && cpuUsed);
+    QVERIFY(!task->isChecked());
+    QVERIFY(cpuUsed->isChecked());
+    task->trigger();
+    cpuUsed->trigger();
+    QVERIFY(!columns->isSectionHidden(SandboxTableModel::TaskColumn));
+    QVERIFY(columns->isSectionHidden(SandboxTableModel::CpuUsedColumn));
+    menu->close();
     table->sortByColumn(SandboxTableModel::TemplateColumn, Qt::DescendingOrder);
     table->horizontalHeader()->resizeSection(SandboxTableModel::RepoColumn, 333);
     QHeaderView *header = table->horizontalHeader();
@@ -1014,6 +1064,8 @@ void tst_MainWindow::remembersLayoutAndInterval()
     QCOMPARE(table->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
     QCOMPARE(table->horizontalHeader()->sectionSize(SandboxTableModel::RepoColumn), 333);
     QCOMPARE(table->horizontalHeader()->visualIndex(SandboxTableModel::ProviderColumn), 0);
+    QVERIFY(!table->horizontalHeader()->isSectionHidden(SandboxTableModel::TaskColumn));
+    QVERIFY(table->horizontalHeader()->isSectionHidden(SandboxTableModel::CpuUsedColumn));
     QVERIFY(!m_window->detailsPane()->isVisibleTo(m_window.get()));
     QVERIFY(QFile::exists(m_settingsDir.filePath(u"squad-console/squad-console.conf"_s)));
     QCOMPARE(m_window->filterModel()->sortColumn(), int(SandboxTableModel::TemplateColumn));

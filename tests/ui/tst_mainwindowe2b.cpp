@@ -9,6 +9,7 @@
 #include "console/consolecore.h"
 #include "console/consolesettings.h"
 #include "core/futures.h"
+#include "latestmetricsfeed.h"
 #include "mainwindow.h"
 #include "sandboxfiltermodel.h"
 #include "sandboxstatuspresentation.h"
@@ -89,6 +90,7 @@ private Q_SLOTS:
     void orphansAreShownAdoptedAndTerminated();
     void reconcileClosesRowsGoneAtE2b();
     void refusedKeyShowsInTheStatusBar();
+    void latestSamplesFillTheUsageColumns();
 
 private:
     // Opens the window with the profile's key set to `key`; waits for E2B to be set up.
@@ -392,6 +394,56 @@ void tst_MainWindowE2b::refusedKeyShowsInTheStatusBar()
     QTRY_VERIFY(m_window->e2bIndicator()->text().contains(u"key refused"_s));
     QVERIFY(m_window->e2bIndicator()->toolTip().contains(u"API key"_s));
     QVERIFY(!m_window->e2bIndicator()->toolTip().contains(u"e2b_wrong"_s));
+}
+
+// Each table refresh reads the latest samples of the live E2B rows (none before the rows are
+// read) into the CPU % and Mem used columns; no request while there is no live E2B row.
+void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    const auto metricsCalls = [this] { return m_e2b->metricsCalls.size(); };
+    // No live E2B row yet: nothing asked.
+    refreshAndWait();
+    QCOMPARE(metricsCalls(), 0);
+
+    const SandboxRecord created = createAtE2b();
+    QCOMPARE(created.provider, u"e2b"_s);
+    m_e2b->sandboxes[created.providerId].metrics.append(test::sandboxMetric(
+        QDateTime::currentDateTimeUtc(), 2, 42.0, qint64(300) << 20, qint64(1024) << 20, 0, 0));
+    auto *feed = m_window->findChild<LatestMetricsFeed *>();
+    QVERIFY(feed);
+    QSignalSpy fed(feed, &LatestMetricsFeed::refreshed);
+    refreshAndWait();
+    QTRY_VERIFY(fed.size() >= 1);
+    QVERIFY(metricsCalls() >= 1);
+    QCOMPARE(m_e2b->metricsCalls.last(), QStringList{created.providerId});
+    SandboxTableModel *model = m_window->sandboxModel();
+    const auto text = [model, &created](int column) {
+        return model->index(model->rowOf(created.id), column).data().toString();
+    };
+    QCOMPARE(text(SandboxTableModel::CpuUsedColumn), u"42 %"_s);
+    QCOMPARE(text(SandboxTableModel::MemoryUsedColumn), u"300 MiB"_s);
+
+    // A failing call: the status bar says so, and the sample it could not read is gone.
+    m_e2b->metricsFailFor.insert(created.providerId);
+    fed.clear();
+    refreshAndWait();
+    QTRY_VERIFY(fed.size() >= 1);
+    QCOMPARE(text(SandboxTableModel::CpuUsedColumn), u"—"_s);
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"CPU and memory"_s),
+             qPrintable(m_window->statusBar()->currentMessage()));
+
+    // Ended: no live E2B row, no more requests.
+    m_e2b->metricsFailFor.clear();
+    m_e2b->sandboxes.remove(created.providerId);
+    refreshAndWait();
+    QTRY_VERIFY(row(created.id) && !row(created.id)->isLive());
+    QTRY_VERIFY(!feed->isReading());
+    const qsizetype asked = metricsCalls();
+    refreshAndWait();
+    QCOMPARE(metricsCalls(), asked);
 }
 
 QTEST_MAIN(tst_MainWindowE2b)

@@ -209,6 +209,8 @@ private Q_SLOTS:
     void fieldsValidatedAsTyped();
     void applyWritesTheProfile();
     void placeholdersShowTheDefaults();
+    void costRates_data();
+    void costRates();
     void savedSecretShowsKeychainAndIsNeverShown();
     void showToggleUnmasksTypedText();
     void formatWarningDoesNotBlockSaving();
@@ -613,6 +615,88 @@ void tst_SettingsDialog::placeholdersShowTheDefaults()
     QCOMPARE(edit(u"githubApiUrlField"_s)->placeholderText(), u"https://api.github.com"_s);
     QVERIFY(edit(u"githubApiUrlField"_s)->text().isEmpty()); // github.com is the default
     QVERIFY(label(u"githubApiUrlFieldHint"_s)->text().contains(u"https://HOST/api/v3"_s));
+}
+
+void tst_SettingsDialog::costRates_data()
+{
+    QTest::addColumn<QString>("typed");  // into the vCPU field
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<double>("stored");
+
+    QTest::newRow("decimal") << u"0.00002"_s << true << 0.00002;
+    QTest::newRow("zero: free") << u"0"_s << true << 0.0;
+    QTest::newRow("spaces around") << u" 0.5 "_s << true << 0.5;
+    QTest::newRow("exponent") << u"1.5e-5"_s << true << 0.000015;
+    QTest::newRow("empty: E2B's rate") << QString() << true << CostRates().vcpuPerSecond;
+    QTest::newRow("negative") << u"-0.00001"_s << false << 0.0;
+    QTest::newRow("words") << u"cheap"_s << false << 0.0;
+    QTest::newRow("two points") << u"0.1.2"_s << false << 0.0;
+    QTest::newRow("a dollar sign") << u"$0.01"_s << false << 0.0;
+    QTest::newRow("infinite") << u"inf"_s << false << 0.0;
+}
+
+void tst_SettingsDialog::costRates()
+{
+    QFETCH(QString, typed);
+    QFETCH(bool, valid);
+    QFETCH(double, stored);
+
+    // Stored rates of the profile's own, to see what a refusal leaves alone.
+    Profile own = named(u"default"_s);
+    own.costRates = {0.00003, 0.000001};
+    {
+        ProfileStore store(*m_settings);
+        auto written = store.update(own);
+        if (!written)
+            written = store.add(own);
+        QVERIFY_RESULT(written);
+    }
+    openDialog();
+    QSignalSpy updated(m_dialog, &SettingsDialog::profileUpdated);
+    QLineEdit *vcpu = edit(u"costVcpuField"_s);
+    QLineEdit *gib = edit(u"costGibField"_s);
+    QVERIFY(vcpu && gib);
+    // E2B's published rates are the placeholders; the profile's own are shown.
+    QCOMPARE(vcpu->placeholderText(), u"0.000014"_s);
+    QCOMPARE(gib->placeholderText(), u"0.0000045"_s);
+    QCOMPARE(vcpu->text(), u"0.00003"_s);
+    QCOMPARE(gib->text(), u"0.000001"_s);
+
+    vcpu->clear();
+    QTest::keyClicks(vcpu, typed);
+    QCOMPARE(m_dialog->hasInvalidFields(), !valid);
+    QLabel *hint = label(u"costVcpuFieldHint"_s);
+    m_dialog->apply();
+    if (!valid) {
+        // Refused with a reason under the field; nothing is written.
+        QVERIFY2(hint->text().contains(u"Not a rate"_s), qPrintable(hint->text()));
+        QVERIFY2(hint->text().contains(u"0.000014"_s), qPrintable(hint->text()));
+        QVERIFY(!button(u"okButton"_s)->isEnabled());
+        QVERIFY(!button(u"applyButton"_s)->isEnabled());
+        m_dialog->accept();
+        QVERIFY(m_dialog->isVisible());
+        QCOMPARE(updated.count(), 0);
+        auto kept = ProfileStore(*m_settings).get(u"default"_s);
+        QVERIFY_RESULT(kept);
+        QCOMPARE(kept->costRates, own.costRates);
+        return;
+    }
+    QVERIFY2(!hint->text().contains(u"Not a rate"_s), qPrintable(hint->text()));
+    QCOMPARE(updated.count(), 1);
+    auto saved = ProfileStore(*m_settings).get(u"default"_s);
+    QVERIFY_RESULT(saved);
+    QCOMPARE(saved->costRates.vcpuPerSecond, stored);
+    QCOMPARE(saved->costRates.gibPerSecond, 0.000001);  // untouched
+    // Shown again as stored: E2B's rate as the empty field that stands for it.
+    QCOMPARE(vcpu->text().isEmpty(), stored == CostRates().vcpuPerSecond);
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+
+    // Emptied: back to E2B's published rate.
+    gib->clear();
+    m_dialog->apply();
+    saved = ProfileStore(*m_settings).get(u"default"_s);
+    QVERIFY_RESULT(saved);
+    QCOMPARE(saved->costRates.gibPerSecond, CostRates().gibPerSecond);
 }
 
 void tst_SettingsDialog::savedSecretShowsKeychainAndIsNeverShown()
@@ -1248,7 +1332,7 @@ void tst_SettingsDialog::keyboardReachable()
         QWidget *target = l->buddy()->focusProxy() ? l->buddy()->focusProxy() : l->buddy();
         QVERIFY2(target->focusPolicy() & Qt::TabFocus, qPrintable(l->text()));
     }
-    QCOMPARE(withBuddy, 16);
+    QCOMPARE(withBuddy, 18);
     // The Tab chain runs through the page in reading order and on to the buttons.
     QList<QWidget *> chain;
     QWidget *w = list();
@@ -1267,6 +1351,8 @@ void tst_SettingsDialog::keyboardReachable()
                                   u"githubAppInstallationIdField"_s,
                                   u"gitAuthorNameField"_s,
                                   u"gitAuthorEmailField"_s,
+                                  u"costVcpuField"_s,
+                                  u"costGibField"_s,
                                   u"e2bApiKeyEdit"_s,
                                   u"e2bApiKeyShowButton"_s,
                                   u"e2bApiKeyTestButton"_s,
