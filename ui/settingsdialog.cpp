@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "settingsdialog.h"
 
+#include "warmpoolsettings.h"
+
 #include "core/redaction.h"
 #include "e2b/e2bapi.h"
 #include "fieldhint.h"
@@ -607,6 +609,9 @@ QWidget *SettingsDialog::buildGeneralPage()
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(listBox);
     layout->addWidget(cleanupBox);
+    m_poolBox = new WarmPoolSettingsBox(page);
+    connect(m_poolBox, &WarmPoolSettingsBox::changed, this, &SettingsDialog::updateButtons);
+    layout->addWidget(m_poolBox);
     layout->addStretch();
     return page;
 }
@@ -1600,13 +1605,14 @@ void SettingsDialog::loadGeneral()
     m_refreshCombo->setCurrentIndex(index);
     m_cleanupAge->setValue(m_loadedCleanupAge);
     m_cleanupInterval->setValue(m_loadedCleanupInterval);
+    m_poolBox->load(*m_settings);
 }
 
 bool SettingsDialog::generalDirty() const
 {
     return m_refreshCombo->currentData().toInt() != m_loadedRefreshMs
            || m_cleanupAge->value() != m_loadedCleanupAge
-           || m_cleanupInterval->value() != m_loadedCleanupInterval;
+           || m_cleanupInterval->value() != m_loadedCleanupInterval || m_poolBox->dirty();
 }
 
 void SettingsDialog::applyGeneral()
@@ -1622,6 +1628,8 @@ void SettingsDialog::applyGeneral()
         m_settings->setValue(CleanupAgeKey, age);
         m_settings->setValue(CleanupIntervalKey, interval);
     }
+    if (m_poolBox->dirty())
+        m_poolBox->save(*m_settings);
     m_settings->sync();
     m_loadedRefreshMs = ms;
     m_loadedCleanupAge = age;

@@ -28,6 +28,8 @@ class QToolButton;
 
 namespace squad {
 
+class WarmPoolSettingsBox;
+
 // Preferences (Ctrl+,). "Profiles": the profiles (add, rename, remove, make active), the
 // selected profile's connection fields (checked as typed; a GitHub App's client and
 // installation IDs instead of a token) and its secrets — where each comes from, never its value
@@ -218,6 +220,7 @@ private:
     QComboBox *m_refreshCombo = nullptr;
     QSpinBox *m_cleanupAge = nullptr;
     QSpinBox *m_cleanupInterval = nullptr;
+    WarmPoolSettingsBox *m_poolBox = nullptr;  // General: the warm pool's sizes, keep on exit
 
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_okButton = nullptr;

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void concurrentRefillsNeverExceedTheSize();
     void twoTakersGetDifferentSandboxes_data();
     void twoTakersGetDifferentSandboxes();
+    void staleClaimLoses();
     void takeRefills();
     void emptyPoolGivesNone();
     void deadPooledSandboxIsSkipped();
@@ -271,6 +272,26 @@ void tst_WarmPool::twoTakersGetDifferentSandboxes()
     const auto audited = auditOf((*takenA)->id);
     QVERIFY(std::any_of(audited.cbegin(), audited.cend(),
                         [](const AuditEntry &e) { return e.action == u"pool.take"_s; }));
+}
+
+void tst_WarmPool::staleClaimLoses()
+{
+    // Two takers that read the same pooled row: the conditional write lets one through.
+    useProvider(u"local"_s);
+    QVERIFY_RESULT(await(m_pool->refill(u"base"_s, 1)));
+    auto row = m_service->get(m_pool->status()->first().ids.first());
+    QVERIFY_RESULT(row);
+    SandboxRecord first = *row;
+    first.metadata = u"{\"squad.pool\":\"base\",\"squad.run\":\"a\"}"_s;
+    SandboxRecord second = *row;
+    second.metadata = u"{\"squad.pool\":\"base\",\"squad.run\":\"b\"}"_s;
+    auto won = m_service->relabel(first, row->metadata, u"pool.take"_s, u"a"_s);
+    QVERIFY_RESULT(won);
+    QVERIFY(*won);
+    auto lost = m_service->relabel(second, row->metadata, u"pool.take"_s, u"b"_s);
+    QVERIFY_RESULT(lost);
+    QVERIFY(!*lost);
+    QCOMPARE(m_service->get(row->id)->metadata, first.metadata);
 }
 
 void tst_WarmPool::takeRefills()
