@@ -83,8 +83,12 @@ void WarmPoolControl::confirmEmpty()
         for (const WarmPoolEntry &entry : *entries) {
             count += int(entry.ids.size());
             if (!entry.ids.isEmpty())
-                lines << tr("• %1: %n sandbox(es) at %2", nullptr, int(entry.ids.size()))
-                             .arg(entry.templateId, entry.provider);
+                lines << (entry.ids.size() == 1
+                              ? tr("• %1: 1 sandbox at %2").arg(entry.templateId, entry.provider)
+                              : tr("• %1: %2 sandboxes at %3")
+                                    .arg(entry.templateId)
+                                    .arg(entry.ids.size())
+                                    .arg(entry.provider));
         }
         auto *box = new QMessageBox(m_window);
         box->setObjectName(u"emptyPoolConfirmation"_s);
@@ -99,7 +103,8 @@ void WarmPoolControl::confirmEmpty()
             return;
         }
         box->setIcon(QMessageBox::Warning);
-        box->setText(tr("Terminate the %n pooled sandbox(es)?", nullptr, count));
+        box->setText(count == 1 ? tr("Terminate the 1 pooled sandbox?")
+                                : tr("Terminate the %1 pooled sandboxes?").arg(count));
         box->setInformativeText(lines.join(u'\n') + u"\n\n"_s
                                 + tr("Sandboxes workflow runs have taken are left running. The "
                                      "pool is refilled at the next start while a size is set."));

@@ -16,6 +16,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -228,6 +229,7 @@ private Q_SLOTS:
     void noKeychainShowsBannerAndMemory();
     void staysResponsiveAndSurvivesClosingWhileSaving();
     void generalSettingsWritten();
+    void warmPoolSettingsWritten();
     void keyboardReachable();
     void escapeCloses();
 
@@ -1232,6 +1234,34 @@ void tst_SettingsDialog::generalSettingsWritten()
     QCOMPARE(interval.last().first().toInt(), 0);
     QCOMPARE(m_settings->value(u"mainWindow/refreshIntervalMs"_s).toInt(), 0);
     QVERIFY(!m_dialog->isVisible());
+}
+
+void tst_SettingsDialog::warmPoolSettingsWritten()
+{
+    openDialog();
+    m_dialog->showGeneralPage();
+    auto *size = child<QSpinBox>(m_dialog, u"poolSizeSpin"_s);
+    auto *others = child<QLineEdit>(m_dialog, u"poolOtherSizesEdit"_s);
+    auto *keep = child<QCheckBox>(m_dialog, u"poolKeepCheck"_s);
+    // Off by default.
+    QCOMPARE(size->value(), 0);
+    QCOMPARE(size->text(), u"Off"_s);
+    QVERIFY(others->text().isEmpty());
+    QVERIFY(!keep->isChecked());
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    // A malformed size list is not saved.
+    others->setText(u"python"_s);
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    others->setText(u"python=2"_s);
+    size->setValue(3);
+    keep->setChecked(true);
+    QVERIFY(button(u"applyButton"_s)->isEnabled());
+    QTest::mouseClick(button(u"applyButton"_s), Qt::LeftButton);
+    QSettings reread(m_settings->fileName(), QSettings::IniFormat);
+    QCOMPARE(reread.value(u"pool/size"_s).toInt(), 3);
+    QCOMPARE(reread.value(u"pool/otherSizes"_s).toString(), u"python=2"_s);
+    QCOMPARE(reread.value(u"pool/keepOnExit"_s).toBool(), true);
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
 }
 
 void tst_SettingsDialog::keyboardReachable()
