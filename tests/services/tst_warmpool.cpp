@@ -63,12 +63,14 @@ private Q_SLOTS:
     void workflowRunTakesFromThePool_data();
     void workflowRunTakesFromThePool();
     void badRequestTakesNothing();
+    void failedFillIsReportedAndRetried();
+    void listWithoutMetadataKeepsThePoolMark();
     void configurationFromSettings();
     void cleanupTreatsPooledByAge();
 
 private:
-    // Sets up `provider` ("local" or "e2b") as the service's default.
-    void useProvider(const QString &provider);
+    // Sets up `provider` ("local" or "e2b") as the service's default; E2B with `key`.
+    void useProvider(const QString &provider, const QString &key = E2bKey);
     int pooledCount() const;
     QList<AuditEntry> auditOf(const QString &target) const;
 
@@ -107,7 +109,7 @@ void tst_WarmPool::cleanup()
     m_scratch.reset();
 }
 
-void tst_WarmPool::useProvider(const QString &provider)
+void tst_WarmPool::useProvider(const QString &provider, const QString &key)
 {
     if (provider == u"local") {
         m_local = std::make_unique<LocalProvider>(m_scratch->folder() + u"/sandboxes"_s);
@@ -121,7 +123,7 @@ void tst_WarmPool::useProvider(const QString &provider)
     const QString url = m_server->url().toString();
     auto endpoint = E2bEndpoint::resolve({{}, url, url}, QProcessEnvironment());
     QVERIFY_RESULT(endpoint);
-    m_e2bProvider = std::make_unique<E2bProvider>(*endpoint, E2bKey);
+    m_e2bProvider = std::make_unique<E2bProvider>(*endpoint, key);
     E2bApi::Options options;
     options.backoffMs = 10;
     options.requestTimeoutMs = 2000;
@@ -474,6 +476,54 @@ void tst_WarmPool::badRequestTakesNothing()
     // Bad sizes change nothing either.
     QVERIFY(!await(m_pool->refill(u"base"_s, WarmPoolConfig::MaxSize + 1)));
     QCOMPARE(pooledCount(), 1);
+}
+
+void tst_WarmPool::failedFillIsReportedAndRetried()
+{
+    // E2B refuses the key: nothing is made, the fill says why and is audited as failed, and
+    // the next fill tries again (a sandbox in ERROR is no part of the pool).
+    useProvider(u"e2b"_s, u"wrong_key"_s);
+    WarmPoolConfig config;
+    config.defaultSize = 1;
+    m_pool->setConfig(config);
+    auto first = await(m_pool->refill());
+    QVERIFY_RESULT(first);
+    QVERIFY(!first->succeeded());
+    QVERIFY(first->created.isEmpty());
+    QCOMPARE(first->errors.size(), 1);
+    QVERIFY2(first->summary().contains(u"failed"_s), qPrintable(first->summary()));
+    QCOMPARE(auditOf(u"base"_s).first().outcome, u"failed"_s);
+    QCOMPARE(pooledCount(), 0);
+    // Taking from the empty pool refills in the background, and reports the failure again.
+    QSignalSpy refilled(m_pool.get(), &WarmPool::refilled);
+    auto taken = await(m_pool->take({}));
+    QVERIFY_RESULT(taken);
+    QVERIFY(!taken->has_value());
+    QTRY_COMPARE(refilled.size(), 1);
+    QCOMPARE(refilled.first().first().value<WarmPoolReport>().errors.size(), 1);
+    QVERIFY(m_e2b->sandboxes.isEmpty());
+}
+
+void tst_WarmPool::listWithoutMetadataKeepsThePoolMark()
+{
+    // The table reads 100,000 rows without their metadata, except a pooled one's: its mark.
+    useProvider(u"local"_s);
+    QVERIFY_RESULT(await(m_pool->refill(u"base"_s, 1)));
+    CreateSandboxRequest labelled;
+    labelled.metadata.insert(u"squad.run"_s, u"run-m"_s);
+    auto ordinary = await(m_service->create(labelled));
+    QVERIFY_RESULT(ordinary);
+    SandboxFilter filter;
+    filter.withMetadata = false;
+    auto rows = m_service->list(filter);
+    QVERIFY_RESULT(rows);
+    QCOMPARE(rows->size(), 2);
+    for (const SandboxRecord &row : std::as_const(*rows)) {
+        if (row.id == ordinary->id)
+            QVERIFY(row.metadata.isEmpty());
+        else
+            QVERIFY2(isPooledSandbox(row), qPrintable(row.metadata));
+    }
 }
 
 void tst_WarmPool::configurationFromSettings()
