@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sandboxstatuspresentation.h"
 #include "sandbox/sandboxrecord.h"
 
 #include <QList>
@@ -55,7 +56,7 @@ private:
     {
         QString folded;                      // case-folded
         bool ascii = true;                   // plain ASCII: the fast scan applies
-        std::array<bool, 6> inStatusLabel{}; // per SandboxBadge: its label contains the term
+        std::array<bool, SandboxBadgeCount> inStatusLabel{}; // per SandboxBadge: its label contains the term
         friend bool operator==(const SearchTerm &, const SearchTerm &) = default;
     };
     class SortIndex;

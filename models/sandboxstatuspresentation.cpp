@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sandboxstatuspresentation.h"
 
+#include "ops/poolmarker.h"
+
 using namespace Qt::StringLiterals;
 
 namespace squad {
@@ -23,6 +25,8 @@ SandboxBadge badgeOf(const SandboxRecord &record)
             return SandboxBadge::Orphan;
         if (record.isPaused())
             return SandboxBadge::Paused;
+        if (record.status == SandboxStatus::Running && isPooledSandbox(record))
+            return SandboxBadge::Pooled;
     }
     return badgeOf(record.status);
 }
@@ -36,6 +40,7 @@ StatusPresentation presentationOf(SandboxBadge badge)
     case SandboxBadge::Orphan: return {u"Orphan"_s, u"◆"_s, QColor(0x82, 0x50, 0xdf)};
     case SandboxBadge::Terminated: return {u"Terminated"_s, u"■"_s, QColor(0x6e, 0x77, 0x81)};
     case SandboxBadge::Error: return {u"Error"_s, u"▲"_s, QColor(0xcf, 0x22, 0x2e)};
+    case SandboxBadge::Pooled: return {u"Pooled"_s, u"◌"_s, QColor(0x0a, 0x7e, 0x8c)};
     }
     return {u"Unknown"_s, u"?"_s, QColor(Qt::gray)};
 }

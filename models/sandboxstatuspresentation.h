@@ -18,8 +18,10 @@ struct StatusPresentation
 };
 
 // What a sandbox's status reads as: its lifecycle status, refined by what the provider
-// reports (a running E2B sandbox may be paused) and by whether it has a row here at all.
-enum class SandboxBadge : quint8 { Created, Running, Paused, Orphan, Terminated, Error };
+// reports (a running E2B sandbox may be paused), by whether it has a row here at all, and by
+// whether it waits in the warm pool (services/ops/poolmarker.h).
+enum class SandboxBadge : quint8 { Created, Running, Paused, Orphan, Terminated, Error, Pooled };
+inline constexpr int SandboxBadgeCount = 7;
 
 SandboxBadge badgeOf(SandboxStatus status);
 SandboxBadge badgeOf(const SandboxRecord &record);

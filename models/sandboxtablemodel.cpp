@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sandboxtablemodel.h"
 
+#include "ops/poolmarker.h"
+
 #include "sandboxstatuspresentation.h"
 
 #include <QBrush>
@@ -111,7 +113,8 @@ uint changedColumns(const SandboxRecord &a, const SandboxRecord &b)
         && (a.status == SandboxStatus::Terminated || b.status == SandboxStatus::Terminated))
         return AllColumns;
     uint mask = 0;
-    if (a.status != b.status || a.statusDetail != b.statusDetail)
+    if (a.status != b.status || a.statusDetail != b.statusDetail
+        || isPooledSandbox(a) != isPooledSandbox(b))
         mask |= columnBit(SandboxTableModel::StatusColumn);
     if (a.providerId != b.providerId) // shown in the id's tooltip
         mask |= columnBit(SandboxTableModel::IdColumn);

@@ -23,6 +23,7 @@
 #include "statusbadgedelegate.h"
 #include "statuscounts.h"
 #include "terminatebatch.h"
+#include "warmpoolcontrol.h"
 #include "textcelldelegate.h"
 #include "timeoutwarner.h"
 #include "workflowwizard.h"
@@ -345,6 +346,10 @@ void MainWindow::buildMenus()
     m_sandboxMenu->addAction(m_createAction);
     m_sandboxMenu->addAction(m_terminateAction);
     m_sandboxMenu->addAction(m_cleanupAction);
+    m_warmPool = new WarmPoolControl(m_backend, this);
+    connect(m_warmPool, &WarmPoolControl::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    m_sandboxMenu->addAction(m_warmPool->emptyAction());
     m_sandboxMenu->addSeparator();
     m_sandboxMenu->addAction(m_extendAction);
     m_sandboxMenu->addAction(m_pauseAction);
@@ -370,6 +375,7 @@ void MainWindow::setAccounts(SecretVault *vault, QSettings *settings, const QStr
 {
     m_vault = vault;
     m_accountSettings = settings;
+    m_warmPool->setSettings(settings);
     m_profileSwitcher = new ProfileSwitcher(settings, profile, this);
     m_statusFacts->addWidget(m_profileSwitcher);
     m_profileSwitcher->show();  // a widget added to a shown window stays hidden until told
@@ -788,6 +794,11 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // The warm pool is emptied first (unless kept); the window closes when that is done.
+    if (!m_warmPool->readyToClose()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     QMainWindow::closeEvent(event);
 }
@@ -844,6 +855,8 @@ void MainWindow::onOpened()
     load(LoadKind::FirstPage);
     if (m_refreshInterval > 0)
         m_refreshTimer->start(m_refreshInterval);
+    // After the first paint: nothing of the pool's is made before the window shows.
+    QTimer::singleShot(0, m_warmPool, &WarmPoolControl::start);
 }
 
 void MainWindow::refresh()

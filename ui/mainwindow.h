@@ -50,6 +50,7 @@ class SandboxDetailsPane;
 class SandboxFilterModel;
 class SandboxTableModel;
 class TerminateBatch;
+class WarmPoolControl;
 class TerminateReportDialog;
 class TimeoutWarner;
 
@@ -321,6 +322,7 @@ private:
     SecretVault *m_vault = nullptr;
     QSettings *m_accountSettings = nullptr;
     ProfileSwitcher *m_profileSwitcher = nullptr;
+    WarmPoolControl *m_warmPool = nullptr;  // the warm pool's menu action, fill and exit
     QLabel *m_keychainLabel = nullptr;
     QMenu *m_fileMenu = nullptr;
     QPointer<TerminateBatch> m_terminateBatch;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "settingsdialog.h"
 
+#include "warmpoolsettings.h"
+
 #include "core/redaction.h"
 #include "e2b/e2bapi.h"
 #include "fieldhint.h"
@@ -645,6 +647,9 @@ QWidget *SettingsDialog::buildGeneralPage()
     layout->addWidget(listBox);
     layout->addWidget(cleanupBox);
     layout->addWidget(m_notifications);
+    m_poolBox = new WarmPoolSettingsBox(page);
+    connect(m_poolBox, &WarmPoolSettingsBox::changed, this, &SettingsDialog::updateButtons);
+    layout->addWidget(m_poolBox);
     layout->addStretch();
     return page;
 }
@@ -1662,6 +1667,7 @@ void SettingsDialog::loadGeneral()
     m_cleanupAge->setValue(m_loadedCleanupAge);
     m_cleanupInterval->setValue(m_loadedCleanupInterval);
     m_notifications->load(*m_settings);
+    m_poolBox->load(*m_settings);
 }
 
 bool SettingsDialog::generalDirty() const
@@ -1669,7 +1675,7 @@ bool SettingsDialog::generalDirty() const
     return m_refreshCombo->currentData().toInt() != m_loadedRefreshMs
            || m_cleanupAge->value() != m_loadedCleanupAge
            || m_cleanupInterval->value() != m_loadedCleanupInterval
-           || m_notifications->isDirty();
+           || m_notifications->isDirty() || m_poolBox->dirty();
 }
 
 void SettingsDialog::applyGeneral()
@@ -1686,6 +1692,8 @@ void SettingsDialog::applyGeneral()
         m_settings->setValue(CleanupIntervalKey, interval);
     }
     const bool notificationsChanged = m_notifications->save(*m_settings);
+    if (m_poolBox->dirty())
+        m_poolBox->save(*m_settings);
     m_settings->sync();
     m_loadedRefreshMs = ms;
     m_loadedCleanupAge = age;

@@ -29,6 +29,7 @@ class QToolButton;
 namespace squad {
 
 class NotificationSettingsBox;
+class WarmPoolSettingsBox;
 
 // Preferences (Ctrl+,). "Profiles": the profiles (add, rename, remove, make active), the
 // selected profile's connection fields (checked as typed; a GitHub App's client and
@@ -225,6 +226,7 @@ private:
     QSpinBox *m_cleanupAge = nullptr;
     QSpinBox *m_cleanupInterval = nullptr;
     NotificationSettingsBox *m_notifications = nullptr;
+    WarmPoolSettingsBox *m_poolBox = nullptr;  // General: the warm pool's sizes, keep on exit
 
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_okButton = nullptr;

@@ -11,6 +11,7 @@
 #include "core/validation.h"
 #include "e2b/e2bprovider.h"
 #include "ops/cleanup.h"
+#include "ops/warmpool.h"
 #include "ops/cost.h"
 #include "output.h"
 #include "sandbox/sandboxjson.h"
@@ -139,6 +140,14 @@ const QList<CommandInfo> &commands()
          "default SANDBOX_CLEANUP_AGE_HOURS, else the console's setting, else 24h), and E2B "
          "orphans as old; never a sandbox of a workflow run in progress. Each is listed with "
          "why; --dry-run ends nothing. Exit 1 when a termination failed."_s},
+        {u"pool"_s, u"status"_s, u"[--json]"_s,
+         u"Show the warm pool per template: its size, the sandboxes ready and starting."_s},
+        {u"pool"_s, u"fill"_s, u"[--template T] [--size N] [--json]"_s,
+         u"Create what the warm pool lacks up to its size (--size N: of the default template, "
+         "or --template T; else the console's settings and SANDBOX_POOL_SIZE) and wait until "
+         "they run. Exit 1 when one could not be made."_s},
+        {u"pool"_s, u"drain"_s, u"[--template T] [--json]"_s,
+         u"Terminate every pooled sandbox no workflow run has taken (of T only, with --template)."_s},
         {u"diff"_s, {}, u"SANDBOX|PATH [--stat|--numstat|--json|--patch] [--repo-dir DIR] [-U N] [-w]"_s,
          u"Show a working tree's changes against its HEAD, untracked files included (a sandbox's "
          "repository: --repo-dir, else the one in its home)."_s},
@@ -492,6 +501,9 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
     } else if (key == u"cleanup") {
         addCleanupOptions(parser);
         handler = &Cli::cleanup;
+    } else if (invocation.group == u"pool") {
+        addPoolOptions(invocation.verb, parser);
+        handler = &Cli::poolCommand;
     }
 
     QStringList args = invocation.rest;
@@ -517,7 +529,8 @@ QFuture<int> Cli::dispatch(Invocation &invocation)
         = {u"sandboxes create"_s,    u"sandboxes get"_s,   u"sandboxes terminate"_s,
            u"sandboxes exec"_s,      u"sandboxes reconcile"_s, u"sandboxes timeout"_s,
            u"sandboxes pause"_s,     u"sandboxes resume"_s,    u"templates list"_s,
-           u"auth test"_s,           u"cleanup"_s};
+           u"auth test"_s,           u"cleanup"_s,             u"pool status"_s,
+           u"pool fill"_s,           u"pool drain"_s};
     m_verb = invocation.verb;
     const bool remoteList = key == u"sandboxes list" && parser.isSet(u"remote"_s);
     // git runs in the sandbox, which may be an E2B one; so does a workflow run's every step.

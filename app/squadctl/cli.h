@@ -18,6 +18,7 @@ class QCommandLineParser;
 
 namespace squad {
 class Cleanup;
+class WarmPool;
 class CommandRun;
 class GitHubApi;
 class WorkflowEngine;
@@ -71,6 +72,9 @@ private:
     // cleanupcommands.cpp: squadctl cleanup, the scheduled cleanup for cron.
     QFuture<int> cleanup(const QCommandLineParser &parser);
     static void addCleanupOptions(QCommandLineParser &parser);
+    // poolcommands.cpp: squadctl pool status|fill|drain, the warm pool.
+    QFuture<int> poolCommand(const QCommandLineParser &parser);
+    static void addPoolOptions(const QString &verb, QCommandLineParser &parser);
 
     // Reads the profile's E2B location and key (environment first, then the keychain); when
     // there is a key, openCore() adds the E2B provider and makes it the default.
@@ -135,6 +139,7 @@ private:
     std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<ConsoleCore> m_core;
     std::unique_ptr<Cleanup> m_cleanup;  // after m_core: it goes first
+    std::unique_ptr<WarmPool> m_pool;    // after m_core, before the workflow's: in between
     CommandRun *m_activeRun = nullptr;
     std::shared_ptr<std::atomic<bool>> m_diffCancel;  // set while a local diff runs
     std::optional<E2bAccess> m_e2b;

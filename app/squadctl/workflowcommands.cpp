@@ -13,6 +13,7 @@
 #include "sandbox/sandboxservice.h"
 #include "store/workflowstore.h"
 #include "workflow/workflowengine.h"
+#include "ops/warmpool.h"
 #include "workflow/workflowservices.h"
 
 #include <QCommandLineParser>
@@ -268,6 +269,10 @@ std::optional<int> Cli::openWorkflow(GitHubApi *github, const GitIdentity &ident
         return code;
     m_workflowActions = std::make_unique<WorkflowServices>(m_core->database(), m_core->sandboxes(),
                                                            github, identity);
+    // Runs take a ready sandbox from the warm pool when it has one. No refill from here: this
+    // process ends with its run (`squadctl pool fill` and the console refill it).
+    m_pool = std::make_unique<WarmPool>(m_core->database(), m_core->sandboxes());
+    m_workflowActions->setWarmPool(m_pool.get());
     m_workflow = std::make_unique<WorkflowEngine>(m_core->database(), *m_workflowActions);
     WorkflowEngine::Options options = WorkflowEngine::optionsFrom(ConsoleSettings());
     // No one is at a wizard to retry or abort: a failed run ends its sandbox (unless the run

@@ -8,6 +8,7 @@
 #include "git/gitinput.h"
 #include "git/sandboxchanges.h"
 #include "local/localprovider.h"
+#include "ops/poolmarker.h"
 #include "store/database.h"
 #include "store/sandboxstore.h"
 #include "workflow/workflowengine.h"
@@ -73,6 +74,7 @@ public:
         }
         m_watchers.clear();
         m_cleanup.reset();
+        m_pool.reset();
         m_core.reset();
     }
 
@@ -81,6 +83,21 @@ public:
     QMap<QString, SandboxRecord> m_orphans;
     // The cleanup, made on first use (it uses the core).
     std::unique_ptr<Cleanup> m_cleanup;
+    // The warm pool, made on first use (it uses the core; the workflow takes from it).
+    std::unique_ptr<WarmPool> m_pool;
+    ConsoleBackend *m_backend = nullptr;
+
+    // The pool, with the settings as they are now.
+    WarmPool &pool(ConsoleCore &core)
+    {
+        if (!m_pool) {
+            m_pool = std::make_unique<WarmPool>(core.database(), core.sandboxes());
+            if (m_backend)
+                connect(m_pool.get(), &WarmPool::refilled, m_backend, &ConsoleBackend::poolRefilled);
+        }
+        m_pool->setConfig(WarmPoolConfig::fromSettings(ConsoleSettings(), core.sandboxes().defaultTemplate()));
+        return *m_pool;
+    }
 
     // The orphans `report` found at `provider` become the ones shown.
     void takeOrphans(const QString &provider, const ReconcileReport &report)
@@ -108,6 +125,7 @@ public:
                 m_github = std::make_unique<GitHubApi>(m_access.apiUrl, m_access.auth);
             m_workflowServices = std::make_unique<WorkflowServices>(
                 core.database(), core.sandboxes(), m_github.get(), m_access.identity);
+            m_workflowServices->setWarmPool(&pool(core));
             m_engine = std::make_unique<WorkflowEngine>(core.database(), *m_workflowServices);
             WorkflowEngine::Options options = WorkflowEngine::optionsFrom(ConsoleSettings());
             // The operator decides what happens to the sandbox of a failed step.
@@ -264,6 +282,7 @@ ConsoleBackend::ConsoleBackend(const StartupOptions &options, QObject *parent)
     , m_worker(new Worker(options))
 {
     m_thread.setObjectName(u"squad-core"_s);
+    m_worker->m_backend = this;
     m_worker->moveToThread(&m_thread);
     m_thread.start();
 }
@@ -288,7 +307,9 @@ QFuture<Result<void>> ConsoleBackend::open()
                    // Queued to this object: the signal is re-emitted on the GUI thread.
                    connect(&worker.core().value()->sandboxes(), &SandboxService::sandboxChanged,
                            this, [this](SandboxRecord record) {
-                               record.metadata.clear();
+                               // Except a pooled sandbox's: it is what marks it.
+                               if (!isPooledSandbox(record))
+                                   record.metadata.clear();
                                Q_EMIT sandboxChanged(record);
                            });
                }
@@ -548,6 +569,35 @@ QFuture<Result<CleanupReport>> ConsoleBackend::cleanup(const CleanupPolicy &poli
             }
             return report;
         });
+    });
+}
+
+// Refills every five minutes: pooled E2B sandboxes end at their timeout and are replaced.
+static constexpr int PoolRefillIntervalMs = 5 * 60 * 1000;
+
+QFuture<Result<WarmPoolReport>> ConsoleBackend::fillPool()
+{
+    return withCore<Result<WarmPoolReport>>([](Worker &worker, ConsoleCore &core) {
+        WarmPool &pool = worker.pool(core);
+        pool.setBackgroundInterval(pool.config().enabled() ? PoolRefillIntervalMs : 0);
+        return pool.refill();
+    });
+}
+
+QFuture<Result<WarmPoolReport>> ConsoleBackend::drainPool()
+{
+    return withCore<Result<WarmPoolReport>>([](Worker &worker, ConsoleCore &core) {
+        WarmPool &pool = worker.pool(core);
+        pool.setBackgroundInterval(0);
+        return pool.drain();
+    });
+}
+
+QFuture<Result<QList<WarmPoolEntry>>> ConsoleBackend::poolStatus()
+{
+    using Entries = Result<QList<WarmPoolEntry>>;
+    return withCore<Entries>([](Worker &worker, ConsoleCore &core) {
+        return readyFuture<Entries>(worker.pool(core).status());
     });
 }
 

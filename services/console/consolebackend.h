@@ -9,6 +9,7 @@
 #include "git/gitops.h"
 #include "github/githubapi.h"
 #include "ops/cleanup.h"
+#include "ops/warmpool.h"
 #include "sandbox/sandboxservice.h"
 #include "store/auditlog.h"
 #include "workflow/workflowrun.h"
@@ -101,6 +102,14 @@ public:
     QFuture<Result<CleanupReport>> cleanup(const CleanupPolicy &policy, bool dryRun,
                                            const std::optional<QSet<QString>> &onlyIds = {});
 
+    // The warm pool (see WarmPool), with the settings' sizes (pool/..., SANDBOX_POOL_SIZE) read
+    // again on each call. fillPool() fills it and keeps refilling it in the background (and
+    // after every workflow run takes one); drainPool() stops that and ends every pooled
+    // sandbox no run has taken. poolRefilled() reports each background refill.
+    QFuture<Result<WarmPoolReport>> fillPool();
+    QFuture<Result<WarmPoolReport>> drainPool();
+    QFuture<Result<QList<WarmPoolEntry>>> poolStatus();
+
     // Lifecycle controls (see SandboxService); an orphan's id works for terminate() and adopt().
     QFuture<Result<SandboxRecord>> setTimeout(const QString &id, int seconds);
     QFuture<Result<SandboxRecord>> pause(const QString &id);
@@ -161,6 +170,8 @@ Q_SIGNALS:
     void runChanged(const squad::WorkflowRun &run);
     // A line of a run's step log (git's output, the agent command's, retries, errors).
     void stepLog(const QString &runId, squad::WorkflowStepKind step, const QString &line);
+    // A background refill of the warm pool ended (see fillPool()).
+    void poolRefilled(const squad::WarmPoolReport &report);
 
 private:
     class Worker;

@@ -23,6 +23,8 @@ class Database;
 // What the cleanup ends: sandboxes in one of `statuses` (RUNNING and ERROR) whose age is over
 // `maxAgeSeconds`, and, with `includeOrphans`, sandboxes a provider runs without a row here
 // that are as old. Age runs from the provider's start time when known, else the row's creation.
+// A warm pool's idle sandbox is a RUNNING row like any other: past the age it is ended (the
+// pool makes a fresh one), which also retires sandboxes a pool kept too long.
 struct CleanupPolicy
 {
     static constexpr int DefaultAgeHours = 24;

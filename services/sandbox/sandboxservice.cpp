@@ -48,8 +48,16 @@ void applyProviderFacts(SandboxRecord &record, const ProviderSandbox &there)
         record.startedAt = there.startedAt;
     if (there.endsAt.isValid())
         record.endsAt = there.endsAt;
-    if (!there.metadata.isEmpty())
-        record.metadata = metadataJson(there.metadata);
+    // Merged, not replaced: keys written here after creation (squad.run on a sandbox taken from
+    // a warm pool) are not at the provider, which keeps what the sandbox was created with.
+    if (!there.metadata.isEmpty()) {
+        QMap<QString, QString> merged;
+        const QJsonObject ours = QJsonDocument::fromJson(record.metadata.toUtf8()).object();
+        for (auto it = ours.begin(); it != ours.end(); ++it)
+            merged.insert(it.key(), it.value().toString());
+        merged.insert(there.metadata);
+        record.metadata = metadataJson(merged);
+    }
     notePauseChange(record, there.state(), nowUtc());
     record.providerState = there.state();
 }
@@ -166,6 +174,7 @@ QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest
     spec.id = record.id;
     spec.templateId = record.templateId;
     spec.repoUrl = record.repoUrl;
+    spec.timeoutSeconds = qMax(0, request.timeoutSeconds);
     if (!record.taskId.isEmpty())
         spec.metadata.insert(u"squad.task_id"_s, record.taskId);
     if (!record.agentId.isEmpty())
@@ -202,6 +211,72 @@ QFuture<Result<SandboxRecord>> SandboxService::create(const CreateSandboxRequest
         Q_EMIT sandboxChanged(record);
         return record;
     });
+}
+
+Result<bool> SandboxService::relabel(const SandboxRecord &updated, const QString &expectedMetadata,
+                                     const QString &action, const QString &detail)
+{
+    bool changed = false;
+    auto written = m_db.transaction([&]() -> Result<void> {
+        auto updatedRow = m_store.updateIfMetadata(updated, expectedMetadata);
+        if (!updatedRow)
+            return fail(updatedRow.error());
+        changed = *updatedRow;
+        if (!changed)
+            return {};
+        return audit(action, updated.id, u"ok"_s, detail);
+    });
+    if (!written)
+        return fail(written.error());
+    if (changed)
+        Q_EMIT sandboxChanged(updated);
+    return changed;
+}
+
+QFuture<Result<SandboxRecord>> SandboxService::refresh(const QString &id)
+{
+    using Ready = Result<SandboxRecord>;
+    auto found = get(id);
+    if (!found)
+        return readyFuture<Ready>(fail(found.error()));
+    if (found->status != SandboxStatus::Running || found->providerId.isEmpty())
+        return readyFuture<Ready>(*found);
+    SandboxProvider *provider = providerFor(found->provider);
+    if (!provider) {
+        return readyFuture<Ready>(fail(ErrorCode::Unavailable,
+                                       u"Sandbox %1 lives at provider \"%2\", which is not "
+                                       "configured here"_s.arg(found->id, found->provider)));
+    }
+    return provider->get(found->providerId)
+        .then(this, [this, id](const Result<ProviderSandbox> &there) -> Ready {
+            // Read again: the row may have moved while the provider answered.
+            auto now = get(id);
+            if (!now)
+                return now;
+            SandboxRecord record = *now;
+            if (record.status != SandboxStatus::Running)
+                return record;
+            if (!there) {
+                if (there.error().code() != ErrorCode::NotFound)
+                    return fail(there.error());
+                record.status = SandboxStatus::Terminated;
+                record.updatedAt = record.endedAt = nowUtc();
+                record.statusDetail = u"gone at the provider"_s;
+                if (auto saved = save(record, false, u"sandbox.reconcile"_s, u"ok"_s,
+                                      u"closed: %1 no longer runs it"_s.arg(record.provider));
+                    !saved) {
+                    return fail(saved.error());
+                }
+                Q_EMIT sandboxChanged(record);
+                return record;
+            }
+            applyProviderFacts(record, *there);
+            record.updatedAt = nowUtc();
+            if (auto saved = m_store.update(record); !saved)
+                return fail(saved.error());
+            Q_EMIT sandboxChanged(record);
+            return record;
+        });
 }
 
 Result<SandboxRecord> SandboxService::get(const QString &id) const

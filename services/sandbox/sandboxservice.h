@@ -27,6 +27,7 @@ struct CreateSandboxRequest
     // Kept on the row and given to the provider (E2B keeps it with the sandbox), for finding
     // the sandbox again: squad.run = the workflow run it belongs to. Keys start with "squad.".
     QMap<QString, QString> metadata;
+    int timeoutSeconds = 0;  // when the provider ends it by itself; 0 = the provider's default
 };
 
 struct TerminateOutcome
@@ -67,6 +68,8 @@ public:
     // Providers are owned by the caller and must outlive the service.
     void addProvider(SandboxProvider *provider);
     void setDefaultProvider(const QString &name) { m_defaultProvider = name; }
+    QString defaultProvider() const { return m_defaultProvider; }
+    bool hasProvider(const QString &name) const { return m_providers.contains(name); }
     void setDefaultTemplate(const QString &templateId) { m_defaultTemplate = templateId; }
     QString defaultTemplate() const { return m_defaultTemplate; }
 
@@ -83,6 +86,15 @@ public:
     // The newest sandbox created with metadata `key` = `value`, if any.
     [[nodiscard]] Result<std::optional<SandboxRecord>> findByMetadata(const QString &key,
                                                                       const QString &value) const;
+
+    // Writes `updated` (audited `action`) only while the row's metadata is still
+    // `expectedMetadata` and it is RUNNING, in one statement: false when another writer got
+    // there first. How a sandbox is taken from a warm pool by exactly one taker.
+    [[nodiscard]] Result<bool> relabel(const SandboxRecord &updated, const QString &expectedMetadata,
+                                       const QString &action, const QString &detail);
+    // Asks the provider about a RUNNING sandbox: the row takes its facts, or is closed as
+    // TERMINATED when the provider no longer knows it. Other rows come back as they are.
+    QFuture<Result<SandboxRecord>> refresh(const QString &id);
 
     // Unknown id → NotFound. Already terminated → success of kind AlreadyTerminated.
     // The provider reporting NotFound → the row is marked TERMINATED (GoneAtProvider).

@@ -113,6 +113,40 @@ Result<void> SandboxStore::update(const SandboxRecord &record) const
     return {};
 }
 
+Result<bool> SandboxStore::updateIfMetadata(const SandboxRecord &record,
+                                           const QString &expectedMetadata) const
+{
+    QVariantList values = valuesOf(record);
+    values << record.id << expectedMetadata << sandboxStatusName(SandboxStatus::Running);
+    auto query = m_db.exec(
+        u"UPDATE sandboxes SET e2b_id = ?, provider = ?, template_id = ?, status = ?, "
+        "status_detail = ?, task_id = ?, agent_id = ?, repo_url = ?, cpu_count = ?, "
+        "memory_mb = ?, metadata = ?, created_at = ?, updated_at = ?, last_used_at = ?, "
+        "ended_at = ?, provider_state = ?, disk_mb = ?, started_at = ?, ends_at = ?, "
+        "paused_seconds = ?, paused_at = ? WHERE id = ? AND metadata = ? AND status = ?"_s,
+        values);
+    if (!query)
+        return fail(query.error());
+    return query->numRowsAffected() == 1;
+}
+
+Result<SandboxRecords> SandboxStore::liveWithMetadataKey(const QString &key) const
+{
+    QString pattern = QString::fromUtf8(QJsonDocument(QJsonObject{{key, QString()}}).toJson(QJsonDocument::Compact));
+    pattern = pattern.mid(1, pattern.size() - 4);  // "key":
+    pattern.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+    auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE status IN (?, ?) AND metadata LIKE ? "
+                            "ESCAPE '\\' ORDER BY created_at DESC, id"_s.arg(SelectColumns),
+                           {sandboxStatusName(SandboxStatus::Running),
+                            sandboxStatusName(SandboxStatus::Created), QString(u"%"_s + pattern + u"%"_s)});
+    if (!query)
+        return fail(query.error());
+    SandboxRecords records;
+    while (query->next())
+        records << recordFromQuery(*query);
+    return records;
+}
+
 Result<SandboxRecord> SandboxStore::get(const QString &id) const
 {
     auto query = m_db.exec(u"SELECT %1 FROM sandboxes WHERE id = ?"_s.arg(SelectColumns), {id});
@@ -137,8 +171,10 @@ Result<void> SandboxStore::forEach(const SandboxFilter &filter,
         bindings << filter.taskId;
     }
     QString columns = SelectColumns;
-    if (!filter.withMetadata)
-        columns.replace(u"metadata"_s, u"NULL"_s);
+    if (!filter.withMetadata) {
+        columns.replace(u"metadata"_s, u"CASE WHEN status IN ('RUNNING', 'CREATED') AND metadata "
+                                        "LIKE '%\"squad.pool\":%' THEN metadata END"_s);
+    }
     QString sql = u"SELECT %1 FROM sandboxes%2 ORDER BY created_at DESC, id"_s.arg(
         columns, where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
     if (filter.limit > 0)

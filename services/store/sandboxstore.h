@@ -19,7 +19,8 @@ struct SandboxFilter
     QString taskId;
     int limit = 0;  // 0 = every row; else the newest `limit`
     // Metadata is free-form JSON of any size: a view of 100,000 rows leaves it out (the record's
-    // metadata is then empty) and reads it for the one row it shows in full.
+    // metadata is then empty) and reads it for the one row it shows in full. The few live rows
+    // waiting in a warm pool keep theirs: it is what marks them (services/ops/poolmarker.h).
     bool withMetadata = true;
 };
 
@@ -32,6 +33,13 @@ public:
     [[nodiscard]] Result<void> insert(const SandboxRecord &record) const;
     // Writes every column of the row with record.id; NotFound when there is none.
     [[nodiscard]] Result<void> update(const SandboxRecord &record) const;
+    // The same in one statement, only while the row's metadata is still `expectedMetadata` and
+    // it is RUNNING: false (nothing written) when another writer changed it first. What makes
+    // taking a sandbox from a warm pool safe against two takers, in one process or two.
+    [[nodiscard]] Result<bool> updateIfMetadata(const SandboxRecord &record,
+                                                const QString &expectedMetadata) const;
+    // The CREATED and RUNNING rows whose metadata has `key` (any value), newest first.
+    [[nodiscard]] Result<SandboxRecords> liveWithMetadataKey(const QString &key) const;
     // NotFound when there is no such sandbox.
     [[nodiscard]] Result<SandboxRecord> get(const QString &id) const;
     // Newest first.

@@ -5,6 +5,7 @@
 #include "git/gitinput.h"
 #include "github/githubapi.h"
 #include "github/githubremote.h"
+#include "ops/warmpool.h"
 #include "sandbox/sandboxservice.h"
 
 #include <QPromise>
@@ -237,13 +238,32 @@ QFuture<Result<QJsonObject>> WorkflowServices::createSandbox(const WorkflowRun &
         request.provider = run.inputs.provider;
         request.repoUrl = run.inputs.repoUrl.contains(u"://"_s) ? run.inputs.repoUrl : QString();
         request.metadata.insert(QString(RunKey), run.id);
-        return m_sandboxes.create(request).then(this, [made, log](const Result<SandboxRecord> &record)
-                                                          -> Result<QJsonObject> {
-            if (!record)
-                return tl::unexpected(record.error());
-            log(u"Sandbox %1 is running (%2)."_s.arg(record->id, record->provider));
-            return made(*record, false);
-        });
+        const auto fresh = [this, request, made, log] {
+            return m_sandboxes.create(request).then(this, [made, log](const Result<SandboxRecord> &record)
+                                                              -> Result<QJsonObject> {
+                if (!record)
+                    return tl::unexpected(record.error());
+                log(u"Sandbox %1 is running (%2)."_s.arg(record->id, record->provider));
+                return made(*record, false);
+            });
+        };
+        if (!m_pool)
+            return fresh();
+        // The take writes the run's id onto the sandbox in the same statement that claims it,
+        // so a resumed run finds it by its metadata like one it created.
+        return m_pool->take(request)
+            .then(this, [made, log, fresh](const Result<std::optional<SandboxRecord>> &taken)
+                            -> QFuture<Result<QJsonObject>> {
+                if (!taken)
+                    return failed<QJsonObject>(taken.error());
+                if (!*taken)
+                    return fresh();
+                log(u"Took sandbox %1 from the warm pool (%2)."_s.arg((*taken)->id, (*taken)->provider));
+                QJsonObject result = made(**taken, false);
+                result.insert(u"pooled"_s, true);
+                return readyFuture<Result<QJsonObject>>(result);
+            })
+            .unwrap();
     };
     if (!*existing || (*existing)->status != SandboxStatus::Created)
         return create();

@@ -13,6 +13,7 @@ namespace squad {
 class Database;
 class GitHubApi;
 class SandboxService;
+class WarmPool;
 
 // The steps as the console does them: a sandbox through SandboxService (found again by the
 // run's id in its metadata), git through GitOps (clone, branch, commit and push are each safe
@@ -29,6 +30,9 @@ public:
     ~WorkflowServices() override;
 
     static constexpr QLatin1StringView RunKey{"squad.run"};
+    // Runs take their sandbox from `pool` when it has a ready one of their template and
+    // provider (not owned, must outlive this; null = always create). The run's metadata is on it either way.
+    void setWarmPool(WarmPool *pool) { m_pool = pool; }
     // Where the run's repository is cloned in its sandbox: repos/<name from the URL>.
     static QString repoFolder(const WorkflowInputs &inputs);
 
@@ -51,6 +55,7 @@ private:
     const Database &m_db;
     SandboxService &m_sandboxes;
     QPointer<GitHubApi> m_github;
+    WarmPool *m_pool = nullptr;
     GitOps *m_git;
 };
 

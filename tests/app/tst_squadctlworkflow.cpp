@@ -72,6 +72,8 @@ private Q_SLOTS:
 
     void localRunOpensThePullRequest();
     void e2bRunOpensThePullRequest();
+    void runTakesItsSandboxFromTheWarmPool_data();
+    void runTakesItsSandboxFromTheWarmPool();
     void killedAtEachStepResumes_data();
     void killedAtEachStepResumes();
     void interruptedRunStopsAndResumes();
@@ -423,6 +425,40 @@ void tst_SquadctlWorkflow::e2bRunOpensThePullRequest()
     QCOMPARE(shown.json().object().value("state"_L1).toString(), u"succeeded"_s);
     QVERIFY(!shown.out.contains(Token.toLatin1()));
     QVERIFY(auditActions(runId).contains(u"workflow.terminate_sandbox:ok"_s));
+}
+
+void tst_SquadctlWorkflow::runTakesItsSandboxFromTheWarmPool_data()
+{
+    QTest::addColumn<int>("provider");
+    QTest::newRow("local") << int(Provider::Local);
+    QTest::newRow("e2b") << int(Provider::E2b);
+}
+
+void tst_SquadctlWorkflow::runTakesItsSandboxFromTheWarmPool()
+{
+    QFETCH(int, provider);
+    const auto where = Provider(provider);
+    const Outcome filled = squadctl({u"pool"_s, u"fill"_s, u"--size"_s, u"1"_s, u"--json"_s},
+                                    providerEnv(where));
+    QVERIFY2(filled.exitCode == 0, filled.err.constData());
+    const QJsonArray created = filled.json().object().value("created"_L1).toArray();
+    QCOMPARE(created.size(), 1);
+    const QString pooled = created.first().toString();
+
+    const Outcome ran = runWorkflow(where);
+    QVERIFY2(ran.exitCode == 0, ran.err.constData());
+    QVERIFY2(ran.err.contains("from the warm pool"), ran.err.constData());
+    const QString runId = runIdFrom(ran.err);
+    // The run's one sandbox is the pooled one, labelled with the run, ended with it.
+    const QJsonArray rows = sandboxRowsOf(runId);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.first().toObject().value("id"_L1).toString(), pooled);
+    QCOMPARE(rows.first().toObject().value("status"_L1).toString(), u"TERMINATED"_s);
+    QCOMPARE(show(runId).value("state"_L1).toString(), u"succeeded"_s);
+    const Outcome status = squadctl({u"pool"_s, u"status"_s, u"--json"_s}, providerEnv(where));
+    QCOMPARE(status.exitCode, 0);
+    QVERIFY(status.json().object().value("pools"_L1).toArray().isEmpty());
+    QCOMPARE(runningRows(), 0);
 }
 
 void tst_SquadctlWorkflow::killedAtEachStepResumes_data()

@@ -132,6 +132,7 @@ private Q_SLOTS:
     void displayText();
     void roles();
     void providerColumnsAndBadges();
+    void pooledBadge();
     void statusIconsDifferInShape();
     void headers();
     void costColumn();
@@ -1085,6 +1086,51 @@ void tst_SandboxTableModel::latestSamplesSortByValue()
                             {u"c"_s, sampleOf(10, 64)},
                             {u"d"_s, sampleOf(1, 2000)}});
     QCOMPARE(shown(), QStringList({u"a"_s, u"c"_s, u"b"_s, u"d"_s}));
+}
+
+void tst_SandboxTableModel::pooledBadge()
+{
+    // A warm pool's sandbox reads "Pooled" until a run takes it (squad.run joins its metadata);
+    // the search finds it by that word, as it finds "paused" and "orphan".
+    SandboxRecord pooled = sandbox(u"a"_s);
+    pooled.metadata = u"{\"squad.pool\":\"base\",\"squad.sandbox_id\":\"a\"}"_s;
+    SandboxRecord ordinary = sandbox(u"b"_s);
+    SandboxRecord ended = pooled;
+    ended.id = u"c"_s;
+    ended.status = SandboxStatus::Terminated;
+
+    SandboxTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    SandboxFilterModel proxy;
+    proxy.setSandboxModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setReferenceTime(T0);
+    model.applySnapshot({pooled, ordinary, ended});
+    const auto badge = [&model](const QString &id) {
+        return SandboxBadge(model.index(model.rowOf(id), SandboxTableModel::StatusColumn)
+                                .data(SandboxTableModel::BadgeRole).toInt());
+    };
+    QCOMPARE(badge(u"a"_s), SandboxBadge::Pooled);
+    QCOMPARE(badge(u"b"_s), SandboxBadge::Running);
+    QCOMPARE(badge(u"c"_s), SandboxBadge::Terminated);
+    QCOMPARE(model.index(model.rowOf(u"a"_s), SandboxTableModel::StatusColumn).data().toString(),
+             u"Pooled"_s);
+    QCOMPARE(presentationOf(SandboxBadge::Pooled).label, u"Pooled"_s);
+
+    proxy.setSearchText(u"pooled"_s);
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data(SandboxTableModel::IdRole).toString(), u"a"_s);
+
+    // Taken by a run: the status cell changes and the search no longer finds it.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    SandboxRecord taken = pooled;
+    taken.metadata = u"{\"squad.pool\":\"base\",\"squad.run\":\"r1\",\"squad.sandbox_id\":\"a\"}"_s;
+    model.updateSandbox(taken);
+    QVERIFY(std::any_of(changed.cbegin(), changed.cend(), [](const QList<QVariant> &args) {
+        return args.at(0).toModelIndex().column() <= SandboxTableModel::StatusColumn;
+    }));
+    QCOMPARE(badge(u"a"_s), SandboxBadge::Running);
+    QCOMPARE(proxy.rowCount(), 0);
 }
 
 QTEST_MAIN(tst_SandboxTableModel)

@@ -11,6 +11,7 @@
 #include "mainwindow.h"
 #include "sandboxdetailspane.h"
 #include "sandboxfiltermodel.h"
+#include "sandboxstatuspresentation.h"
 #include "sandboxtablemodel.h"
 #include "store/database.h"
 #include "store/databaselocation.h"
@@ -104,6 +105,9 @@ private Q_SLOTS:
     void keyboardNavigation();
     void remembersLayoutAndInterval();
     void cleanupConfirmsThenEndsOnlyOldSandboxes();
+    void warmPoolFillsShowsPooledAndEmpties();
+    void warmPoolEmptiedOnExitUnlessKept_data();
+    void warmPoolEmptiedOnExitUnlessKept();
 
 private:
     void openWindow(int refreshMs = 0);
@@ -149,6 +153,7 @@ void tst_MainWindow::init()
 
 void tst_MainWindow::cleanup()
 {
+    ConsoleSettings().remove(u"pool"_s);
     // The window goes before the backend, as in main().
     closeWindow();
     m_backend.reset();
@@ -1159,6 +1164,76 @@ void tst_MainWindow::cleanupConfirmsThenEndsOnlyOldSandboxes()
     QCOMPARE(note->objectName(), u"cleanupNothingToDo"_s);
     QVERIFY(note->text().startsWith(u"Cleanup found no sandbox older than 24 h"_s));
     note->close();
+}
+
+namespace {
+
+int pooledRows(const SandboxTableModel *model)
+{
+    int count = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (SandboxBadge(model->index(row, SandboxTableModel::StatusColumn)
+                             .data(SandboxTableModel::BadgeRole).toInt())
+            == SandboxBadge::Pooled)
+            ++count;
+    }
+    return count;
+}
+
+} // namespace
+
+void tst_MainWindow::warmPoolFillsShowsPooledAndEmpties()
+{
+    ConsoleSettings().setValue(u"pool/size"_s, 2);
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    // Filled once the window is up: two rows read "Pooled", and the search finds them.
+    QTRY_COMPARE_WITH_TIMEOUT(pooledRows(m_window->sandboxModel()), 2, 20000);
+    QCOMPARE(m_window->sandboxModel()->index(0, SandboxTableModel::StatusColumn).data().toString(),
+             u"Pooled"_s);
+    m_window->filterModel()->setSearchText(u"pooled"_s);
+    QCOMPARE(m_window->filterModel()->rowCount(), 2);
+    m_window->filterModel()->setSearchText({});
+
+    // Sandbox → Empty Warm Pool: a confirmation with the count, then both end.
+    auto *action = m_window->findChild<QAction *>(u"emptyPoolAction"_s);
+    QVERIFY(action);
+    QVERIFY(m_window->findChild<QMenu *>(u"sandboxMenu"_s)->actions().contains(action));
+    action->trigger();
+    QPointer<QMessageBox> box;
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox *>(u"emptyPoolConfirmation"_s)) && box->isVisible());
+    QVERIFY2(box->text().contains(u"2"_s), qPrintable(box->text()));
+    box->button(QMessageBox::Yes)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(pooledRows(m_window->sandboxModel()), 0, 20000);
+    QTRY_VERIFY(m_window->statusBar()->currentMessage().contains(u"ended 2 sandboxes"_s));
+    QCOMPARE(m_window->sandboxModel()->statusCount(SandboxStatus::Terminated), 2);
+}
+
+void tst_MainWindow::warmPoolEmptiedOnExitUnlessKept_data()
+{
+    QTest::addColumn<bool>("keep");
+    QTest::newRow("emptied") << false;
+    QTest::newRow("kept") << true;
+}
+
+void tst_MainWindow::warmPoolEmptiedOnExitUnlessKept()
+{
+    QFETCH(bool, keep);
+    ConsoleSettings().setValue(u"pool/size"_s, 1);
+    ConsoleSettings().setValue(u"pool/keepOnExit"_s, keep);
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_COMPARE_WITH_TIMEOUT(pooledRows(m_window->sandboxModel()), 1, 20000);
+    const QString id = m_window->sandboxModel()->record(0).id;
+    m_window->close();
+    // Emptying first, then closed.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 20000);
+    auto after = m_backend->sandbox(id);
+    QTRY_VERIFY(after.isFinished());
+    QVERIFY_RESULT(after.result());
+    QCOMPARE(after.result()->status, keep ? SandboxStatus::Running : SandboxStatus::Terminated);
 }
 
 QTEST_MAIN(tst_MainWindow)

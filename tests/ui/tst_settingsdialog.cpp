@@ -16,6 +16,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
@@ -230,6 +231,7 @@ private Q_SLOTS:
     void noKeychainShowsBannerAndMemory();
     void staysResponsiveAndSurvivesClosingWhileSaving();
     void generalSettingsWritten();
+    void warmPoolSettingsWritten();
     void keyboardReachable();
     void escapeCloses();
 
@@ -1318,6 +1320,34 @@ void tst_SettingsDialog::generalSettingsWritten()
     QVERIFY(!m_dialog->isVisible());
 }
 
+void tst_SettingsDialog::warmPoolSettingsWritten()
+{
+    openDialog();
+    m_dialog->showGeneralPage();
+    auto *size = child<QSpinBox>(m_dialog, u"poolSizeSpin"_s);
+    auto *others = child<QLineEdit>(m_dialog, u"poolOtherSizesEdit"_s);
+    auto *keep = child<QCheckBox>(m_dialog, u"poolKeepCheck"_s);
+    // Off by default.
+    QCOMPARE(size->value(), 0);
+    QCOMPARE(size->text(), u"Off"_s);
+    QVERIFY(others->text().isEmpty());
+    QVERIFY(!keep->isChecked());
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    // A malformed size list is not saved.
+    others->setText(u"python"_s);
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+    others->setText(u"python=2"_s);
+    size->setValue(3);
+    keep->setChecked(true);
+    QVERIFY(button(u"applyButton"_s)->isEnabled());
+    QTest::mouseClick(button(u"applyButton"_s), Qt::LeftButton);
+    QSettings reread(m_settings->fileName(), QSettings::IniFormat);
+    QCOMPARE(reread.value(u"pool/size"_s).toInt(), 3);
+    QCOMPARE(reread.value(u"pool/otherSizes"_s).toString(), u"python=2"_s);
+    QCOMPARE(reread.value(u"pool/keepOnExit"_s).toBool(), true);
+    QVERIFY(!button(u"applyButton"_s)->isEnabled());
+}
+
 void tst_SettingsDialog::keyboardReachable()
 {
     openDialog();
@@ -1332,7 +1362,7 @@ void tst_SettingsDialog::keyboardReachable()
         QWidget *target = l->buddy()->focusProxy() ? l->buddy()->focusProxy() : l->buddy();
         QVERIFY2(target->focusPolicy() & Qt::TabFocus, qPrintable(l->text()));
     }
-    QCOMPARE(withBuddy, 18);
+    QCOMPARE(withBuddy, 20);
     // The Tab chain runs through the page in reading order and on to the buttons.
     QList<QWidget *> chain;
     QWidget *w = list();
