@@ -177,7 +177,7 @@ private:
         void place(quint32 hash, int row);
         void reserve(qsizetype count);
 
-        std::vector<Slot> m_slots; // a power of two in size, at most half full
+        std::vector<Slot> m_slots; // a power of two in size, at most 4/5 full
         qsizetype m_count = 0;
     };
 

@@ -108,8 +108,13 @@ Result<void> Database::configure(const Options &options)
         if (!db.open())
             return fail(storageError(u"opening"_s, db.lastError()));
         // The first statement reads the file header: this is where "not a database" shows up.
+        // cache_size: the console reads the whole table on every refresh, and no page cache of a
+        // sensible size holds a large one, so SQLite's default 2 MiB only kept the last scan's
+        // tail in memory. 512 KiB still holds the interior pages of the tables and indexes that
+        // every lookup walks.
         for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA foreign_keys=ON"_s,
-                                      u"PRAGMA synchronous=NORMAL"_s}) {
+                                      u"PRAGMA synchronous=NORMAL"_s,
+                                      u"PRAGMA cache_size=-512"_s}) {
             if (auto done = exec(pragma); !done)
                 return fail(done.error());
         }
