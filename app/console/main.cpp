@@ -69,11 +69,11 @@ int main(int argc, char *argv[])
     answerWithoutDisplay(argc, argv, consoleOptions);
 
     QApplication app(argc, argv);
-    squad::setUpConsoleApplication();
-
     QCommandLineParser parser;
     consoleOptions.addTo(parser);
+    // Before the set-up: a bad option exits here, with no pool thread started yet.
     parser.process(app);
+    squad::setUpConsoleApplication();
 
     squad::StartupOptions startup;
     startup.database = parser.value(consoleOptions.db);
