@@ -64,6 +64,7 @@ done
 for f in Maintainer Section Homepage Description; do
     [[ -n "$(field "$f")" ]] || fail "no $f field"
 done
+field Description | awk 'length > 80 { exit 1 }' || fail "Description has lines over 80 characters"
 
 # --- what the package holds ------------------------------------------------------------------
 mkdir "$work/root"
