@@ -29,8 +29,9 @@ APT_PACKAGES=(
     qtkeychain-qt6-dev libsecret-1-0 libgit2-dev libexpected-dev libssl-dev libjwt-dev
     # test services: PostgreSQL, a headless keychain, a virtual display
     postgresql gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
-    # tools used by tests, packaging checks and screenshots
-    imagemagick sqlite3 git desktop-file-utils appstream fonts-dejavu-core
+    # tools used by tests, packaging checks and screenshots; the packages' build (cpack: DEB's
+    # dpkg-shlibdeps, RPM's rpmbuild)
+    imagemagick sqlite3 git desktop-file-utils appstream fonts-dejavu-core dpkg-dev rpm
     # the reference of bench_e2b
     curl
 )
@@ -47,7 +48,7 @@ Fedora (dnf install):
   qt6-qtbase-postgresql qtkeychain-qt6-devel libsecret libgit2-devel expected-devel
   openssl-devel libjwt-devel mesa-libGL-devel postgresql-server postgresql
   gnome-keyring dbus-daemon dbus-x11 xorg-x11-server-Xvfb xorg-x11-xauth
-  ImageMagick sqlite git desktop-file-utils appstream dejavu-sans-fonts
+  ImageMagick sqlite git desktop-file-utils appstream dejavu-sans-fonts rpm-build
 
 Arch Linux (pacman -S --needed):
   base-devel cmake ninja ccache pkgconf qt6-base qt6-charts qt6-svg postgresql-libs

@@ -86,6 +86,7 @@ private Q_SLOTS:
 
     void startsWithDatabaseAndEmptyState();
     void accountsProfileAndPreferences();
+    void aboutShowsProjectVersion();
     void openErrorShowsInWindow();
     void createsThroughDialog();
     void searchFiltersAsTyped();
@@ -240,6 +241,22 @@ void tst_MainWindow::accountsProfileAndPreferences()
     QTRY_VERIFY(dialog->isVisible());
     QCOMPARE(static_cast<QDialog *>(m_window->openPreferences()), dialog);
     dialog->close();
+}
+
+void tst_MainWindow::aboutShowsProjectVersion()
+{
+    openWindow();
+    if (QTest::currentTestFailed())
+        return;
+    auto *about = m_window->findChild<QAction *>(u"aboutAction"_s);
+    QVERIFY(about);
+    about->trigger();
+    auto *box = m_window->findChild<QMessageBox *>();
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    // project(VERSION) in CMakeLists.txt, the one version of programs and packages.
+    QVERIFY2(box->text().contains(u"Squad Console " SQUAD_VERSION ""_s), qPrintable(box->text()));
+    box->close();
 }
 
 void tst_MainWindow::openWindow(int refreshMs)
