@@ -60,7 +60,7 @@ endif()
 foreach(_prefix IN LISTS CMAKE_PREFIX_PATH)
     list(APPEND _squad_dylib_dirs "${_prefix}/lib")
 endforeach()
-list(TRANSFORM _squad_dylib_dirs REPLACE "^(.*)$" "\"\\1\"" OUTPUT_VARIABLE _squad_dylib_dirs_quoted)
+list(TRANSFORM _squad_dylib_dirs REPLACE "^(.+)$" "\"\\1\"" OUTPUT_VARIABLE _squad_dylib_dirs_quoted)
 list(JOIN _squad_dylib_dirs_quoted " " _squad_dylib_dirs_quoted)
 install(CODE "
     set(_contents \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/squad-console.app/Contents\")

@@ -98,7 +98,7 @@ else()
     message(WARNING "libpq.dll not found: the installers' PostgreSQL driver will not load")
 endif()
 # Quoted one by one: the paths end up in the generated install script and may hold spaces.
-list(TRANSFORM _squad_dll_dirs REPLACE "^(.*)$" "\"\\1\"" OUTPUT_VARIABLE _squad_dll_dirs_quoted)
+list(TRANSFORM _squad_dll_dirs REPLACE "^(.+)$" "\"\\1\"" OUTPUT_VARIABLE _squad_dll_dirs_quoted)
 list(JOIN _squad_dll_dirs_quoted " " _squad_dll_dirs_quoted)
 install(CODE "
     set(_bin \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/bin\")
