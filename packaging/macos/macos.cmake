@@ -95,10 +95,11 @@ qt_deploy_runtime_dependencies(
     install(SCRIPT "${squad_qt_deploy_script}")
 else()
     # Qt 6.4: its deploy API is a technology preview, so macdeployqt is run by hand.
+    # $<TARGET_FILE> and LOCATION pick the imported tool's path for any configuration.
     if(TARGET Qt6::macdeployqt)
-        get_target_property(SQUAD_MACDEPLOYQT Qt6::macdeployqt IMPORTED_LOCATION)
+        set(SQUAD_MACDEPLOYQT "$<TARGET_FILE:Qt6::macdeployqt>")
     else()
-        get_target_property(_squad_qmake Qt6::qmake IMPORTED_LOCATION)
+        get_target_property(_squad_qmake Qt6::qmake LOCATION)
         get_filename_component(_squad_qt_bin "${_squad_qmake}" DIRECTORY)
         find_program(SQUAD_MACDEPLOYQT NAMES macdeployqt macdeployqt6
             HINTS "${_squad_qt_bin}" "${Qt6_DIR}/../../../bin" REQUIRED)

@@ -51,10 +51,11 @@ qt_deploy_runtime_dependencies(
     install(SCRIPT "${squad_qt_deploy_script}")
 else()
     # Qt 6.4: its deploy API is a technology preview, so windeployqt is run by hand.
+    # $<TARGET_FILE> and LOCATION pick the imported tool's path for any configuration.
     if(TARGET Qt6::windeployqt)
-        get_target_property(SQUAD_WINDEPLOYQT Qt6::windeployqt IMPORTED_LOCATION)
+        set(SQUAD_WINDEPLOYQT "$<TARGET_FILE:Qt6::windeployqt>")
     else()
-        get_target_property(_squad_qmake Qt6::qmake IMPORTED_LOCATION)
+        get_target_property(_squad_qmake Qt6::qmake LOCATION)
         get_filename_component(_squad_qt_bin "${_squad_qmake}" DIRECTORY)
         find_program(SQUAD_WINDEPLOYQT NAMES windeployqt windeployqt6
             HINTS "${_squad_qt_bin}" "${Qt6_DIR}/../../../bin" REQUIRED)
