@@ -5,11 +5,17 @@ if(NOT DEFINED ENV{MACOS_SIGN_IDENTITY} OR "$ENV{MACOS_SIGN_IDENTITY}" STREQUAL 
     message(STATUS "MACOS_SIGN_IDENTITY not set: squad-console.app is not signed for distribution")
     return()
 endif()
+# The staging tree: CPACK_TEMPORARY_INSTALL_DIRECTORY (CPACK_TEMPORARY_DIRECTORY, its twin, as
+# a fallback; neither is documented, both are set by every generator).
+set(_staging "${CPACK_TEMPORARY_INSTALL_DIRECTORY}")
+if(NOT _staging)
+    set(_staging "${CPACK_TEMPORARY_DIRECTORY}")
+endif()
 file(GLOB _apps LIST_DIRECTORIES true
-    "${CPACK_TEMPORARY_INSTALL_DIRECTORY}/squad-console.app"
-    "${CPACK_TEMPORARY_INSTALL_DIRECTORY}/*/squad-console.app")
+    "${_staging}/squad-console.app"
+    "${_staging}/*/squad-console.app")
 if(NOT _apps)
-    message(FATAL_ERROR "no squad-console.app under ${CPACK_TEMPORARY_INSTALL_DIRECTORY}")
+    message(FATAL_ERROR "no squad-console.app under ${_staging}")
 endif()
 foreach(_app IN LISTS _apps)
     execute_process(COMMAND "${CMAKE_CURRENT_LIST_DIR}/sign-and-notarize.sh" sign "${_app}"

@@ -5,11 +5,13 @@ if(NOT DEFINED ENV{WINDOWS_CERT_PFX_BASE64} OR "$ENV{WINDOWS_CERT_PFX_BASE64}" S
     message(STATUS "WINDOWS_CERT_PFX_BASE64 not set: the programs are not signed")
     return()
 endif()
-file(GLOB_RECURSE _programs
-    "${CPACK_TEMPORARY_INSTALL_DIRECTORY}/squad-console.exe"
-    "${CPACK_TEMPORARY_INSTALL_DIRECTORY}/squadctl.exe")
+set(_staging "${CPACK_TEMPORARY_INSTALL_DIRECTORY}")
+if(NOT _staging)
+    set(_staging "${CPACK_TEMPORARY_DIRECTORY}")   # its undocumented twin
+endif()
+file(GLOB_RECURSE _programs "${_staging}/*/squad-console.exe" "${_staging}/*/squadctl.exe")
 if(NOT _programs)
-    message(FATAL_ERROR "no squad-console.exe / squadctl.exe under ${CPACK_TEMPORARY_INSTALL_DIRECTORY}")
+    message(FATAL_ERROR "no squad-console.exe / squadctl.exe under ${_staging}")
 endif()
 execute_process(
     COMMAND powershell -NoProfile -ExecutionPolicy Bypass

@@ -140,6 +140,11 @@ def check_references():
         for name in names:
             check((SRC / cmake_file).parent.joinpath(name).is_file(), f"{cmake_file} names {name}, which does not exist")
     for hook in ("packaging/windows/cpack-sign.cmake", "packaging/macos/cpack-sign.cmake"):
+        # Parsed without running (if(FALSE)): it needs cpack's variables and the signing tools.
+        wrapped = temp_dir("squad-hook-") / "hook.cmake"
+        wrapped.write_text("if(FALSE)\n" + (SRC / hook).read_text() + "\nendif()\n")
+        parse = subprocess.run([CMAKE, "-P", str(wrapped)], capture_output=True, text=True)
+        check(parse.returncode == 0, f"{hook} does not parse:\n{parse.stderr}")
         for name in re.findall(r"\$\{CMAKE_CURRENT_LIST_DIR\}/([\w.-]+)", (SRC / hook).read_text()):
             check((SRC / hook).parent.joinpath(name).is_file(), f"{hook} names {name}, which does not exist")
 
