@@ -32,6 +32,8 @@ APT_PACKAGES=(
     # tools used by tests, packaging checks and screenshots; the packages' build (cpack: DEB's
     # dpkg-shlibdeps, RPM's rpmbuild)
     imagemagick sqlite3 git desktop-file-utils appstream fonts-dejavu-core dpkg-dev rpm
+    # the packaging check reads the CI workflow (YAML)
+    python3 python3-yaml
     # the reference of bench_e2b
     curl
 )
