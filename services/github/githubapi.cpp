@@ -333,8 +333,6 @@ void GitHubApi::send(Pending pending)
     }
     if (!call.body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (isWrite(call.method))
-        m_lastWriteMs = m_clock.elapsed();
 
     m_inFlight = true;
     QNetworkReply *reply = m_network->sendCustomRequest(request, call.method, call.body);
@@ -384,6 +382,11 @@ void GitHubApi::onReply(QNetworkReply *reply, Pending pending)
 {
     m_inFlight = false;
     const Call &call = pending.call;
+    // The next write's second counts from this answer, not from when this write was handed to
+    // the network thread: GitHub had it by now, whereas a write can reach it late (a new
+    // connection, a busy machine) and so less than a second before the next one.
+    if (isWrite(call.method))
+        m_lastWriteMs = m_clock.elapsed();
     const bool attemptsLeft = pending.attempt < m_options.maxAttempts;
     const qint64 backoff = std::min<qint64>(qint64(m_options.backoffMs) << (pending.attempt - 1),
                                             m_options.backoffCapMs);

@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -368,7 +369,12 @@ void tst_E2bApi::listStopsAtAnUnreadablePage()
     QVERIFY_ERROR(await(listed), ErrorCode::Provider);
     QTRY_VERIFY(third.has_value());
     third->send(HttpResponse::json(200, QJsonArray{listedSandbox(u"c"_s)}));
-    // A later call over the same connection can only go out once the held answer was read.
+    // The held answer is read and handled (its reply deleted) without settling the walk again.
+    // Only then is the connection it came on free: a call made earlier would find it busy and
+    // open another, so which connection that call used would be a race.
+    QTRY_VERIFY(client->findChildren<QNetworkReply *>().isEmpty());
+    QCOMPARE(listed.resultCount(), 1);
+    // The connection was kept, not closed under the dropped page: a later call reuses it.
     const QFuture<Result<void>> later = client->checkHealth();
     QVERIFY_RESULT(await(later));
     QCOMPARE(m_server->lastRequest().connection, thirdConnection);

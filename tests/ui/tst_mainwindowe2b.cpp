@@ -407,13 +407,17 @@ void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
     // No live E2B row yet: nothing asked.
     refreshAndWait();
     QCOMPARE(metricsCalls(), 0);
-
-    const SandboxRecord created = createAtE2b();
-    QCOMPARE(created.provider, u"e2b"_s);
-    m_e2b->sandboxes[created.providerId].metrics.append(test::sandboxMetric(
-        QDateTime::currentDateTimeUtc(), 2, 42.0, qint64(300) << 20, qint64(1024) << 20, 0, 0));
     auto *feed = m_window->findChild<LatestMetricsFeed *>();
     QVERIFY(feed);
+
+    // The feed skips a refresh while a read is under way, and that read answers with what E2B
+    // had when it was asked: so before each change at E2B the feed is let finish, or the next
+    // answer could be an older read's.
+    const SandboxRecord created = createAtE2b();
+    QCOMPARE(created.provider, u"e2b"_s);
+    QTRY_VERIFY(!feed->isReading());
+    m_e2b->sandboxes[created.providerId].metrics.append(test::sandboxMetric(
+        QDateTime::currentDateTimeUtc(), 2, 42.0, qint64(300) << 20, qint64(1024) << 20, 0, 0));
     QSignalSpy fed(feed, &LatestMetricsFeed::refreshed);
     refreshAndWait();
     QTRY_VERIFY(fed.size() >= 1);
@@ -427,6 +431,7 @@ void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
     QCOMPARE(text(SandboxTableModel::MemoryUsedColumn), u"300 MiB"_s);
 
     // A failing call: the status bar says so, and the sample it could not read is gone.
+    QTRY_VERIFY(!feed->isReading());  // the reconcile's reload may have asked once more
     m_e2b->metricsFailFor.insert(created.providerId);
     fed.clear();
     refreshAndWait();
@@ -436,6 +441,7 @@ void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
              qPrintable(m_window->statusBar()->currentMessage()));
 
     // Ended: no live E2B row, no more requests.
+    QTRY_VERIFY(!feed->isReading());
     m_e2b->metricsFailFor.clear();
     m_e2b->sandboxes.remove(created.providerId);
     refreshAndWait();
