@@ -6,6 +6,8 @@
 
 #include <QHash>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace squad {
@@ -19,8 +21,12 @@ LatestMetricsFeed::LatestMetricsFeed(ConsoleBackend *backend, SandboxTableModel 
 
 void LatestMetricsFeed::refresh()
 {
-    if (!m_backend || !m_model || m_reading)
+    if (!m_backend || !m_model)
         return;
+    if (m_reading) {
+        m_readAgain = true;
+        return;
+    }
     // E2B's id → the row's id (an orphan's is E2B's own).
     QHash<QString, QString> rowIds;
     if (m_backend->hasE2b()) {
@@ -81,17 +87,27 @@ void LatestMetricsFeed::refresh()
                       m_lastError = message;
                       Q_EMIT errorChanged(message);
                   }
+                  readAgainIfAsked();
               })
         .onCanceled(this, [this, generation] {
-            if (generation == m_generation)
-                m_reading = false;
+            if (generation != m_generation)
+                return;
+            m_reading = false;
+            readAgainIfAsked();
         });
+}
+
+void LatestMetricsFeed::readAgainIfAsked()
+{
+    if (std::exchange(m_readAgain, false))
+        refresh();
 }
 
 void LatestMetricsFeed::reset()
 {
     ++m_generation;
     m_reading = false;
+    m_readAgain = false;
     if (m_model)
         m_model->setLatestSamples({});
 }

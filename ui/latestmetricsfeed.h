@@ -12,8 +12,8 @@ class SandboxTableModel;
 
 // Feeds the table's "CPU %" and "Mem used" columns: refresh() asks the backend for the latest
 // sample of every running E2B sandbox the model holds (100 a call) and hands the answer to the
-// model. One read at a time: a refresh while one is under way is skipped (the next table
-// refresh asks again). An answer that arrives after reset() (E2B switched to another profile
+// model. One read at a time: a refresh asked for while one is under way runs once that one
+// has answered (several such asks make one read), so F5 always ends with fresh samples. An answer that arrives after reset() (E2B switched to another profile
 // or key) is stale and dropped. GUI thread only; `backend` and `model` outlive it.
 class LatestMetricsFeed : public QObject
 {
@@ -37,10 +37,13 @@ Q_SIGNALS:
     void errorChanged(const QString &message);
 
 private:
+    void readAgainIfAsked();
+
     QPointer<ConsoleBackend> m_backend;
     QPointer<SandboxTableModel> m_model;
     quint64 m_generation = 0;  // bumped by reset(): answers asked before are stale
     bool m_reading = false;
+    bool m_readAgain = false;  // refresh() was called while reading
     QString m_lastError;
 };
 

@@ -410,8 +410,8 @@ void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
     auto *feed = m_window->findChild<LatestMetricsFeed *>();
     QVERIFY(feed);
 
-    // The feed skips a refresh while a read is under way, and that read answers with what E2B
-    // had when it was asked: so before each change at E2B the feed is let finish, or the next
+    // A read answers with what E2B had when it was asked, and a refresh during a read is
+    // queued behind it: so before each change at E2B the feed is let finish, or the next
     // answer could be an older read's.
     const SandboxRecord created = createAtE2b();
     QCOMPARE(created.provider, u"e2b"_s);
@@ -429,6 +429,18 @@ void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
     };
     QCOMPARE(text(SandboxTableModel::CpuUsedColumn), u"42 %"_s);
     QCOMPARE(text(SandboxTableModel::MemoryUsedColumn), u"300 MiB"_s);
+
+    // Asked again (several times) while a read is under way: exactly one more read follows.
+    QTRY_VERIFY(!feed->isReading());
+    const qsizetype before = metricsCalls();
+    fed.clear();
+    feed->refresh();
+    QVERIFY(feed->isReading());
+    feed->refresh();
+    feed->refresh();
+    QTRY_COMPARE(fed.size(), 2);
+    QTRY_VERIFY(!feed->isReading());
+    QCOMPARE(metricsCalls(), before + 2);
 
     // A failing call: the status bar says so, and the sample it could not read is gone.
     QTRY_VERIFY(!feed->isReading());  // the reconcile's reload may have asked once more
