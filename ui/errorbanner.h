@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QFrame>
-
-class QLabel;
-class QPushButton;
-class QToolButton;
+#include "messagebar.h"
 
 namespace squad {
 
 // A strip above the table that says what went wrong and offers to retry or dismiss. Hidden
 // until showMessage(); the status bar carries the same text, this makes it impossible to miss.
-class ErrorBanner : public QFrame
+class ErrorBanner : public MessageBar
 {
     Q_OBJECT
 public:
@@ -19,16 +15,13 @@ public:
 
     // Shows `message`; the Retry button only when `retryable`.
     void showMessage(const QString &message, bool retryable = true);
-    QString message() const;
+    QString message() const { return text(); }
 
 Q_SIGNALS:
     void retryRequested();
 
 private:
-    QLabel *m_icon = nullptr;
-    QLabel *m_text = nullptr;
     QPushButton *m_retry = nullptr;
-    QToolButton *m_close = nullptr;
 };
 
 } // namespace squad

@@ -590,52 +590,24 @@ void RunsWindow::abortSelected()
 // --- the offer to resume --------------------------------------------------------------------
 
 ResumeRunsBar::ResumeRunsBar(QWidget *parent)
-    : QFrame(parent)
+    : MessageBar(Kind::Information, parent)
 {
     setObjectName(u"resumeRunsBar"_s);
-    setFrameShape(QFrame::StyledPanel);
-    setAutoFillBackground(true);
     setAccessibleName(tr("Unfinished workflow runs"));
-    m_icon = new QLabel(this);
-    m_text = new QLabel(this);
-    m_text->setObjectName(u"resumeRunsText"_s);
-    m_text->setWordWrap(true);
-    m_text->setTextFormat(Qt::RichText);
-    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    m_resume = new QPushButton(tr("&Resume"), this);
-    m_resume->setObjectName(u"resumeRunButton"_s);
-    m_show = new QPushButton(tr("Show R&uns"), this);
-    m_show->setObjectName(u"showRunsButton"_s);
-    m_close = new QToolButton(this);
-    m_close->setText(u"✕"_s);
-    m_close->setAutoRaise(true);
-    m_close->setToolTip(tr("Dismiss"));
-    m_close->setAccessibleName(tr("Dismiss"));
-
-    auto *layout = new QHBoxLayout(this);
-    const int m = fontMetrics().averageCharWidth();
-    layout->setContentsMargins(m, m / 2, m / 2, m / 2);
-    layout->addWidget(m_icon, 0, Qt::AlignVCenter);
-    layout->addWidget(m_text, 1);
-    layout->addWidget(m_resume, 0, Qt::AlignVCenter);
-    layout->addWidget(m_show, 0, Qt::AlignVCenter);
-    layout->addWidget(m_close, 0, Qt::AlignVCenter);
-
-    connect(m_resume, &QPushButton::clicked, this, [this] {
+    textLabel()->setObjectName(u"resumeRunsText"_s);
+    textLabel()->setTextFormat(Qt::RichText);
+    QPushButton *resume = addButton(tr("&Resume"));
+    resume->setObjectName(u"resumeRunButton"_s);
+    QPushButton *show = addButton(tr("Show R&uns"));
+    show->setObjectName(u"showRunsButton"_s);
+    connect(resume, &QPushButton::clicked, this, [this] {
         hide();
         Q_EMIT resumeRequested(m_runId);
     });
-    connect(m_show, &QPushButton::clicked, this, [this] {
+    connect(show, &QPushButton::clicked, this, [this] {
         hide();
         Q_EMIT showRunsRequested();
     });
-    connect(m_close, &QToolButton::clicked, this, &QWidget::hide);
-    // A light blue wash: news, not an error.
-    QPalette pal = palette();
-    const bool dark = pal.color(QPalette::Window).lightness() < 128;
-    pal.setColor(QPalette::Window, dark ? QColor(0x12, 0x2d, 0x4f) : QColor(0xdd, 0xf4, 0xff));
-    setPalette(pal);
-    hide();
 }
 
 void ResumeRunsBar::setRuns(const QList<WorkflowRun> &runs)
@@ -644,11 +616,6 @@ void ResumeRunsBar::setRuns(const QList<WorkflowRun> &runs)
         m_runId.clear();
         hide();
         return;
-    }
-    if (m_icon->pixmap().isNull()) {
-        const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-        m_icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxInformation, nullptr, this)
-                              .pixmap(size, size));
     }
     const WorkflowRun &newest = *std::max_element(
         runs.cbegin(), runs.cend(),
@@ -660,17 +627,11 @@ void ResumeRunsBar::setRuns(const QList<WorkflowRun> &runs)
                               ? tr("failed at “%1”").arg(workflowRunStepText(newest).section(u' ', 1))
                               : tr("stopped at “%1”").arg(workflowRunStepText(newest).section(u' ', 1));
     const QString title = u"<b>%1</b>"_s.arg(newest.inputs.prTitle.toHtmlEscaped());
-    m_text->setText(runs.size() == 1
-                        ? tr("A workflow run did not finish: %1 %2.").arg(title, where.toHtmlEscaped())
-                        : tr("%1 workflow runs did not finish. The newest, %2, %3.")
-                              .arg(runs.size())
-                              .arg(title, where.toHtmlEscaped()));
-    show();
-}
-
-QString ResumeRunsBar::text() const
-{
-    return m_text->text();
+    reveal(runs.size() == 1
+               ? tr("A workflow run did not finish: %1 %2.").arg(title, where.toHtmlEscaped())
+               : tr("%1 workflow runs did not finish. The newest, %2, %3.")
+                     .arg(runs.size())
+                     .arg(title, where.toHtmlEscaped()));
 }
 
 } // namespace squad

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "messagebar.h"
 #include "workflow/workflowrun.h"
 
-#include <QFrame>
 #include <QHash>
 #include <QPointer>
 #include <QWidget>
@@ -15,7 +15,6 @@ class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
-class QToolButton;
 
 namespace squad {
 
@@ -116,7 +115,7 @@ private:
 // The strip the main window shows when it starts with unfinished runs: "2 workflow runs did
 // not finish…", Resume (the newest) and Show Runs, and a dismiss button. Never modal.
 // Object names: resumeRunsBar, resumeRunsText, resumeRunButton, showRunsButton.
-class ResumeRunsBar : public QFrame
+class ResumeRunsBar : public MessageBar
 {
     Q_OBJECT
 public:
@@ -124,18 +123,12 @@ public:
 
     // The runs to offer, newest first; empty hides the bar.
     void setRuns(const QList<WorkflowRun> &runs);
-    QString text() const;
 
 Q_SIGNALS:
     void resumeRequested(const QString &runId);
     void showRunsRequested();
 
 private:
-    QLabel *m_icon = nullptr;
-    QLabel *m_text = nullptr;
-    QPushButton *m_resume = nullptr;
-    QPushButton *m_show = nullptr;
-    QToolButton *m_close = nullptr;
     QString m_runId;
 };
 

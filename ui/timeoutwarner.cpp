@@ -5,10 +5,8 @@
 #include "notifier.h"
 #include "sandboxtablemodel.h"
 
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 
@@ -22,47 +20,18 @@ namespace squad {
 // --- the bar -----------------------------------------------------------------------------------
 
 TimeoutBar::TimeoutBar(QWidget *parent)
-    : QFrame(parent)
+    : MessageBar(Kind::Warning, parent)
 {
     setObjectName(u"timeoutBar"_s);
-    setFrameShape(QFrame::StyledPanel);
-    setAutoFillBackground(true);
     setAccessibleName(tr("Time-out warning"));
-    m_icon = new QLabel(this);
-    m_text = new QLabel(this);
-    m_text->setObjectName(u"timeoutText"_s);
-    m_text->setWordWrap(true);
-    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    m_extend = new QPushButton(tr("E&xtend by 1 Hour"), this);
+    textLabel()->setObjectName(u"timeoutText"_s);
+    textLabel()->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_extend = addButton(tr("E&xtend by 1 Hour"));
     m_extend->setObjectName(u"extendTimeoutButton"_s);
     m_extend->setToolTip(tr("Give each of these sandboxes an hour more than it has left"));
-    m_close = new QToolButton(this);
-    m_close->setObjectName(u"dismissTimeoutButton"_s);
-    m_close->setText(u"✕"_s);
-    m_close->setAutoRaise(true);
-    m_close->setToolTip(tr("Dismiss (the warning comes again only for a new deadline)"));
-    m_close->setAccessibleName(tr("Dismiss"));
-
-    auto *layout = new QHBoxLayout(this);
-    const int m = fontMetrics().averageCharWidth();
-    layout->setContentsMargins(m, m / 2, m / 2, m / 2);
-    layout->addWidget(m_icon, 0, Qt::AlignVCenter);
-    layout->addWidget(m_text, 1);
-    layout->addWidget(m_extend, 0, Qt::AlignVCenter);
-    layout->addWidget(m_close, 0, Qt::AlignVCenter);
-
+    dismissButton()->setObjectName(u"dismissTimeoutButton"_s);
+    dismissButton()->setToolTip(tr("Dismiss (the warning comes again only for a new deadline)"));
     connect(m_extend, &QPushButton::clicked, this, &TimeoutBar::extendRequested);
-    connect(m_close, &QToolButton::clicked, this, [this] {
-        hide();
-        Q_EMIT dismissed();
-    });
-    // An amber wash: a deadline, not yet an error.
-    QPalette pal = palette();
-    const bool dark = pal.color(QPalette::Window).lightness() < 128;
-    pal.setColor(QPalette::Window, dark ? QColor(0x4a, 0x38, 0x0c) : QColor(0xff, 0xf4, 0xd6));
-    setPalette(pal);
-    hide();
 }
 
 void TimeoutBar::showWarning(const QString &text)
@@ -71,25 +40,12 @@ void TimeoutBar::showWarning(const QString &text)
         hide();
         return;
     }
-    // Looked up when first shown: the icon theme costs more than the bar at start-up.
-    if (m_icon->pixmap().isNull()) {
-        const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-        m_icon->setPixmap(
-            style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this).pixmap(size, size));
-    }
-    if (m_text->text() != text)
-        m_text->setText(text);
-    show();
+    reveal(text);
 }
 
 void TimeoutBar::setExtending(bool extending)
 {
     m_extend->setEnabled(!extending);
-}
-
-QString TimeoutBar::text() const
-{
-    return m_text->text();
 }
 
 // --- the watch ---------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "messagebar.h"
 #include "ops/timeoutwarning.h"
 
-#include <QFrame>
 #include <QObject>
 #include <QPointer>
 
-class QLabel;
 class QPushButton;
 class QTimer;
 class QToolButton;
@@ -21,7 +20,7 @@ class SandboxTableModel;
 // The strip above the table that says a time-out is near: "Sandbox X ends in 4 min" or
 // "3 sandboxes end within 5 minutes", an Extend by 1 Hour button and a dismiss button.
 // Never modal. Object names: timeoutBar, timeoutText, extendTimeoutButton, dismissTimeoutButton.
-class TimeoutBar : public QFrame
+class TimeoutBar : public MessageBar
 {
     Q_OBJECT
 public:
@@ -30,19 +29,14 @@ public:
     // Shows `text` with the button ready; an empty text hides the bar.
     void showWarning(const QString &text);
     void setExtending(bool extending);
-    QString text() const;
     QPushButton *extendButton() const { return m_extend; }
-    QToolButton *dismissButton() const { return m_close; }
+    using MessageBar::dismissButton;
 
 Q_SIGNALS:
     void extendRequested();
-    void dismissed();
 
 private:
-    QLabel *m_icon = nullptr;
-    QLabel *m_text = nullptr;
     QPushButton *m_extend = nullptr;
-    QToolButton *m_close = nullptr;
 };
 
 // Watches the table's sandboxes for a time-out coming within the warning window (see
