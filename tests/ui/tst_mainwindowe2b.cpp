@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The main window over E2B: a real ConsoleBackend on a scratch SQLite database, set up from a
 // profile's key through the vault, against a loopback E2B control plane written from the spec.
+#include "e2bwindowharness.h"
 #include "fakee2b.h"
 #include "testsupport.h"
 
@@ -42,25 +43,7 @@ using squad::test::LoopbackHttpServer;
 
 namespace {
 
-const QString ApiKey = u"e2b_loopback_key"_s;
 
-// A keychain with nothing in it: the key comes from the vault's environment, as E2B_API_KEY.
-class EmptyKeychain final : public SecretStore
-{
-public:
-    QFuture<Result<std::optional<QString>>> read(const SecretRef &) override
-    {
-        return readyFuture<Result<std::optional<QString>>>(std::optional<QString>());
-    }
-    QFuture<Result<void>> write(const SecretRef &, const QString &) override
-    {
-        return readyFuture<Result<void>>({});
-    }
-    QFuture<Result<void>> remove(const SecretRef &) override
-    {
-        return readyFuture<Result<void>>({});
-    }
-};
 
 template<class T>
 T *findTopLevel(const QString &name)
@@ -93,23 +76,10 @@ private Q_SLOTS:
     void latestSamplesFillTheUsageColumns();
 
 private:
-    // Opens the window with the profile's key set to `key`; waits for E2B to be set up.
-    void openWindow(const QString &key = ApiKey);
-    SandboxRecord createAtE2b();
-    const SandboxRecord *row(const QString &id) const;
     void select(const QString &id);
-    void refreshAndWait();
 
     QTemporaryDir m_settingsDir;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<LoopbackHttpServer> m_server;
-    std::unique_ptr<FakeE2b> m_e2b;
-    std::unique_ptr<QSettings> m_accounts;
-    std::unique_ptr<EmptyKeychain> m_keychain;
-    std::unique_ptr<SecretVault> m_vault;
-    std::unique_ptr<ConsoleBackend> m_backend;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<QAbstractItemModelTester> m_modelTester;
+    test::E2bWindowHarness m_h;
 };
 
 void tst_MainWindowE2b::initTestCase()
@@ -127,108 +97,37 @@ void tst_MainWindowE2b::initTestCase()
 void tst_MainWindowE2b::init()
 {
     ConsoleSettings().clear();
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_server = std::make_unique<LoopbackHttpServer>();
-    QVERIFY(m_server->isListening());
-    m_e2b = std::make_unique<FakeE2b>(*m_server, ApiKey);
-    m_backend = std::make_unique<ConsoleBackend>(
-        test::scratchOptions(m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s)));
-    auto opened = m_backend->open();
-    QTRY_VERIFY(opened.isFinished());
-    QVERIFY_RESULT(opened.result());
+    m_h.setUp();
 }
 
 void tst_MainWindowE2b::cleanup()
 {
-    m_modelTester.reset();
-    m_window.reset();
-    m_backend.reset();
-    m_vault.reset();
-    m_keychain.reset();
-    m_accounts.reset();
-    m_e2b.reset();
-    m_server.reset();
-    m_dir.reset();
+    m_h.tearDown();
 }
 
-void tst_MainWindowE2b::openWindow(const QString &key)
-{
-    m_accounts = std::make_unique<QSettings>(m_dir->filePath(u"accounts.ini"_s), QSettings::IniFormat);
-    ProfileStore profiles(*m_accounts);
-    auto profile = profiles.get(u"default"_s);
-    QVERIFY_RESULT(profile);
-    profile->e2bApiUrl = m_server->url().toString();
-    QVERIFY_RESULT(profiles.update(*profile));
-    m_keychain = std::make_unique<EmptyKeychain>();
-    m_vault = std::make_unique<SecretVault>(m_keychain.get());
-    m_vault->setEnvironment([key](const char *name) {
-        return qstrcmp(name, "E2B_API_KEY") == 0 ? key : QString();
-    });
 
-    m_window = std::make_unique<MainWindow>(m_backend.get());
-    m_modelTester = std::make_unique<QAbstractItemModelTester>(
-        m_window->sandboxModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_window->setRefreshInterval(0);
-    m_window->resize(1300, 700);
-    QSignalSpy connected(m_window.get(), &MainWindow::e2bConnected);
-    QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
-    m_window->setAccounts(m_vault.get(), m_accounts.get(), QString());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->start();
-    QTRY_VERIFY(m_window->hasLoadedAll());
-    QTRY_COMPARE(connected.size(), 1);
-    QCOMPARE(connected.first().first().toBool(), true);
-    QVERIFY(m_backend->hasE2b());
-    QTRY_COMPARE(reconciled.size(), 1);
-}
 
-SandboxRecord tst_MainWindowE2b::createAtE2b()
-{
-    CreateSandboxRequest request;
-    request.templateId = u"base"_s;
-    auto created = m_backend->create(request);  // E2B is the default once set up
-    [&] { QTRY_VERIFY(created.isFinished()); }();
-    if (!created.result())
-        qWarning() << created.result().error().toString();
-    return created.result().value_or(SandboxRecord());
-}
-
-const SandboxRecord *tst_MainWindowE2b::row(const QString &id) const
-{
-    const int at = m_window->sandboxModel()->rowOf(id);
-    return at < 0 ? nullptr : &m_window->sandboxModel()->record(at);
-}
 
 void tst_MainWindowE2b::select(const QString &id)
 {
-    QVERIFY(m_window->selectSandbox(id));
+    QVERIFY(m_h.window->selectSandbox(id));
 }
 
-void tst_MainWindowE2b::refreshAndWait()
-{
-    QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
-    QSignalSpy loaded(m_window.get(), &MainWindow::loaded);
-    m_window->refresh();
-    QTRY_VERIFY(reconciled.size() >= 1);
-    QTRY_VERIFY(loaded.size() >= 1 && !m_window->isLoading());
-}
 
 void tst_MainWindowE2b::showsStateTimeLeftAndResources()
 {
-    openWindow();
+    m_h.openWindow();
     if (QTest::currentTestFailed())
         return;
-    const SandboxRecord created = createAtE2b();
+    const SandboxRecord created = m_h.createSandbox();
     QCOMPARE(created.provider, u"e2b"_s);
-    QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
-    m_e2b->sandboxes[created.providerId].cpuCount = 4;
-    m_e2b->sandboxes[created.providerId].memoryMb = 2048;
-    m_e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(2 * 3600 + 90);
-    refreshAndWait();
+    QTRY_VERIFY(m_h.row(created.id) && m_h.row(created.id)->status == SandboxStatus::Running);
+    m_h.e2b->sandboxes[created.providerId].cpuCount = 4;
+    m_h.e2b->sandboxes[created.providerId].memoryMb = 2048;
+    m_h.e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(2 * 3600 + 90);
+    m_h.refreshAndWait();
 
-    SandboxTableModel *model = m_window->sandboxModel();
+    SandboxTableModel *model = m_h.window->sandboxModel();
     const int at = model->rowOf(created.id);
     const auto text = [model, at](int column) { return model->index(at, column).data().toString(); };
     QTRY_COMPARE(text(SandboxTableModel::CpuColumn), u"4"_s);
@@ -236,194 +135,194 @@ void tst_MainWindowE2b::showsStateTimeLeftAndResources()
     QVERIFY2(text(SandboxTableModel::TimeLeftColumn).startsWith(u"2h 0"_s),
              qPrintable(text(SandboxTableModel::TimeLeftColumn)));
     QCOMPARE(text(SandboxTableModel::StatusColumn), u"Running"_s);
-    QVERIFY(m_window->e2bIndicator()->isVisible());
-    QVERIFY2(m_window->e2bIndicator()->text().contains(u"1 live"_s),
-             qPrintable(m_window->e2bIndicator()->text()));
+    QVERIFY(m_h.window->e2bIndicator()->isVisible());
+    QVERIFY2(m_h.window->e2bIndicator()->text().contains(u"1 live"_s),
+             qPrintable(m_h.window->e2bIndicator()->text()));
     // The key never shows.
-    QVERIFY(!m_window->e2bIndicator()->toolTip().contains(ApiKey));
+    QVERIFY(!m_h.window->e2bIndicator()->toolTip().contains(test::E2bWindowHarness::ApiKey));
 
     // Paused elsewhere (the E2B dashboard hides paused sandboxes): shown as paused here.
-    m_e2b->sandboxes[created.providerId].state = u"paused"_s;
-    refreshAndWait();
+    m_h.e2b->sandboxes[created.providerId].state = u"paused"_s;
+    m_h.refreshAndWait();
     QTRY_COMPARE(text(SandboxTableModel::StatusColumn), u"Paused"_s);
     QCOMPARE(text(SandboxTableModel::TimeLeftColumn), u"paused"_s);
 }
 
 void tst_MainWindowE2b::extendPauseResumeTheSelection()
 {
-    openWindow();
+    m_h.openWindow();
     if (QTest::currentTestFailed())
         return;
-    const SandboxRecord first = createAtE2b();
-    const SandboxRecord second = createAtE2b();
+    const SandboxRecord first = m_h.createSandbox();
+    const SandboxRecord second = m_h.createSandbox();
     QVERIFY(!first.providerId.isEmpty() && !second.providerId.isEmpty());
     // The future finishes on the worker; the row's own change reaches the window just after.
-    QTRY_VERIFY(row(first.id) && row(first.id)->status == SandboxStatus::Running);
-    QTRY_VERIFY(row(second.id) && row(second.id)->status == SandboxStatus::Running);
+    QTRY_VERIFY(m_h.row(first.id) && m_h.row(first.id)->status == SandboxStatus::Running);
+    QTRY_VERIFY(m_h.row(second.id) && m_h.row(second.id)->status == SandboxStatus::Running);
 
     // Nothing selected: nothing to do.
-    m_window->tableView()->clearSelection();
-    QTRY_VERIFY(!m_window->extendTimeoutAction()->isEnabled());
-    m_window->tableView()->selectAll();
-    QTRY_VERIFY(m_window->extendTimeoutAction()->isEnabled());
-    QVERIFY(m_window->pauseAction()->isEnabled());
-    QVERIFY(!m_window->resumeAction()->isEnabled());
-    QVERIFY(!m_window->adoptAction()->isEnabled());
+    m_h.window->tableView()->clearSelection();
+    QTRY_VERIFY(!m_h.window->extendTimeoutAction()->isEnabled());
+    m_h.window->tableView()->selectAll();
+    QTRY_VERIFY(m_h.window->extendTimeoutAction()->isEnabled());
+    QVERIFY(m_h.window->pauseAction()->isEnabled());
+    QVERIFY(!m_h.window->resumeAction()->isEnabled());
+    QVERIFY(!m_h.window->adoptAction()->isEnabled());
 
-    QSignalSpy finished(m_window.get(), &MainWindow::selectionActionFinished);
-    m_window->extendSelected(3600);
+    QSignalSpy finished(m_h.window.get(), &MainWindow::selectionActionFinished);
+    m_h.window->extendSelected(3600);
     QVERIFY(finished.wait(10000));
     for (const SandboxRecord &record : {first, second}) {
-        const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_e2b->sandboxes[record.providerId].endAt);
+        const qint64 left = QDateTime::currentDateTimeUtc().secsTo(m_h.e2b->sandboxes[record.providerId].endAt);
         QVERIFY2(left > 3500 && left <= 3600, qPrintable(QString::number(left)));
-        QCOMPARE(row(record.id)->endsAt.toSecsSinceEpoch(),
-                 m_e2b->sandboxes[record.providerId].endAt.toSecsSinceEpoch());
+        QCOMPARE(m_h.row(record.id)->endsAt.toSecsSinceEpoch(),
+                 m_h.e2b->sandboxes[record.providerId].endAt.toSecsSinceEpoch());
     }
 
     // Only the first is paused; the second stays running.
     select(first.id);
-    QTRY_VERIFY(m_window->pauseAction()->isEnabled());
-    m_window->pauseSelected();
+    QTRY_VERIFY(m_h.window->pauseAction()->isEnabled());
+    m_h.window->pauseSelected();
     QVERIFY(finished.wait(10000));
-    QCOMPARE(m_e2b->sandboxes[first.providerId].state, u"paused"_s);
-    QCOMPARE(m_e2b->sandboxes[second.providerId].state, u"running"_s);
-    QCOMPARE(badgeOf(*row(first.id)), SandboxBadge::Paused);
-    QTRY_VERIFY(m_window->resumeAction()->isEnabled());
-    QVERIFY(!m_window->pauseAction()->isEnabled());
-    QVERIFY(!m_window->runCommandAction()->isEnabled());
+    QCOMPARE(m_h.e2b->sandboxes[first.providerId].state, u"paused"_s);
+    QCOMPARE(m_h.e2b->sandboxes[second.providerId].state, u"running"_s);
+    QCOMPARE(badgeOf(*m_h.row(first.id)), SandboxBadge::Paused);
+    QTRY_VERIFY(m_h.window->resumeAction()->isEnabled());
+    QVERIFY(!m_h.window->pauseAction()->isEnabled());
+    QVERIFY(!m_h.window->runCommandAction()->isEnabled());
 
-    m_window->resumeSelected();
+    m_h.window->resumeSelected();
     QVERIFY(finished.wait(10000));
-    QCOMPARE(m_e2b->sandboxes[first.providerId].state, u"running"_s);
-    QCOMPARE(badgeOf(*row(first.id)), SandboxBadge::Running);
-    QTRY_VERIFY(m_window->pauseAction()->isEnabled());
+    QCOMPARE(m_h.e2b->sandboxes[first.providerId].state, u"running"_s);
+    QCOMPARE(badgeOf(*m_h.row(first.id)), SandboxBadge::Running);
+    QTRY_VERIFY(m_h.window->pauseAction()->isEnabled());
 
     // A failure at E2B is reported, and the row keeps what it had.
-    m_e2b->sandboxes.remove(second.providerId);
+    m_h.e2b->sandboxes.remove(second.providerId);
     select(second.id);
-    QTRY_VERIFY(m_window->pauseAction()->isEnabled());
-    m_window->pauseSelected();
+    QTRY_VERIFY(m_h.window->pauseAction()->isEnabled());
+    m_h.window->pauseSelected();
     QVERIFY(finished.wait(10000));
-    QTRY_VERIFY(m_window->statusBar()->currentMessage().contains(u"Pausing failed"_s));
-    QCOMPARE(badgeOf(*row(second.id)), SandboxBadge::Running);
+    QTRY_VERIFY(m_h.window->statusBar()->currentMessage().contains(u"Pausing failed"_s));
+    QCOMPARE(badgeOf(*m_h.row(second.id)), SandboxBadge::Running);
 }
 
 void tst_MainWindowE2b::orphansAreShownAdoptedAndTerminated()
 {
-    openWindow();
+    m_h.openWindow();
     if (QTest::currentTestFailed())
         return;
-    m_e2b->add(u"stray-one"_s).metadata = QJsonObject{{u"owner"_s, u"ci"_s}};
-    m_e2b->add(u"stray-two"_s).cpuCount = 8;
-    refreshAndWait();
+    m_h.e2b->add(u"stray-one"_s).metadata = QJsonObject{{u"owner"_s, u"ci"_s}};
+    m_h.e2b->add(u"stray-two"_s).cpuCount = 8;
+    m_h.refreshAndWait();
 
-    QTRY_VERIFY(row(u"stray-one"_s) && row(u"stray-two"_s));
-    QVERIFY(row(u"stray-one"_s)->orphan);
-    QCOMPARE(badgeOf(*row(u"stray-two"_s)), SandboxBadge::Orphan);
-    QCOMPARE(row(u"stray-two"_s)->cpuCount, 8);
-    QVERIFY2(m_window->e2bIndicator()->text().contains(u"2 orphan"_s),
-             qPrintable(m_window->e2bIndicator()->text()));
+    QTRY_VERIFY(m_h.row(u"stray-one"_s) && m_h.row(u"stray-two"_s));
+    QVERIFY(m_h.row(u"stray-one"_s)->orphan);
+    QCOMPARE(badgeOf(*m_h.row(u"stray-two"_s)), SandboxBadge::Orphan);
+    QCOMPARE(m_h.row(u"stray-two"_s)->cpuCount, 8);
+    QVERIFY2(m_h.window->e2bIndicator()->text().contains(u"2 orphan"_s),
+             qPrintable(m_h.window->e2bIndicator()->text()));
     // Searching for "orphan" finds them.
-    m_window->filterModel()->setSearchText(u"orphan"_s);
-    QTRY_COMPARE(m_window->filterModel()->rowCount(), 2);
-    m_window->filterModel()->setSearchText(QString());
+    m_h.window->filterModel()->setSearchText(u"orphan"_s);
+    QTRY_COMPARE(m_h.window->filterModel()->rowCount(), 2);
+    m_h.window->filterModel()->setSearchText(QString());
 
     // An orphan's log is read straight from E2B.
-    m_e2b->sandboxes[u"stray-one"_s].logs = QJsonArray{QJsonObject{
+    m_h.e2b->sandboxes[u"stray-one"_s].logs = QJsonArray{QJsonObject{
         {u"timestamp"_s, u"2026-11-27T08:00:00Z"_s}, {u"level"_s, u"info"_s},
         {u"message"_s, u"started by ci"_s}, {u"fields"_s, QJsonObject()}}};
-    auto logs = m_backend->logs(u"stray-one"_s);
+    auto logs = m_h.backend->logs(u"stray-one"_s);
     QTRY_VERIFY(logs.isFinished());
     QVERIFY_RESULT(logs.result());
     QCOMPARE(logs.result()->size(), 1);
     QCOMPARE(logs.result()->first().message, u"started by ci"_s);
 
     select(u"stray-one"_s);
-    QTRY_VERIFY(m_window->adoptAction()->isEnabled());
-    QVERIFY(!m_window->extendTimeoutAction()->isEnabled());
-    QVERIFY(!m_window->runCommandAction()->isEnabled());
-    QSignalSpy finished(m_window.get(), &MainWindow::selectionActionFinished);
-    m_window->adoptSelected();
+    QTRY_VERIFY(m_h.window->adoptAction()->isEnabled());
+    QVERIFY(!m_h.window->extendTimeoutAction()->isEnabled());
+    QVERIFY(!m_h.window->runCommandAction()->isEnabled());
+    QSignalSpy finished(m_h.window.get(), &MainWindow::selectionActionFinished);
+    m_h.window->adoptSelected();
     QVERIFY(finished.wait(10000));
     // The orphan row gives way to a real row for the same E2B sandbox.
-    QTRY_VERIFY(!row(u"stray-one"_s));
-    const SandboxRecords records = m_window->sandboxModel()->records();
+    QTRY_VERIFY(!m_h.row(u"stray-one"_s));
+    const SandboxRecords records = m_h.window->sandboxModel()->records();
     const auto adopted = std::find_if(records.begin(), records.end(), [](const SandboxRecord &r) {
         return r.providerId == u"stray-one"_s;
     });
     QVERIFY(adopted != records.end());
     QVERIFY(!adopted->orphan);
     QCOMPARE(adopted->status, SandboxStatus::Running);
-    QVERIFY(m_e2b->sandboxes.contains(u"stray-one"_s));  // adopting changes nothing at E2B
+    QVERIFY(m_h.e2b->sandboxes.contains(u"stray-one"_s));  // adopting changes nothing at E2B
 
     // Terminating an orphan ends it at E2B.
     select(u"stray-two"_s);
-    QTRY_VERIFY(m_window->terminateAction()->isEnabled());
-    QSignalSpy reported(m_window.get(), &MainWindow::terminateReported);
-    m_window->terminateAction()->trigger();
+    QTRY_VERIFY(m_h.window->terminateAction()->isEnabled());
+    QSignalSpy reported(m_h.window.get(), &MainWindow::terminateReported);
+    m_h.window->terminateAction()->trigger();
     QPointer<QMessageBox> confirmation;
     QTRY_VERIFY((confirmation = findTopLevel<QMessageBox>(u"terminateConfirmation"_s)));
     confirmation->button(QMessageBox::Yes)->click();
     QTRY_VERIFY_WITH_TIMEOUT(reported.size() == 1, 10000);
-    QVERIFY(!m_e2b->sandboxes.contains(u"stray-two"_s));
+    QVERIFY(!m_h.e2b->sandboxes.contains(u"stray-two"_s));
     reported.first().first().value<TerminateReportDialog *>()->close();
-    refreshAndWait();
-    QTRY_VERIFY(!row(u"stray-two"_s));
-    QVERIFY2(!m_window->e2bIndicator()->text().contains(u"orphan"_s),
-             qPrintable(m_window->e2bIndicator()->text()));
+    m_h.refreshAndWait();
+    QTRY_VERIFY(!m_h.row(u"stray-two"_s));
+    QVERIFY2(!m_h.window->e2bIndicator()->text().contains(u"orphan"_s),
+             qPrintable(m_h.window->e2bIndicator()->text()));
 }
 
 void tst_MainWindowE2b::reconcileClosesRowsGoneAtE2b()
 {
-    openWindow();
+    m_h.openWindow();
     if (QTest::currentTestFailed())
         return;
-    const SandboxRecord created = createAtE2b();
-    QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
-    m_e2b->sandboxes.remove(created.providerId);  // its timeout ran out at E2B
-    refreshAndWait();
-    QTRY_COMPARE(row(created.id)->status, SandboxStatus::Terminated);
-    QVERIFY(row(created.id)->statusDetail.contains(u"reconciling"_s));
+    const SandboxRecord created = m_h.createSandbox();
+    QTRY_VERIFY(m_h.row(created.id) && m_h.row(created.id)->status == SandboxStatus::Running);
+    m_h.e2b->sandboxes.remove(created.providerId);  // its timeout ran out at E2B
+    m_h.refreshAndWait();
+    QTRY_COMPARE(m_h.row(created.id)->status, SandboxStatus::Terminated);
+    QVERIFY(m_h.row(created.id)->statusDetail.contains(u"reconciling"_s));
 }
 
 void tst_MainWindowE2b::refusedKeyShowsInTheStatusBar()
 {
-    openWindow(u"e2b_wrong"_s);
+    m_h.openWindow(u"e2b_wrong"_s);
     if (QTest::currentTestFailed())
         return;
-    QTRY_VERIFY(m_window->e2bIndicator()->text().contains(u"key refused"_s));
-    QVERIFY(m_window->e2bIndicator()->toolTip().contains(u"API key"_s));
-    QVERIFY(!m_window->e2bIndicator()->toolTip().contains(u"e2b_wrong"_s));
+    QTRY_VERIFY(m_h.window->e2bIndicator()->text().contains(u"key refused"_s));
+    QVERIFY(m_h.window->e2bIndicator()->toolTip().contains(u"API key"_s));
+    QVERIFY(!m_h.window->e2bIndicator()->toolTip().contains(u"e2b_wrong"_s));
 }
 
 // Each table refresh reads the latest samples of the live E2B rows (none before the rows are
 // read) into the CPU % and Mem used columns; no request while there is no live E2B row.
 void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
 {
-    openWindow();
+    m_h.openWindow();
     if (QTest::currentTestFailed())
         return;
-    const auto metricsCalls = [this] { return m_e2b->metricsCalls.size(); };
+    const auto metricsCalls = [this] { return m_h.e2b->metricsCalls.size(); };
     // No live E2B row yet: nothing asked.
-    refreshAndWait();
+    m_h.refreshAndWait();
     QCOMPARE(metricsCalls(), 0);
-    auto *feed = m_window->findChild<LatestMetricsFeed *>();
+    auto *feed = m_h.window->findChild<LatestMetricsFeed *>();
     QVERIFY(feed);
 
     // A read answers with what E2B had when it was asked, and a refresh during a read is
     // queued behind it: so before each change at E2B the feed is let finish, or the next
     // answer could be an older read's.
-    const SandboxRecord created = createAtE2b();
+    const SandboxRecord created = m_h.createSandbox();
     QCOMPARE(created.provider, u"e2b"_s);
     QTRY_VERIFY(!feed->isReading());
-    m_e2b->sandboxes[created.providerId].metrics.append(test::sandboxMetric(
+    m_h.e2b->sandboxes[created.providerId].metrics.append(test::sandboxMetric(
         QDateTime::currentDateTimeUtc(), 2, 42.0, qint64(300) << 20, qint64(1024) << 20, 0, 0));
     QSignalSpy fed(feed, &LatestMetricsFeed::refreshed);
-    refreshAndWait();
+    m_h.refreshAndWait();
     QTRY_VERIFY(fed.size() >= 1);
     QVERIFY(metricsCalls() >= 1);
-    QCOMPARE(m_e2b->metricsCalls.last(), QStringList{created.providerId});
-    SandboxTableModel *model = m_window->sandboxModel();
+    QCOMPARE(m_h.e2b->metricsCalls.last(), QStringList{created.providerId});
+    SandboxTableModel *model = m_h.window->sandboxModel();
     const auto text = [model, &created](int column) {
         return model->index(model->rowOf(created.id), column).data().toString();
     };
@@ -444,23 +343,23 @@ void tst_MainWindowE2b::latestSamplesFillTheUsageColumns()
 
     // A failing call: the status bar says so, and the sample it could not read is gone.
     QTRY_VERIFY(!feed->isReading());  // the reconcile's reload may have asked once more
-    m_e2b->metricsFailFor.insert(created.providerId);
+    m_h.e2b->metricsFailFor.insert(created.providerId);
     fed.clear();
-    refreshAndWait();
+    m_h.refreshAndWait();
     QTRY_VERIFY(fed.size() >= 1);
     QCOMPARE(text(SandboxTableModel::CpuUsedColumn), u"—"_s);
-    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"CPU and memory"_s),
-             qPrintable(m_window->statusBar()->currentMessage()));
+    QVERIFY2(m_h.window->statusBar()->currentMessage().contains(u"CPU and memory"_s),
+             qPrintable(m_h.window->statusBar()->currentMessage()));
 
     // Ended: no live E2B row, no more requests.
     QTRY_VERIFY(!feed->isReading());
-    m_e2b->metricsFailFor.clear();
-    m_e2b->sandboxes.remove(created.providerId);
-    refreshAndWait();
-    QTRY_VERIFY(row(created.id) && !row(created.id)->isLive());
+    m_h.e2b->metricsFailFor.clear();
+    m_h.e2b->sandboxes.remove(created.providerId);
+    m_h.refreshAndWait();
+    QTRY_VERIFY(m_h.row(created.id) && !m_h.row(created.id)->isLive());
     QTRY_VERIFY(!feed->isReading());
     const qsizetype asked = metricsCalls();
-    refreshAndWait();
+    m_h.refreshAndWait();
     QCOMPARE(metricsCalls(), asked);
 }
 

@@ -6,6 +6,7 @@
 // burn rate) and menu; one notification each for a workflow run that succeeds or fails (local
 // sandboxes, a local bare repository, FakeGitHub) and for a cleanup. Notifications are observed
 // through Notifier::notified, so none of this needs a system tray (offscreen has none).
+#include "e2bwindowharness.h"
 #include "fakee2b.h"
 #include "fakegithub.h"
 #include "testsupport.h"
@@ -57,28 +58,10 @@ using squad::test::LoopbackHttpServer;
 
 namespace {
 
-const QString ApiKey = u"e2b_loopback_key"_s;
 const QString Token = u"ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"_s;
 const QString Repo = u"octo/app"_s;
 constexpr int StepMs = 30000;
 
-// A keychain with nothing in it: the E2B key comes from the vault's environment.
-class EmptyKeychain final : public SecretStore
-{
-public:
-    QFuture<Result<std::optional<QString>>> read(const SecretRef &) override
-    {
-        return readyFuture<Result<std::optional<QString>>>(std::optional<QString>());
-    }
-    QFuture<Result<void>> write(const SecretRef &, const QString &) override
-    {
-        return readyFuture<Result<void>>({});
-    }
-    QFuture<Result<void>> remove(const SecretRef &) override
-    {
-        return readyFuture<Result<void>>({});
-    }
-};
 
 struct Seen
 {
@@ -126,24 +109,14 @@ private Q_SLOTS:
     void cleanupNotifiesOnce();
 
 private:
-    // The window over E2B (`e2b`: the profile's key is set) or over local sandboxes only.
-    void openWindow(bool e2b);
-    SandboxRecord createAtE2b();
-    const SandboxRecord *row(const QString &id) const;
-    void refreshAndWait();
-    QString bareRepo() const { return m_dir->filePath(u"remote/app.git"_s); }
+    QString bareRepo() const { return m_h.dir->filePath(u"remote/app.git"_s); }
 
     QTemporaryDir m_settingsDir;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    StartupOptions m_options;
-    std::unique_ptr<LoopbackHttpServer> m_server;
-    std::unique_ptr<FakeE2b> m_e2b;
-    std::unique_ptr<QSettings> m_accounts;
-    std::unique_ptr<EmptyKeychain> m_keychain;
-    std::unique_ptr<SecretVault> m_vault;
-    std::unique_ptr<ConsoleBackend> m_backend;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<QAbstractItemModelTester> m_modelTester;
+    // The window over the loopback E2B; the notifier and the warner are made after the first
+    // paint, not before.
+    void openWindow();
+
+    test::E2bWindowHarness m_h;
 };
 
 void tst_Notifications::initTestCase()
@@ -162,89 +135,26 @@ void tst_Notifications::initTestCase()
 void tst_Notifications::init()
 {
     ConsoleSettings().clear();
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_server = std::make_unique<LoopbackHttpServer>();
-    QVERIFY(m_server->isListening());
-    m_e2b = std::make_unique<FakeE2b>(*m_server, ApiKey);
-    m_options = test::scratchOptions(m_dir->filePath(u"squad.db"_s), m_dir->filePath(u"data"_s));
-    m_backend = std::make_unique<ConsoleBackend>(m_options);
-    QVERIFY_RESULT(await(m_backend->open()));
-    m_accounts
-        = std::make_unique<QSettings>(m_dir->filePath(u"accounts.ini"_s), QSettings::IniFormat);
+    m_h.setUp();
 }
 
 void tst_Notifications::cleanup()
 {
-    // Windows go before the backend, as in main().
-    m_modelTester.reset();
-    m_window.reset();
-    m_backend.reset();
-    m_vault.reset();
-    m_keychain.reset();
-    m_accounts.reset();
-    m_e2b.reset();
-    m_server.reset();
-    m_dir.reset();
+    m_h.tearDown();
 }
 
-void tst_Notifications::openWindow(bool e2b)
-{
-    ProfileStore profiles(*m_accounts);
-    auto profile = profiles.get(u"default"_s);
-    QVERIFY_RESULT(profile);
-    profile->e2bApiUrl = m_server->url().toString();
-    QVERIFY_RESULT(profiles.update(*profile));
-    m_keychain = std::make_unique<EmptyKeychain>();
-    m_vault = std::make_unique<SecretVault>(m_keychain.get());
-    m_vault->setEnvironment([e2b](const char *name) {
-        return e2b && qstrcmp(name, "E2B_API_KEY") == 0 ? ApiKey : QString();
-    });
 
-    m_window = std::make_unique<MainWindow>(m_backend.get());
-    m_modelTester = std::make_unique<QAbstractItemModelTester>(
-        m_window->sandboxModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_window->setRefreshInterval(0);
-    m_window->resize(1300, 700);
-    QSignalSpy connected(m_window.get(), &MainWindow::e2bConnected);
-    QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
-    m_window->setAccounts(m_vault.get(), m_accounts.get(), QString());
-    QVERIFY(!m_window->notifier()); // nothing before the first paint
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->start();
-    QTRY_VERIFY(m_window->hasLoadedAll());
-    QVERIFY(m_window->notifier());
-    QVERIFY(m_window->timeoutWarner());
-    QTRY_COMPARE(connected.size(), 1);
-    QCOMPARE(connected.first().first().toBool(), e2b);
-    if (e2b)
-        QTRY_COMPARE(reconciled.size(), 1);
-}
 
-SandboxRecord tst_Notifications::createAtE2b()
-{
-    CreateSandboxRequest request;
-    request.templateId = u"base"_s;
-    const auto created = await(m_backend->create(request));
-    if (!created)
-        qWarning() << created.error().toString();
-    return created.value_or(SandboxRecord());
-}
 
-const SandboxRecord *tst_Notifications::row(const QString &id) const
-{
-    const int at = m_window->sandboxModel()->rowOf(id);
-    return at < 0 ? nullptr : &m_window->sandboxModel()->record(at);
-}
 
-void tst_Notifications::refreshAndWait()
+void tst_Notifications::openWindow()
 {
-    QSignalSpy reconciled(m_window.get(), &MainWindow::reconciled);
-    QSignalSpy loaded(m_window.get(), &MainWindow::loaded);
-    m_window->refresh();
-    QTRY_VERIFY(reconciled.size() >= 1);
-    QTRY_VERIFY(loaded.size() >= 1 && !m_window->isLoading());
+    m_h.openWindow(test::E2bWindowHarness::ApiKey,
+                   [](MainWindow &window) { QVERIFY(!window.notifier()); });
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(m_h.window->notifier());
+    QVERIFY(m_h.window->timeoutWarner());
 }
 
 // --- pure pieces -------------------------------------------------------------------------------
@@ -274,14 +184,14 @@ void tst_Notifications::warningText()
 void tst_Notifications::settingsRoundTrip()
 {
     // Defaults: warn 5 minutes before, a tray icon, every notification.
-    const NotificationSettings defaults = NotificationSettings::read(*m_accounts);
+    const NotificationSettings defaults = NotificationSettings::read(*m_h.accounts);
     QCOMPARE(defaults, NotificationSettings());
     QCOMPARE(defaults.timeoutWarningMinutes, 5);
     QVERIFY(defaults.showTrayIcon && defaults.notifyRuns && defaults.notifyCleanup
             && defaults.notifyTimeouts);
 
     NotificationSettingsBox box;
-    box.load(*m_accounts);
+    box.load(*m_h.accounts);
     QVERIFY(!box.isDirty());
     QCOMPARE(box.findChild<QSpinBox *>(u"timeoutWarningSpin"_s)->value(), 5);
     QSignalSpy edited(&box, &NotificationSettingsBox::edited);
@@ -289,21 +199,21 @@ void tst_Notifications::settingsRoundTrip()
     box.findChild<QCheckBox *>(u"notifyCleanupCheck"_s)->setChecked(false);
     QCOMPARE(edited.size(), 2);
     QVERIFY(box.isDirty());
-    QVERIFY(box.save(*m_accounts));
+    QVERIFY(box.save(*m_h.accounts));
     QVERIFY(!box.isDirty());
-    QVERIFY(!box.save(*m_accounts)); // nothing new
-    QCOMPARE(m_accounts->value(u"notifications/timeoutWarningMinutes"_s).toInt(), 10);
-    QCOMPARE(m_accounts->value(u"notifications/cleanup"_s).toBool(), false);
-    const NotificationSettings read = NotificationSettings::read(*m_accounts);
+    QVERIFY(!box.save(*m_h.accounts)); // nothing new
+    QCOMPARE(m_h.accounts->value(u"notifications/timeoutWarningMinutes"_s).toInt(), 10);
+    QCOMPARE(m_h.accounts->value(u"notifications/cleanup"_s).toBool(), false);
+    const NotificationSettings read = NotificationSettings::read(*m_h.accounts);
     QCOMPARE(read.timeoutWarningMinutes, 10);
     QVERIFY(!read.notifyCleanup);
     QVERIFY(read.notifyRuns);
 
     // A value out of range, set by hand in the file, is clamped; one below 0 is off.
-    m_accounts->setValue(u"notifications/timeoutWarningMinutes"_s, -3);
-    QCOMPARE(NotificationSettings::read(*m_accounts).timeoutWarningMinutes, 0);
-    m_accounts->setValue(u"notifications/timeoutWarningMinutes"_s, 100000);
-    QCOMPARE(NotificationSettings::read(*m_accounts).timeoutWarningMinutes,
+    m_h.accounts->setValue(u"notifications/timeoutWarningMinutes"_s, -3);
+    QCOMPARE(NotificationSettings::read(*m_h.accounts).timeoutWarningMinutes, 0);
+    m_h.accounts->setValue(u"notifications/timeoutWarningMinutes"_s, 100000);
+    QCOMPARE(NotificationSettings::read(*m_h.accounts).timeoutWarningMinutes,
              NotificationSettings::MaxTimeoutWarningMinutes);
 }
 
@@ -311,18 +221,18 @@ void tst_Notifications::settingsRoundTrip()
 
 void tst_Notifications::timeoutBarExtendsByAnHour()
 {
-    openWindow(true);
+    openWindow();
     if (QTest::currentTestFailed())
         return;
-    QSignalSpy notified(m_window->notifier(), &Notifier::notified);
-    TimeoutWarner *warner = m_window->timeoutWarner();
+    QSignalSpy notified(m_h.window->notifier(), &Notifier::notified);
+    TimeoutWarner *warner = m_h.window->timeoutWarner();
     TimeoutBar *bar = warner->bar();
     QVERIFY(!bar->isVisible());
 
     // E2B's default time-out is 5 minutes: a new sandbox is due at once.
-    const SandboxRecord created = createAtE2b();
+    const SandboxRecord created = m_h.createSandbox();
     QCOMPARE(created.provider, u"e2b"_s);
-    QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
+    QTRY_VERIFY(m_h.row(created.id) && m_h.row(created.id)->status == SandboxStatus::Running);
     QTRY_VERIFY(bar->isVisible());
     QVERIFY2(bar->text().startsWith(u"Sandbox %1 ends in "_s.arg(created.id)),
              qPrintable(bar->text()));
@@ -331,11 +241,11 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
 
     // Told again of a deadline it knows: nothing new. Then 4 minutes left, as E2B says: a new
     // deadline, warned of again.
-    refreshAndWait();
+    m_h.refreshAndWait();
     QCOMPARE(countOf(notified, Notifier::Kind::Timeout), 1);
-    m_e2b->sandboxes[created.providerId].endAt
+    m_h.e2b->sandboxes[created.providerId].endAt
         = QDateTime::currentDateTimeUtc().addSecs(4 * 60 - 5);
-    refreshAndWait();
+    m_h.refreshAndWait();
     QTRY_COMPARE(countOf(notified, Notifier::Kind::Timeout), 2);
     QTRY_COMPARE(bar->text(), u"Sandbox %1 ends in 4 min"_s.arg(created.id));
     QCOMPARE(warner->shown().size(), 1);
@@ -347,41 +257,41 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
     QVERIFY(extended.wait(10000));
     QCOMPARE(extended.first().first().toBool(), true);
     const qint64 left
-        = QDateTime::currentDateTimeUtc().secsTo(m_e2b->sandboxes[created.providerId].endAt);
+        = QDateTime::currentDateTimeUtc().secsTo(m_h.e2b->sandboxes[created.providerId].endAt);
     QVERIFY2(left > 3600 + 3 * 60 && left <= 3600 + 4 * 60, qPrintable(QString::number(left)));
-    QTRY_COMPARE(row(created.id)->endsAt.toSecsSinceEpoch(),
-                 m_e2b->sandboxes[created.providerId].endAt.toSecsSinceEpoch());
+    QTRY_COMPARE(m_h.row(created.id)->endsAt.toSecsSinceEpoch(),
+                 m_h.e2b->sandboxes[created.providerId].endAt.toSecsSinceEpoch());
     QTRY_VERIFY(!bar->isVisible());
     QVERIFY(warner->shown().isEmpty());
     QCOMPARE(countOf(notified, Notifier::Kind::Timeout), 2);
 
     // Near again (someone shortened it), then dismissed: gone, and not back for that deadline.
-    m_e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(120);
-    refreshAndWait();
+    m_h.e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(120);
+    m_h.refreshAndWait();
     QTRY_VERIFY(bar->isVisible());
     QCOMPARE(countOf(notified, Notifier::Kind::Timeout), 3);
     QTest::mouseClick(bar->dismissButton(), Qt::LeftButton);
     QVERIFY(!bar->isVisible());
-    refreshAndWait();
+    m_h.refreshAndWait();
     warner->check();
     QVERIFY(!bar->isVisible());
     QCOMPARE(countOf(notified, Notifier::Kind::Timeout), 3);
 
     // Paused: no warning, even for a new deadline.
-    m_e2b->sandboxes[created.providerId].state = u"paused"_s;
-    m_e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(60);
-    refreshAndWait();
-    QTRY_VERIFY(row(created.id)->isPaused());
+    m_h.e2b->sandboxes[created.providerId].state = u"paused"_s;
+    m_h.e2b->sandboxes[created.providerId].endAt = QDateTime::currentDateTimeUtc().addSecs(60);
+    m_h.refreshAndWait();
+    QTRY_VERIFY(m_h.row(created.id)->isPaused());
     warner->check();
     QVERIFY(!bar->isVisible());
     QCOMPARE(countOf(notified, Notifier::Kind::Timeout), 3);
 
     // Resumed with that new deadline: warned of. A failure at E2B is said in the bar, which
     // stays.
-    m_e2b->sandboxes[created.providerId].state = u"running"_s;
-    refreshAndWait();
+    m_h.e2b->sandboxes[created.providerId].state = u"running"_s;
+    m_h.refreshAndWait();
     QTRY_VERIFY(bar->isVisible());
-    m_e2b->sandboxes.remove(created.providerId);
+    m_h.e2b->sandboxes.remove(created.providerId);
     QTest::mouseClick(bar->extendButton(), Qt::LeftButton);
     QVERIFY(extended.wait(10000));
     QCOMPARE(extended.last().first().toBool(), false);
@@ -392,15 +302,15 @@ void tst_Notifications::timeoutBarExtendsByAnHour()
 
 void tst_Notifications::timeoutWarningOffInPreferences()
 {
-    openWindow(true);
+    openWindow();
     if (QTest::currentTestFailed())
         return;
-    QSignalSpy notified(m_window->notifier(), &Notifier::notified);
-    TimeoutWarner *warner = m_window->timeoutWarner();
+    QSignalSpy notified(m_h.window->notifier(), &Notifier::notified);
+    TimeoutWarner *warner = m_h.window->timeoutWarner();
     QCOMPARE(warner->warningMinutes(), 5);
 
     // Preferences → General → Notifications: "Off" (0).
-    SettingsDialog *dialog = m_window->openPreferences();
+    SettingsDialog *dialog = m_h.window->openPreferences();
     QVERIFY(dialog);
     dialog->showGeneralPage();
     auto *minutes = dialog->findChild<QSpinBox *>(u"timeoutWarningSpin"_s);
@@ -410,21 +320,21 @@ void tst_Notifications::timeoutWarningOffInPreferences()
     minutes->setValue(0);
     QCOMPARE(minutes->text(), u"Off"_s);
     dialog->apply();
-    QCOMPARE(m_accounts->value(NotificationSettings::TimeoutWarningMinutesKey).toInt(), 0);
+    QCOMPARE(m_h.accounts->value(NotificationSettings::TimeoutWarningMinutesKey).toInt(), 0);
     QCOMPARE(warner->warningMinutes(), 0);
     dialog->close();
 
     // A sandbox with 5 minutes left: no bar, no notification.
-    const SandboxRecord created = createAtE2b();
-    QTRY_VERIFY(row(created.id) && row(created.id)->status == SandboxStatus::Running);
+    const SandboxRecord created = m_h.createSandbox();
+    QTRY_VERIFY(m_h.row(created.id) && m_h.row(created.id)->status == SandboxStatus::Running);
     warner->check();
-    refreshAndWait();
+    m_h.refreshAndWait();
     QVERIFY(!warner->bar()->isVisible());
     QCOMPARE(notified.size(), 0);
 
     // On again at 10 minutes: warned of at once.
-    m_accounts->setValue(NotificationSettings::TimeoutWarningMinutesKey, 10);
-    dialog = m_window->openPreferences();
+    m_h.accounts->setValue(NotificationSettings::TimeoutWarningMinutesKey, 10);
+    dialog = m_h.window->openPreferences();
     QCOMPARE(dialog->findChild<QSpinBox *>(u"timeoutWarningSpin"_s)->value(), 10);
     dialog->findChild<QCheckBox *>(u"notifyTimeoutsCheck"_s)->setChecked(false);
     dialog->apply();
@@ -439,10 +349,10 @@ void tst_Notifications::timeoutWarningOffInPreferences()
 
 void tst_Notifications::trayTooltipAndMenu()
 {
-    openWindow(true);
+    openWindow();
     if (QTest::currentTestFailed())
         return;
-    Notifier *notifier = m_window->notifier();
+    Notifier *notifier = m_h.window->notifier();
     QCOMPARE(notifier->toolTip(), Notifier::toolTipText(0, 0.0));
     QVERIFY2(notifier->toolTip().contains(u"0 running · $0.0000/h"_s),
              qPrintable(notifier->toolTip()));
@@ -450,27 +360,27 @@ void tst_Notifications::trayTooltipAndMenu()
     QCOMPARE(notifier->trayIcon() != nullptr, QSystemTrayIcon::isSystemTrayAvailable());
 
     // 2 vCPU and 1 GiB at E2B's rates: (2 × 0.000014 + 0.0000045) × 3600 = $0.1170 an hour.
-    const SandboxRecord created = createAtE2b();
-    m_e2b->sandboxes[created.providerId].cpuCount = 2;
-    m_e2b->sandboxes[created.providerId].memoryMb = 1024;
-    refreshAndWait();
-    QTRY_VERIFY(row(created.id) && row(created.id)->cpuCount == 2);
-    const double rate = burnRateUsdPerHour(m_window->sandboxModel()->records(),
-                                           m_window->sandboxModel()->costRates());
+    const SandboxRecord created = m_h.createSandbox();
+    m_h.e2b->sandboxes[created.providerId].cpuCount = 2;
+    m_h.e2b->sandboxes[created.providerId].memoryMb = 1024;
+    m_h.refreshAndWait();
+    QTRY_VERIFY(m_h.row(created.id) && m_h.row(created.id)->cpuCount == 2);
+    const double rate = burnRateUsdPerHour(m_h.window->sandboxModel()->records(),
+                                           m_h.window->sandboxModel()->costRates());
     QCOMPARE(formatUsd(rate), u"$0.1170"_s);
     QTRY_COMPARE(notifier->toolTip(), Notifier::toolTipText(1, rate));
     QVERIFY2(notifier->toolTip().contains(u"1 running · $0.1170/h"_s),
              qPrintable(notifier->toolTip()));
     // The same figure as the status bar's.
-    auto *burn = m_window->findChild<QLabel *>(u"burnRateLabel"_s);
+    auto *burn = m_h.window->findChild<QLabel *>(u"burnRateLabel"_s);
     QVERIFY(burn);
     QCOMPARE(burn->text(), u"$0.1170/h"_s);
     if (notifier->trayIcon())
         QCOMPARE(notifier->trayIcon()->toolTip(), notifier->toolTip());
 
     // Paused: not billed, not counted.
-    m_e2b->sandboxes[created.providerId].state = u"paused"_s;
-    refreshAndWait();
+    m_h.e2b->sandboxes[created.providerId].state = u"paused"_s;
+    m_h.refreshAndWait();
     QTRY_COMPARE(notifier->toolTip(), Notifier::toolTipText(0, 0.0));
 
     // The menu: Show/Hide Window, New Run…, Quit.
@@ -487,15 +397,15 @@ void tst_Notifications::trayTooltipAndMenu()
     QCOMPARE(show->text(), u"Hide Window"_s);
     QVERIFY(menu->findChild<QAction *>(u"trayNewRunAction"_s)->isEnabled());
     show->trigger();
-    QVERIFY(!m_window->isVisible());
+    QVERIFY(!m_h.window->isVisible());
     Q_EMIT menu->aboutToShow();
     QCOMPARE(show->text(), u"Show Window"_s);
     show->trigger();
-    QVERIFY(m_window->isVisible());
+    QVERIFY(m_h.window->isVisible());
 
     // Turned off in the Preferences: no icon (where there was one).
-    m_accounts->setValue(NotificationSettings::ShowTrayIconKey, false);
-    SettingsDialog *dialog = m_window->openPreferences();
+    m_h.accounts->setValue(NotificationSettings::ShowTrayIconKey, false);
+    SettingsDialog *dialog = m_h.window->openPreferences();
     QVERIFY(!dialog->findChild<QCheckBox *>(u"showTrayIconCheck"_s)->isChecked());
     dialog->findChild<QCheckBox *>(u"notifyRunsCheck"_s)->setChecked(false);
     dialog->apply();
@@ -509,26 +419,26 @@ void tst_Notifications::trayTooltipAndMenu()
 
 void tst_Notifications::workflowRunsNotifyOnceEach()
 {
-    QVERIFY(QDir(m_dir->path()).mkpath(u"remote"_s));
-    QVERIFY(QDir(m_dir->path()).mkpath(u"testhome"_s));
-    QVERIFY(squad::test::makeBareRepository(bareRepo(), m_dir->filePath(u"testhome"_s)));
+    QVERIFY(QDir(m_h.dir->path()).mkpath(u"remote"_s));
+    QVERIFY(QDir(m_h.dir->path()).mkpath(u"testhome"_s));
+    QVERIFY(squad::test::makeBareRepository(bareRepo(), m_h.dir->filePath(u"testhome"_s)));
     LoopbackHttpServer githubServer;
     FakeGitHub github(githubServer);
     github.addToken(Token, u"octocat"_s, QStringList{u"repo"_s});
     github.addRepo(u"octo"_s, u"app"_s, u"main"_s);
     github.addBranch(Repo, u"agent/hello"_s, 1);
-    m_backend->setWorkflowAccess(
+    m_h.backend->setWorkflowAccess(
         WorkflowAccess{github.apiUrl(), GitHubAuth{Token, std::nullopt},
                        GitIdentity{u"Ada Lovelace"_s, u"ada@example.com"_s}});
     // Local sandboxes only, without accounts: the backend keeps the access it was given.
-    m_window = std::make_unique<MainWindow>(m_backend.get());
-    m_window->setRefreshInterval(0);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->start();
-    QTRY_VERIFY(m_window->hasLoadedAll());
-    QVERIFY(m_window->notifier());
-    QSignalSpy notified(m_window->notifier(), &Notifier::notified);
+    m_h.window = std::make_unique<MainWindow>(m_h.backend.get());
+    m_h.window->setRefreshInterval(0);
+    m_h.window->show();
+    QVERIFY(QTest::qWaitForWindowActive(m_h.window.get()));
+    m_h.window->start();
+    QTRY_VERIFY(m_h.window->hasLoadedAll());
+    QVERIFY(m_h.window->notifier());
+    QSignalSpy notified(m_h.window->notifier(), &Notifier::notified);
 
     WorkflowInputs inputs;
     inputs.repoUrl = bareRepo();
@@ -540,9 +450,9 @@ void tst_Notifications::workflowRunsNotifyOnceEach()
     inputs.agentCommand = u"echo hi > hi.txt"_s;
 
     // A run to the end: one notification, with its pull request.
-    auto made = await(m_backend->createRun(inputs));
+    auto made = await(m_h.backend->createRun(inputs));
     QVERIFY_RESULT(made);
-    auto done = await(m_backend->startRun(made->id), StepMs * 2);
+    auto done = await(m_h.backend->startRun(made->id), StepMs * 2);
     QVERIFY_RESULT(done);
     QCOMPARE(done->state, WorkflowRunState::Succeeded);
     QTRY_COMPARE(countOf(notified, Notifier::Kind::RunSucceeded), 1);
@@ -552,11 +462,11 @@ void tst_Notifications::workflowRunsNotifyOnceEach()
              qPrintable(success.body));
 
     // A run whose repository is not there fails at the clone: one notification, saying where.
-    inputs.repoUrl = m_dir->filePath(u"remote/missing.git"_s);
+    inputs.repoUrl = m_h.dir->filePath(u"remote/missing.git"_s);
     inputs.prTitle = u"Never cloned"_s;
-    made = await(m_backend->createRun(inputs));
+    made = await(m_h.backend->createRun(inputs));
     QVERIFY_RESULT(made);
-    const auto failed = await(m_backend->startRun(made->id), StepMs * 2);
+    const auto failed = await(m_h.backend->startRun(made->id), StepMs * 2);
     QVERIFY_RESULT(failed);
     QCOMPARE(failed->state, WorkflowRunState::Failed);
     QTRY_COMPARE(countOf(notified, Notifier::Kind::RunFailed), 1);
@@ -566,21 +476,21 @@ void tst_Notifications::workflowRunsNotifyOnceEach()
                  workflowStepTitle(WorkflowStepKind::Clone))),
              qPrintable(failure.body));
     // Without a tray the window's status bar says it.
-    if (!m_window->notifier()->trayIcon())
-        QVERIFY(m_window->statusBar()->currentMessage().startsWith(u"Workflow run failed"_s));
+    if (!m_h.window->notifier()->trayIcon())
+        QVERIFY(m_h.window->statusBar()->currentMessage().startsWith(u"Workflow run failed"_s));
 
     // A round trip through the backend's worker delivers, before its own answer, every run
     // change the worker queued earlier: still exactly one each, and nothing else.
-    QVERIFY_RESULT(await(m_backend->runs(), StepMs));
+    QVERIFY_RESULT(await(m_h.backend->runs(), StepMs));
     QCOMPARE(countOf(notified, Notifier::Kind::RunSucceeded), 1);
     QCOMPARE(countOf(notified, Notifier::Kind::RunFailed), 1);
     QCOMPARE(notified.size(), 2);
 
     // The same state told again is no news; a retry that fails again is.
-    m_window->notifier()->runChanged(*done);
-    m_window->notifier()->runChanged(*failed);
+    m_h.window->notifier()->runChanged(*done);
+    m_h.window->notifier()->runChanged(*failed);
     QCOMPARE(notified.size(), 2);
-    const auto again = await(m_backend->retryRun(made->id), StepMs * 2);
+    const auto again = await(m_h.backend->retryRun(made->id), StepMs * 2);
     QVERIFY_RESULT(again);
     QCOMPARE(again->state, WorkflowRunState::Failed);
     QTRY_COMPARE(countOf(notified, Notifier::Kind::RunFailed), 2);
@@ -592,9 +502,9 @@ void tst_Notifications::cleanupNotifiesOnce()
     // One sandbox aged past 24 hours through the test's own connection to the file.
     CreateSandboxRequest request;
     request.provider = u"local"_s;
-    const auto created = await(m_backend->create(request));
+    const auto created = await(m_h.backend->create(request));
     QVERIFY_RESULT(created);
-    auto db = DatabaseLocation::parse(m_options.database, m_dir->path())
+    auto db = DatabaseLocation::parse(m_h.options.database, m_h.dir->path())
                   .and_then([](const DatabaseLocation &l) { return Database::open(l); });
     QVERIFY_RESULT(db);
     {
@@ -606,16 +516,16 @@ void tst_Notifications::cleanupNotifiesOnce()
             stored->startedAt = stored->createdAt;
         QVERIFY_RESULT(store.update(*stored));
     }
-    m_window = std::make_unique<MainWindow>(m_backend.get());
-    m_window->setRefreshInterval(0);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->start();
-    QTRY_VERIFY(m_window->hasLoadedAll());
-    QSignalSpy notified(m_window->notifier(), &Notifier::notified);
-    QSignalSpy finished(m_window.get(), &MainWindow::cleanupFinished);
+    m_h.window = std::make_unique<MainWindow>(m_h.backend.get());
+    m_h.window->setRefreshInterval(0);
+    m_h.window->show();
+    QVERIFY(QTest::qWaitForWindowActive(m_h.window.get()));
+    m_h.window->start();
+    QTRY_VERIFY(m_h.window->hasLoadedAll());
+    QSignalSpy notified(m_h.window->notifier(), &Notifier::notified);
+    QSignalSpy finished(m_h.window.get(), &MainWindow::cleanupFinished);
 
-    m_window->runScheduledCleanup();
+    m_h.window->runScheduledCleanup();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
     QTRY_COMPARE(notified.size(), 1);
     const Seen cleaned = seen(notified).first();
@@ -624,10 +534,10 @@ void tst_Notifications::cleanupNotifiesOnce()
     QCOMPARE(cleaned.body, u"Cleanup ended 1 sandbox older than 24 h"_s);
 
     // Turned off: the next cleanup is not told of.
-    NotificationSettings settings = m_window->notifier()->settings();
+    NotificationSettings settings = m_h.window->notifier()->settings();
     settings.notifyCleanup = false;
-    m_window->notifier()->applySettings(settings);
-    m_window->runScheduledCleanup();
+    m_h.window->notifier()->applySettings(settings);
+    m_h.window->runScheduledCleanup();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
     QCOMPARE(notified.size(), 1);
 }
